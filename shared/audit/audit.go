@@ -1,0 +1,37 @@
+// Package audit describes the append-only trail of who read or changed a
+// referral. Every read and change writes an Entry; entries are never updated
+// or deleted.
+package audit
+
+import "time"
+
+// Action is what was done.
+type Action string
+
+// The actions recorded.
+const (
+	Submitted Action = "referral.submitted"
+	Read      Action = "referral.read"
+)
+
+// Actor is who did it. Until staff sign in (roles arrive with the JWT
+// authorizer), callers are recorded by kind and source address only.
+type Actor struct {
+	ID   string `json:"id"`   // subject of the caller's token, or "anonymous"
+	Role string `json:"role"` // role from the token, or "public" for unauthenticated partners
+	IP   string `json:"ip,omitempty"`
+}
+
+// Anonymous is the actor for a request that carries no credentials.
+func Anonymous(ip string) Actor { return Actor{ID: "anonymous", Role: "public", IP: ip} }
+
+// Entry is one line of the trail.
+type Entry struct {
+	ID         string    `json:"id"` // ULID, so entries sort by time
+	At         time.Time `json:"at"`
+	ReferralID string    `json:"referralId"`
+	Action     Action    `json:"action"`
+	Actor      Actor     `json:"actor"`
+	Route      string    `json:"route"`     // e.g. "GET /referrals/{id}"
+	RequestID  string    `json:"requestId"` // the API's request id, to join with logs
+}

@@ -1,0 +1,70 @@
+// Package casework serves the people who work referrals: reading a referral
+// (and, as the product grows, its history, decisions and follow-ups). Every
+// read is written to the audit trail before the referral is returned; a read
+// that cannot be audited is refused.
+package casework
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/ids"
+	"github.com/csc-frontdoor/frontdoor/shared/referral"
+)
+
+// ErrNotFound is returned by a Store when there is no such referral.
+var ErrNotFound = errors.New("not found")
+
+// Store reads referrals and appends to the audit trail.
+type Store interface {
+	// Referral returns the referral with the given id, or ErrNotFound.
+	Referral(ctx context.Context, id string) (*referral.Record, error)
+	// AppendAudit writes one audit entry; it never overwrites one.
+	AppendAudit(ctx context.Context, e audit.Entry) error
+}
+
+// Request says who is asking and through which route.
+type Request struct {
+	Actor     audit.Actor
+	Route     string
+	RequestID string
+}
+
+// Service reads referrals for staff.
+type Service struct {
+	store Store
+	now   func() time.Time
+}
+
+// New returns a Service. now is the clock; pass time.Now in production.
+func New(store Store, now func() time.Time) *Service {
+	return &Service{store: store, now: now}
+}
+
+// Referral returns the referral with the given id after auditing the read.
+func (s *Service) Referral(ctx context.Context, id string, req Request) (*referral.Record, error) {
+	if !ids.IsULID(id) {
+		return nil, apperr.New(apperr.NotFound, "There is no referral with that id. A referral id is 26 characters, like 01JDCQ2Z8Q7X3V4N5M6K7J8H9G.")
+	}
+	rec, err := s.store.Referral(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, apperr.New(apperr.NotFound, "There is no referral with the id %s.", id)
+	}
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Unavailable, "The referral could not be read just now. Please try again.")
+	}
+	now := s.now().UTC()
+	entry := audit.Entry{
+		ID: ids.NewULID(now), At: now, ReferralID: id, Action: audit.Read,
+		Actor: req.Actor, Route: req.Route, RequestID: req.RequestID,
+	}
+	if err := s.store.AppendAudit(ctx, entry); err != nil {
+		return nil, apperr.Wrap(err, apperr.Unavailable, "The referral could not be read just now (the read could not be audited). Please try again.")
+	}
+	slog.InfoContext(ctx, "referral read", "referralId", id, "role", req.Actor.Role)
+	return rec, nil
+}

@@ -1,0 +1,296 @@
+// Package dynamo stores the front door's records in one DynamoDB table.
+//
+// Key design (see docs/data-model.md for the access patterns):
+//
+//	item                 pk                   sk                 gsi1pk / gsi1sk (ByState)
+//	referral             REFERRAL#<id>        REFERRAL           REFERRAL#RECEIVED / <receivedAt>#<id> while unqueued
+//	audit entry          REFERRAL#<id>        AUDIT#<ulid>       -
+//	reference claim      REFNO#<reference>    REFNO              -
+//	idempotency record   IDEMPOTENCY#<hash>   IDEMPOTENCY        -   (expiresAt: TTL)
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/casework"
+	"github.com/csc-frontdoor/frontdoor/shared/intake"
+	"github.com/csc-frontdoor/frontdoor/shared/referral"
+)
+
+// Compile-time checks that Store serves the domain packages.
+var (
+	_ intake.Store   = (*Store)(nil)
+	_ casework.Store = (*Store)(nil)
+)
+
+// keyTime formats times in keys: fixed width, so they sort as text.
+const keyTime = "2006-01-02T15:04:05.000Z"
+
+// Index names, as in template.yaml.
+const (
+	IndexByState = "ByState"
+	IndexByChild = "ByChild"
+)
+
+// API is the part of the DynamoDB client the store uses.
+type API interface {
+	GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	PutItem(ctx context.Context, in *dynamodb.PutItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
+	Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, opts ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+}
+
+// NewClient returns a DynamoDB client for cfg. When AWS_ENDPOINT_URL_DYNAMODB
+// points at DynamoDB Local, response checksum validation is turned off, as
+// DynamoDB Local requires with SDK v2.
+func NewClient(cfg aws.Config) *dynamodb.Client {
+	local := os.Getenv("AWS_ENDPOINT_URL_DYNAMODB") != ""
+	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+		o.DisableValidateResponseChecksum = local
+	})
+}
+
+// Store is the DynamoDB implementation of the domain's stores.
+type Store struct {
+	db    API
+	table string
+}
+
+// New returns a Store on the named table.
+func New(db API, table string) *Store { return &Store{db: db, table: table} }
+
+var (
+	formEncoder = attributevalue.NewEncoder(func(o *attributevalue.EncoderOptions) { o.TagKey = "json" })
+	formDecoder = attributevalue.NewDecoder(func(o *attributevalue.DecoderOptions) { o.TagKey = "json" })
+)
+
+func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+func n(v int64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)}
+}
+
+func referralKey(id string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{"pk": s("REFERRAL#" + id), "sk": s("REFERRAL")}
+}
+
+func idempotencyKey(hash string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{"pk": s("IDEMPOTENCY#" + hash), "sk": s("IDEMPOTENCY")}
+}
+
+// referralItem turns a record into its item.
+func referralItem(rec *referral.Record) (map[string]types.AttributeValue, error) {
+	form, err := formEncoder.Encode(rec.Form)
+	if err != nil {
+		return nil, fmt.Errorf("encode referral form: %w", err)
+	}
+	item := referralKey(rec.ID)
+	item["type"] = s("referral")
+	item["id"] = s(rec.ID)
+	item["reference"] = s(rec.Reference)
+	item["status"] = s(string(rec.Status))
+	item["receivedAt"] = s(rec.ReceivedAt.UTC().Format(keyTime))
+	item["referralSource"] = s(rec.Source)
+	item["receiptTokenHash"] = s(rec.ReceiptTokenHash)
+	item["version"] = n(int64(rec.Version))
+	item["form"] = form
+	if rec.QueuedAt != nil {
+		item["queuedAt"] = s(rec.QueuedAt.UTC().Format(keyTime))
+	}
+	if rec.Status == referral.StatusReceived {
+		item["gsi1pk"] = s("REFERRAL#" + string(referral.StatusReceived))
+		item["gsi1sk"] = s(rec.ReceivedAt.UTC().Format(keyTime) + "#" + rec.ID)
+	}
+	return item, nil
+}
+
+// recordFromItem turns an item back into a record.
+func recordFromItem(item map[string]types.AttributeValue) (*referral.Record, error) {
+	var raw struct {
+		ID               string `dynamodbav:"id"`
+		Reference        string `dynamodbav:"reference"`
+		Status           string `dynamodbav:"status"`
+		ReceivedAt       string `dynamodbav:"receivedAt"`
+		QueuedAt         string `dynamodbav:"queuedAt"`
+		Source           string `dynamodbav:"referralSource"`
+		ReceiptTokenHash string `dynamodbav:"receiptTokenHash"`
+		Version          int    `dynamodbav:"version"`
+	}
+	if err := attributevalue.UnmarshalMap(item, &raw); err != nil {
+		return nil, fmt.Errorf("decode referral item: %w", err)
+	}
+	rec := &referral.Record{
+		ID: raw.ID, Reference: raw.Reference, Status: referral.Status(raw.Status),
+		Source: raw.Source, ReceiptTokenHash: raw.ReceiptTokenHash, Version: raw.Version,
+	}
+	var err error
+	if rec.ReceivedAt, err = time.Parse(keyTime, raw.ReceivedAt); err != nil {
+		return nil, fmt.Errorf("decode receivedAt of referral %s: %w", raw.ID, err)
+	}
+	if raw.QueuedAt != "" {
+		t, err := time.Parse(keyTime, raw.QueuedAt)
+		if err != nil {
+			return nil, fmt.Errorf("decode queuedAt of referral %s: %w", raw.ID, err)
+		}
+		rec.QueuedAt = &t
+	}
+	if err := formDecoder.Decode(item["form"], &rec.Form); err != nil {
+		return nil, fmt.Errorf("decode form of referral %s: %w", raw.ID, err)
+	}
+	return rec, nil
+}
+
+func auditItem(e audit.Entry) map[string]types.AttributeValue {
+	actor := map[string]types.AttributeValue{"id": s(e.Actor.ID), "role": s(e.Actor.Role)}
+	if e.Actor.IP != "" {
+		actor["ip"] = s(e.Actor.IP)
+	}
+	return map[string]types.AttributeValue{
+		"pk":         s("REFERRAL#" + e.ReferralID),
+		"sk":         s("AUDIT#" + e.ID),
+		"type":       s("audit"),
+		"id":         s(e.ID),
+		"at":         s(e.At.UTC().Format(keyTime)),
+		"referralId": s(e.ReferralID),
+		"action":     s(string(e.Action)),
+		"actor":      &types.AttributeValueMemberM{Value: actor},
+		"route":      s(e.Route),
+		"requestId":  s(e.RequestID),
+	}
+}
+
+// CreateReferral writes the referral, its reference claim, the idempotency
+// record (if any) and the audit entry in one transaction.
+func (st *Store) CreateReferral(ctx context.Context, rec *referral.Record, idem *intake.Idempotency, entry audit.Entry) error {
+	item, err := referralItem(rec)
+	if err != nil {
+		return err
+	}
+	notExists := aws.String("attribute_not_exists(pk)")
+	var writes []types.TransactWriteItem
+	idemIndex, refIndex := -1, -1
+	if idem != nil {
+		idemItem := idempotencyKey(idem.KeyHash)
+		idemItem["type"] = s("idempotency")
+		idemItem["requestHash"] = s(idem.RequestHash)
+		idemItem["referralId"] = s(idem.ReferralID)
+		idemItem["response"] = &types.AttributeValueMemberB{Value: idem.Response}
+		idemItem["expiresAt"] = n(idem.ExpiresAt.Unix())
+		idemIndex = len(writes)
+		writes = append(writes, types.TransactWriteItem{Put: &types.Put{
+			TableName: &st.table, Item: idemItem,
+			// An expired record that TTL has not yet removed may be reused.
+			ConditionExpression:       aws.String("attribute_not_exists(pk) OR expiresAt < :now"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":now": n(rec.ReceivedAt.Unix())},
+		}})
+	}
+	writes = append(writes, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: item, ConditionExpression: notExists}})
+	refIndex = len(writes)
+	writes = append(writes,
+		types.TransactWriteItem{Put: &types.Put{TableName: &st.table, ConditionExpression: notExists, Item: map[string]types.AttributeValue{
+			"pk": s("REFNO#" + rec.Reference), "sk": s("REFNO"), "type": s("reference"), "referralId": s(rec.ID),
+		}}},
+		types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: notExists}},
+	)
+	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: writes})
+	var cancelled *types.TransactionCanceledException
+	if errors.As(err, &cancelled) {
+		reasons := cancelled.CancellationReasons
+		failed := func(i int) bool {
+			return i >= 0 && i < len(reasons) && aws.ToString(reasons[i].Code) == "ConditionalCheckFailed"
+		}
+		switch {
+		case failed(idemIndex):
+			return fmt.Errorf("create referral %s: %w", rec.ID, intake.ErrIdempotencyKeyUsed)
+		case failed(refIndex):
+			return fmt.Errorf("create referral %s: %w", rec.ID, intake.ErrReferenceTaken)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("create referral %s: %w", rec.ID, err)
+	}
+	return nil
+}
+
+// Idempotency returns the unexpired idempotency record for keyHash, or nil.
+func (st *Store) Idempotency(ctx context.Context, keyHash string, now time.Time) (*intake.Idempotency, error) {
+	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: idempotencyKey(keyHash), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return nil, fmt.Errorf("get idempotency record: %w", err)
+	}
+	if out.Item == nil {
+		return nil, nil
+	}
+	var raw struct {
+		RequestHash string `dynamodbav:"requestHash"`
+		ReferralID  string `dynamodbav:"referralId"`
+		Response    []byte `dynamodbav:"response"`
+		ExpiresAt   int64  `dynamodbav:"expiresAt"`
+	}
+	if err := attributevalue.UnmarshalMap(out.Item, &raw); err != nil {
+		return nil, fmt.Errorf("decode idempotency record: %w", err)
+	}
+	expires := time.Unix(raw.ExpiresAt, 0)
+	if now.After(expires) {
+		return nil, nil
+	}
+	return &intake.Idempotency{KeyHash: keyHash, RequestHash: raw.RequestHash, ReferralID: raw.ReferralID, Response: raw.Response, ExpiresAt: expires}, nil
+}
+
+// MarkQueued moves a RECEIVED referral to QUEUED and takes it out of the
+// unqueued index. A referral already past RECEIVED is left as it is.
+func (st *Store) MarkQueued(ctx context.Context, id string, at time.Time) error {
+	_, err := st.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                &st.table,
+		Key:                      referralKey(id),
+		UpdateExpression:         aws.String("SET #status = :queued, queuedAt = :at, version = version + :one REMOVE gsi1pk, gsi1sk"),
+		ConditionExpression:      aws.String("#status = :received"),
+		ExpressionAttributeNames: map[string]string{"#status": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":queued": s(string(referral.StatusQueued)), ":received": s(string(referral.StatusReceived)),
+			":at": s(at.UTC().Format(keyTime)), ":one": n(1),
+		},
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("mark referral %s queued: %w", id, err)
+	}
+	return nil
+}
+
+// Referral returns the referral with the given id, or casework.ErrNotFound.
+func (st *Store) Referral(ctx context.Context, id string) (*referral.Record, error) {
+	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: referralKey(id), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return nil, fmt.Errorf("get referral %s: %w", id, err)
+	}
+	if out.Item == nil {
+		return nil, fmt.Errorf("get referral %s: %w", id, casework.ErrNotFound)
+	}
+	return recordFromItem(out.Item)
+}
+
+// AppendAudit writes one audit entry, never overwriting another.
+func (st *Store) AppendAudit(ctx context.Context, e audit.Entry) error {
+	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: &st.table, Item: auditItem(e), ConditionExpression: aws.String("attribute_not_exists(pk)"),
+	})
+	if err != nil {
+		return fmt.Errorf("append audit entry for referral %s: %w", e.ReferralID, err)
+	}
+	return nil
+}

@@ -1,0 +1,169 @@
+// Package httpapi translates API Gateway HTTP API events (payload format 2.0)
+// into calls on the domain services and their results into responses. It is
+// the one place where error codes become HTTP statuses, and where errors are
+// written as RFC 9457 problem details.
+package httpapi
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/logging"
+)
+
+// Request and Response are the HTTP API's payload format 2.0 events.
+type (
+	Request  = events.APIGatewayV2HTTPRequest
+	Response = events.APIGatewayV2HTTPResponse
+)
+
+// HandlerFunc handles one request. It returns either a response or an error;
+// Handle turns the error into a problem response.
+type HandlerFunc func(ctx context.Context, req Request) (Response, error)
+
+// statuses maps each error code to its HTTP status: the only such table.
+var statuses = map[apperr.Code]int{
+	apperr.Invalid:      http.StatusUnprocessableEntity,
+	apperr.Malformed:    http.StatusBadRequest,
+	apperr.TooLarge:     http.StatusRequestEntityTooLarge,
+	apperr.Unsupported:  http.StatusUnsupportedMediaType,
+	apperr.NotFound:     http.StatusNotFound,
+	apperr.Conflict:     http.StatusConflict,
+	apperr.Unauthorized: http.StatusUnauthorized,
+	apperr.Forbidden:    http.StatusForbidden,
+	apperr.Unavailable:  http.StatusServiceUnavailable,
+	apperr.Internal:     http.StatusInternalServerError,
+}
+
+// Status returns the HTTP status for an error code.
+func Status(code apperr.Code) int {
+	if s, ok := statuses[code]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// Problem is an RFC 9457 problem details object, with the list of field
+// errors as the extension member "errors" and the request id to quote when
+// asking for help.
+type Problem struct {
+	Type      string              `json:"type"`
+	Title     string              `json:"title"`
+	Status    int                 `json:"status"`
+	Detail    string              `json:"detail,omitempty"`
+	Errors    []apperr.FieldError `json:"errors,omitempty"`
+	RequestID string              `json:"requestId,omitempty"`
+}
+
+// ProblemContentType is the media type of problem responses.
+const ProblemContentType = "application/problem+json"
+
+// Handle wraps h: it puts the request id into the context for logging, turns
+// errors and panics into problem responses, and logs one line per request
+// with the route and status only.
+func Handle(h HandlerFunc) func(context.Context, Request) (Response, error) {
+	return func(ctx context.Context, req Request) (resp Response, _ error) {
+		ctx = logging.WithRequestID(ctx, req.RequestContext.RequestID)
+		defer func() {
+			if p := recover(); p != nil {
+				slog.ErrorContext(ctx, "panic in handler", "route", req.RouteKey, "panic", fmt.Sprint(p))
+				resp = problem(ctx, req, apperr.New(apperr.Internal, "Something went wrong on our side."))
+			}
+			slog.InfoContext(ctx, "request", "route", req.RouteKey, "status", resp.StatusCode)
+		}()
+		resp, err := h(ctx, req)
+		if err != nil {
+			resp = problem(ctx, req, err)
+		}
+		return resp, nil
+	}
+}
+
+// problem turns err into a problem response. Internal details stay in the log.
+func problem(ctx context.Context, req Request, err error) Response {
+	e := apperr.As(err)
+	if e == nil {
+		e = apperr.Wrap(err, apperr.Internal, "Something went wrong on our side.")
+	}
+	status := Status(e.Code)
+	if status >= 500 {
+		slog.ErrorContext(ctx, "request failed", "route", req.RouteKey, "code", string(e.Code), "error", err)
+	}
+	p := Problem{
+		Type:      "urn:frontdoor:problem:" + string(e.Code),
+		Title:     http.StatusText(status),
+		Status:    status,
+		Detail:    e.Message,
+		Errors:    e.Fields,
+		RequestID: req.RequestContext.RequestID,
+	}
+	resp := JSON(status, p)
+	resp.Headers["Content-Type"] = ProblemContentType
+	return resp
+}
+
+// JSON returns a response with v as its JSON body.
+func JSON(status int, v any) Response {
+	body, err := json.Marshal(v)
+	if err != nil {
+		status, body = http.StatusInternalServerError, []byte(`{"title":"Internal Server Error","status":500}`)
+	}
+	return Response{
+		StatusCode: status,
+		Headers: map[string]string{
+			"Content-Type":           "application/json",
+			"Cache-Control":          "no-store",
+			"X-Content-Type-Options": "nosniff",
+		},
+		Body: string(body),
+	}
+}
+
+// Header returns the value of a request header, whatever the case of its name.
+func Header(req Request, name string) string {
+	if v, ok := req.Headers[strings.ToLower(name)]; ok {
+		return v
+	}
+	for k, v := range req.Headers {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return ""
+}
+
+// JSONBody returns the body of a request that must carry JSON, checking in
+// turn its size (413), its media type (415) and that it is not empty (400).
+func JSONBody(req Request, maxBytes int) ([]byte, error) {
+	body := []byte(req.Body)
+	if req.IsBase64Encoded {
+		var err error
+		if body, err = base64.StdEncoding.DecodeString(req.Body); err != nil {
+			return nil, apperr.Wrap(err, apperr.Malformed, "The request body could not be read.")
+		}
+	}
+	if len(body) > maxBytes {
+		return nil, apperr.New(apperr.TooLarge, "The request body is %d KiB; the most accepted is %d KiB.", (len(body)+1023)>>10, maxBytes>>10)
+	}
+	ct := Header(req, "Content-Type")
+	mt, params, err := mime.ParseMediaType(ct)
+	if ct == "" || err != nil || mt != "application/json" {
+		return nil, apperr.New(apperr.Unsupported, "Send the referral as JSON with the header Content-Type: application/json.")
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		return nil, apperr.New(apperr.Unsupported, "Send the body in UTF-8 (Content-Type: application/json; charset=utf-8).")
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return nil, apperr.New(apperr.Malformed, "The request body is empty. Send the referral as a JSON object.")
+	}
+	return body, nil
+}

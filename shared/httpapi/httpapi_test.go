@@ -1,0 +1,140 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+)
+
+func TestStatus(t *testing.T) {
+	tests := []struct {
+		code apperr.Code
+		want int
+	}{
+		{apperr.Invalid, 422}, {apperr.Malformed, 400}, {apperr.TooLarge, 413}, {apperr.Unsupported, 415},
+		{apperr.NotFound, 404}, {apperr.Conflict, 409}, {apperr.Unauthorized, 401}, {apperr.Forbidden, 403},
+		{apperr.Unavailable, 503}, {apperr.Internal, 500}, {apperr.Code("nonsense"), 500},
+	}
+	for _, tt := range tests {
+		if got := Status(tt.code); got != tt.want {
+			t.Errorf("Status(%s) = %d, want %d", tt.code, got, tt.want)
+		}
+	}
+}
+
+func req(contentType, body string, b64 bool) Request {
+	r := Request{Body: body, IsBase64Encoded: b64, Headers: map[string]string{}}
+	if contentType != "" {
+		r.Headers["content-type"] = contentType
+	}
+	return r
+}
+
+func TestJSONBody(t *testing.T) {
+	tests := []struct {
+		name string
+		req  Request
+		max  int
+		want apperr.Code // "" for success
+		body string
+	}{
+		{"json", req("application/json", `{"a":1}`, false), 100, "", `{"a":1}`},
+		{"json utf-8", req("application/json; charset=utf-8", `{}`, false), 100, "", `{}`},
+		{"json UTF-8 upper", req("Application/JSON; charset=UTF-8", `{}`, false), 100, "", `{}`},
+		{"base64", req("application/json", base64.StdEncoding.EncodeToString([]byte(`{"b":2}`)), true), 100, "", `{"b":2}`},
+		{"bad base64", req("application/json", "%%%", true), 100, apperr.Malformed, ""},
+		{"latin-1", req("application/json; charset=iso-8859-1", `{}`, false), 100, apperr.Unsupported, ""},
+		{"text", req("text/plain", `{}`, false), 100, apperr.Unsupported, ""},
+		{"no content type", req("", `{}`, false), 100, apperr.Unsupported, ""},
+		{"garbage content type", req(";;;", `{}`, false), 100, apperr.Unsupported, ""},
+		{"empty", req("application/json", "", false), 100, apperr.Malformed, ""},
+		{"blank", req("application/json", " \n\t", false), 100, apperr.Malformed, ""},
+		{"at limit", req("application/json", `"`+strings.Repeat("x", 98)+`"`, false), 100, "", `"` + strings.Repeat("x", 98) + `"`},
+		{"over limit", req("application/json", `"`+strings.Repeat("x", 99)+`"`, false), 100, apperr.TooLarge, ""},
+		{"over limit, wrong type: size first", req("text/plain", strings.Repeat("x", 101), false), 100, apperr.TooLarge, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body, err := JSONBody(tt.req, tt.max)
+			if tt.want == "" {
+				if err != nil || string(body) != tt.body {
+					t.Fatalf("got %q, %v; want %q", body, err, tt.body)
+				}
+				return
+			}
+			if got := apperr.CodeOf(err); got != tt.want {
+				t.Fatalf("error %v has code %s, want %s", err, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestHeaderIgnoresCase(t *testing.T) {
+	r := Request{Headers: map[string]string{"idempotency-key": "a", "X-Mixed": "b"}}
+	if Header(r, "Idempotency-Key") != "a" || Header(r, "x-mixed") != "b" || Header(r, "missing") != "" {
+		t.Fatal("Header does not match names case-insensitively")
+	}
+}
+
+func TestHandleWritesProblems(t *testing.T) {
+	fields := []apperr.FieldError{{Field: "children[0].nhsNumber", Message: "Enter 10 digits"}}
+	tests := []struct {
+		name   string
+		err    error
+		panics bool
+		status int
+		fields int
+		leak   string // text that must not reach the caller
+	}{
+		{"invalid with fields", apperr.WithFields("Check the referral", fields), false, 422, 1, ""},
+		{"wrapped not found", errors.Join(errors.New("context"), apperr.New(apperr.NotFound, "No such referral")), false, 404, 0, ""},
+		{"unavailable hides cause", apperr.Wrap(errors.New("dial tcp 10.0.0.1: secret detail"), apperr.Unavailable, "Try again"), false, 503, 0, "secret detail"},
+		{"plain error is internal", errors.New("boom at line 12"), false, 500, 0, "boom"},
+		{"panic is internal", nil, true, 500, 0, "kaboom"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := Handle(func(ctx context.Context, r Request) (Response, error) {
+				if tt.panics {
+					panic("kaboom")
+				}
+				return Response{}, tt.err
+			})
+			r := Request{RouteKey: "POST /referrals"}
+			r.RequestContext.RequestID = "req-123"
+			resp, err := h(context.Background(), r)
+			if err != nil {
+				t.Fatalf("Handle returned an error to Lambda: %v", err)
+			}
+			if resp.StatusCode != tt.status || resp.Headers["Content-Type"] != ProblemContentType {
+				t.Fatalf("status %d content type %q, want %d problem+json", resp.StatusCode, resp.Headers["Content-Type"], tt.status)
+			}
+			var p Problem
+			if err := json.Unmarshal([]byte(resp.Body), &p); err != nil {
+				t.Fatal(err)
+			}
+			if p.Status != tt.status || p.Title != http.StatusText(tt.status) || p.Detail == "" || p.RequestID != "req-123" || len(p.Errors) != tt.fields {
+				t.Errorf("problem %+v", p)
+			}
+			if tt.leak != "" && strings.Contains(resp.Body, tt.leak) {
+				t.Errorf("response leaks %q: %s", tt.leak, resp.Body)
+			}
+		})
+	}
+}
+
+func TestHandlePassesSuccess(t *testing.T) {
+	h := Handle(func(ctx context.Context, r Request) (Response, error) {
+		return JSON(http.StatusAccepted, map[string]string{"id": "x"}), nil
+	})
+	resp, _ := h(context.Background(), Request{})
+	if resp.StatusCode != 202 || resp.Body != `{"id":"x"}` || resp.Headers["Cache-Control"] != "no-store" {
+		t.Fatalf("unexpected response %+v", resp)
+	}
+}

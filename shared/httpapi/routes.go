@@ -1,0 +1,64 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/casework"
+	"github.com/csc-frontdoor/frontdoor/shared/intake"
+	"github.com/csc-frontdoor/frontdoor/shared/referral"
+)
+
+// Submitter takes referrals.
+type Submitter interface {
+	Submit(ctx context.Context, sub intake.Submission) (intake.Receipt, bool, error)
+}
+
+// SubmitReferral handles POST /referrals.
+func SubmitReferral(svc Submitter) HandlerFunc {
+	return func(ctx context.Context, req Request) (Response, error) {
+		body, err := JSONBody(req, intake.MaxBodyBytes)
+		if err != nil {
+			return Response{}, err
+		}
+		receipt, replayed, err := svc.Submit(ctx, intake.Submission{
+			Body:           body,
+			IdempotencyKey: Header(req, "Idempotency-Key"),
+			Actor:          audit.Anonymous(req.RequestContext.HTTP.SourceIP),
+			Route:          req.RouteKey,
+			RequestID:      req.RequestContext.RequestID,
+		})
+		if err != nil {
+			return Response{}, err
+		}
+		resp := JSON(http.StatusAccepted, receipt)
+		if replayed {
+			resp.Headers["Idempotent-Replayed"] = "true"
+		}
+		return resp, nil
+	}
+}
+
+// ReferralReader reads referrals for staff.
+type ReferralReader interface {
+	Referral(ctx context.Context, id string, req casework.Request) (*referral.Record, error)
+}
+
+// GetReferral handles GET /referrals/{id}.
+//
+// AUTH (issue 5): staff only. Until the JWT authorizer is attached in
+// template.yaml, the caller is audited as anonymous.
+func GetReferral(svc ReferralReader) HandlerFunc {
+	return func(ctx context.Context, req Request) (Response, error) {
+		rec, err := svc.Referral(ctx, req.PathParameters["id"], casework.Request{
+			Actor:     audit.Anonymous(req.RequestContext.HTTP.SourceIP),
+			Route:     req.RouteKey,
+			RequestID: req.RequestContext.RequestID,
+		})
+		if err != nil {
+			return Response{}, err
+		}
+		return JSON(http.StatusOK, rec), nil
+	}
+}

@@ -1,0 +1,264 @@
+// Package intake receives referrals: it validates a submission, stores it
+// with its idempotency record and first audit entry in one all-or-nothing
+// write, queues it for triage and hands the referrer a receipt.
+//
+// The order of writes is what keeps a referral from being lost: the referral
+// is stored first (status RECEIVED); only then is a message carrying its id
+// sent to the triage queue, and the referral marked QUEUED. If the send
+// fails, the referral stays stored and visibly unqueued, the referrer still
+// gets a receipt, and the sweep queues it later.
+package intake
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/ids"
+	"github.com/csc-frontdoor/frontdoor/shared/referral"
+)
+
+// Limits on a submission.
+const (
+	// MaxBodyBytes is the largest referral body accepted: 256 KiB.
+	MaxBodyBytes = 256 << 10
+	// MaxIdempotencyKeyLength is the longest Idempotency-Key accepted.
+	MaxIdempotencyKeyLength = 255
+	// IdempotencyTTL is how long an Idempotency-Key is remembered.
+	IdempotencyTTL = 24 * time.Hour
+	// referenceAttempts bounds redraws of a human reference on collision.
+	referenceAttempts = 5
+)
+
+// Errors a Store returns when a conditional write fails.
+var (
+	// ErrIdempotencyKeyUsed means an unexpired record for the key exists.
+	ErrIdempotencyKeyUsed = errors.New("idempotency key already used")
+	// ErrReferenceTaken means the human reference belongs to another referral.
+	ErrReferenceTaken = errors.New("reference already taken")
+)
+
+// Idempotency is what is remembered of a submission made with an
+// Idempotency-Key, so that a retry gets the first response back.
+type Idempotency struct {
+	KeyHash     string    // SHA-256 of the key
+	RequestHash string    // SHA-256 of the canonical referral
+	ReferralID  string    // the referral the first request created
+	Response    []byte    // the receipt sent the first time (JSON)
+	ExpiresAt   time.Time // after this the key may be used again
+}
+
+// Store keeps referrals.
+type Store interface {
+	// CreateReferral writes the referral, the claim on its reference, the
+	// idempotency record (when idem is not nil) and the audit entry, all or
+	// nothing. It returns ErrIdempotencyKeyUsed or ErrReferenceTaken (wrapped
+	// or not) when the matching condition fails.
+	CreateReferral(ctx context.Context, rec *referral.Record, idem *Idempotency, entry audit.Entry) error
+	// Idempotency returns the unexpired record for a key hash, or nil.
+	Idempotency(ctx context.Context, keyHash string, now time.Time) (*Idempotency, error)
+	// MarkQueued records that the referral's triage message was sent.
+	MarkQueued(ctx context.Context, id string, at time.Time) error
+}
+
+// Queue takes referrals for triage. Messages carry the id only.
+type Queue interface {
+	EnqueueReferral(ctx context.Context, id string) error
+}
+
+// Submission is one POST of a referral.
+type Submission struct {
+	Body           []byte
+	IdempotencyKey string // empty when the header was not sent
+	Actor          audit.Actor
+	Route          string
+	RequestID      string
+}
+
+// Receipt is what the referrer gets back at once.
+type Receipt struct {
+	ID           string          `json:"id"`
+	Reference    string          `json:"reference"`
+	ReceivedAt   time.Time       `json:"receivedAt"`
+	Status       referral.Status `json:"status"`
+	ReceiptToken string          `json:"receiptToken"`
+	Message      string          `json:"message"`
+	// Urgent is set when the referrer said the child is at immediate risk.
+	Urgent string `json:"urgent,omitempty"`
+}
+
+// Messages shown on a receipt.
+const (
+	receivedMessage = "Your referral has been received by the multi-agency safeguarding hub. " +
+		"Keep the reference and receipt token: you need both to check its status or add information."
+	urgentMessage = "You said the child is at immediate risk. If you have not already done so, call 999 now. " +
+		"This referral does not replace an emergency call."
+)
+
+// Service handles submissions.
+type Service struct {
+	store Store
+	queue Queue
+	now   func() time.Time
+}
+
+// New returns a Service. now is the clock; pass time.Now in production.
+func New(store Store, queue Queue, now func() time.Time) *Service {
+	return &Service{store: store, queue: queue, now: now}
+}
+
+// Submit validates, stores and queues a referral. It returns the receipt and
+// whether it is a replay of an earlier submission with the same
+// Idempotency-Key. Every error is an *apperr.Error; on any error nothing has
+// been written.
+func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, bool, error) {
+	if err := checkIdempotencyKey(sub.IdempotencyKey); err != nil {
+		return Receipt{}, false, err
+	}
+	if len(sub.Body) > MaxBodyBytes {
+		return Receipt{}, false, apperr.New(apperr.TooLarge,
+			"The referral is larger than %d KiB. Shorten the free-text sections or send long documents as an addendum.", MaxBodyBytes>>10)
+	}
+	form, err := referral.Decode(sub.Body)
+	if err != nil {
+		return Receipt{}, false, err
+	}
+	now := s.now().UTC()
+	if err := referral.Validate(form, now); err != nil {
+		return Receipt{}, false, err
+	}
+
+	token := ids.NewToken()
+	rec := &referral.Record{
+		ID:               ids.NewULID(now),
+		Status:           referral.StatusReceived,
+		ReceivedAt:       now,
+		Source:           form.Referrer.AgencyType.ReferralSource(),
+		ReceiptTokenHash: ids.Hash(token),
+		Version:          1,
+		Form:             *form,
+	}
+	var idem *Idempotency
+	if sub.IdempotencyKey != "" {
+		canonical, err := json.Marshal(form)
+		if err != nil {
+			return Receipt{}, false, apperr.Wrap(err, apperr.Internal, "The referral could not be processed.")
+		}
+		sum := sha256.Sum256(canonical)
+		idem = &Idempotency{
+			KeyHash:     ids.Hash(sub.IdempotencyKey),
+			RequestHash: hex.EncodeToString(sum[:]),
+			ReferralID:  rec.ID,
+			ExpiresAt:   now.Add(IdempotencyTTL),
+		}
+	}
+
+	var receipt Receipt
+	for attempt := 1; ; attempt++ {
+		rec.Reference = ids.NewReference()
+		receipt = newReceipt(rec, token, form.Concerns.ImmediateRisk)
+		if idem != nil {
+			if idem.Response, err = json.Marshal(receipt); err != nil {
+				return Receipt{}, false, apperr.Wrap(err, apperr.Internal, "The referral could not be processed.")
+			}
+		}
+		entry := audit.Entry{
+			ID: ids.NewULID(now), At: now, ReferralID: rec.ID, Action: audit.Submitted,
+			Actor: sub.Actor, Route: sub.Route, RequestID: sub.RequestID,
+		}
+		err = s.store.CreateReferral(ctx, rec, idem, entry)
+		switch {
+		case err == nil:
+		case errors.Is(err, ErrReferenceTaken) && attempt < referenceAttempts:
+			continue
+		case errors.Is(err, ErrIdempotencyKeyUsed):
+			return s.replay(ctx, idem, now)
+		default:
+			return Receipt{}, false, apperr.Wrap(err, apperr.Unavailable,
+				"The referral could not be stored just now and has not been received. Please try again in a minute; if it is urgent, telephone the safeguarding hub.")
+		}
+		break
+	}
+
+	log := slog.With("referralId", rec.ID, "reference", rec.Reference)
+	log.InfoContext(ctx, "referral stored", "children", len(form.Children), "source", rec.Source)
+	if err := s.queue.EnqueueReferral(ctx, rec.ID); err != nil {
+		// The referral is safe in the store and shows as unqueued; the sweep
+		// queues it. The referrer keeps their receipt.
+		log.WarnContext(ctx, "referral stored but not queued; the sweep will queue it", "error", err)
+		return receipt, false, nil
+	}
+	if err := s.store.MarkQueued(ctx, rec.ID, s.now().UTC()); err != nil {
+		// The message is on the queue; a later re-queue by the sweep is a
+		// harmless duplicate because triage is idempotent.
+		log.WarnContext(ctx, "referral queued but not marked queued", "error", err)
+		return receipt, false, nil
+	}
+	log.InfoContext(ctx, "referral queued")
+	return receipt, false, nil
+}
+
+// replay answers a submission whose Idempotency-Key was used before.
+func (s *Service) replay(ctx context.Context, idem *Idempotency, now time.Time) (Receipt, bool, error) {
+	prev, err := s.store.Idempotency(ctx, idem.KeyHash, now)
+	if err != nil {
+		return Receipt{}, false, apperr.Wrap(err, apperr.Unavailable, "The referral could not be checked just now. Please try again in a minute.")
+	}
+	if prev == nil {
+		// The earlier record expired between the write and the read.
+		return Receipt{}, false, apperr.New(apperr.Conflict, "This Idempotency-Key has just expired. Send the referral again with a new key.")
+	}
+	if prev.RequestHash != idem.RequestHash {
+		return Receipt{}, false, apperr.WithFields("This Idempotency-Key was already used for a different referral.", []apperr.FieldError{{
+			Field:   "Idempotency-Key",
+			Message: "This key was already used with a different referral. Use a new key for each new referral; reuse a key only to retry the same referral.",
+		}})
+	}
+	var r Receipt
+	if err := json.Unmarshal(prev.Response, &r); err != nil {
+		return Receipt{}, false, apperr.Wrap(err, apperr.Internal, "The earlier receipt could not be read.")
+	}
+	slog.InfoContext(ctx, "idempotent replay", "referralId", prev.ReferralID)
+	return r, true, nil
+}
+
+func newReceipt(rec *referral.Record, token string, immediateRisk *bool) Receipt {
+	r := Receipt{
+		ID:           rec.ID,
+		Reference:    rec.Reference,
+		ReceivedAt:   rec.ReceivedAt,
+		Status:       rec.Status,
+		ReceiptToken: token,
+		Message:      receivedMessage,
+	}
+	if immediateRisk != nil && *immediateRisk {
+		r.Urgent = urgentMessage
+	}
+	return r
+}
+
+// checkIdempotencyKey accepts an empty key (none sent) or 1 to 255 visible
+// ASCII characters.
+func checkIdempotencyKey(k string) error {
+	if k == "" {
+		return nil
+	}
+	bad := len(k) > MaxIdempotencyKeyLength
+	for i := 0; i < len(k) && !bad; i++ {
+		bad = k[i] < 0x21 || k[i] > 0x7e
+	}
+	if bad {
+		return apperr.WithFields("The Idempotency-Key header is not valid.", []apperr.FieldError{{
+			Field:   "Idempotency-Key",
+			Message: fmt.Sprintf("Send an Idempotency-Key of 1 to %d visible ASCII characters without spaces, such as a UUID.", MaxIdempotencyKeyLength),
+		}})
+	}
+	return nil
+}

@@ -1,0 +1,272 @@
+package intake
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/referral"
+)
+
+var now = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+// memStore keeps records in memory, with the same conditions as the
+// DynamoDB store; the DynamoDB store itself is tested end to end in infra/e2e.
+type memStore struct {
+	referrals  map[string]*referral.Record
+	references map[string]bool
+	idem       map[string]*Idempotency
+	audit      []audit.Entry
+	queued     map[string]time.Time
+	takenRefs  int   // the next n references drawn are reported taken
+	createErr  error // returned by CreateReferral when set
+	markErr    error
+}
+
+func newMemStore() *memStore {
+	return &memStore{referrals: map[string]*referral.Record{}, references: map[string]bool{}, idem: map[string]*Idempotency{}, queued: map[string]time.Time{}}
+}
+
+func (m *memStore) CreateReferral(_ context.Context, rec *referral.Record, idem *Idempotency, e audit.Entry) error {
+	if m.createErr != nil {
+		return m.createErr
+	}
+	if idem != nil {
+		if prev, ok := m.idem[idem.KeyHash]; ok && !prev.ExpiresAt.Before(rec.ReceivedAt) {
+			return ErrIdempotencyKeyUsed
+		}
+	}
+	if m.takenRefs > 0 || m.references[rec.Reference] {
+		m.takenRefs--
+		return ErrReferenceTaken
+	}
+	cp := *rec
+	m.referrals[rec.ID] = &cp
+	m.references[rec.Reference] = true
+	if idem != nil {
+		ic := *idem
+		m.idem[idem.KeyHash] = &ic
+	}
+	m.audit = append(m.audit, e)
+	return nil
+}
+
+func (m *memStore) Idempotency(_ context.Context, keyHash string, at time.Time) (*Idempotency, error) {
+	if i, ok := m.idem[keyHash]; ok && !at.After(i.ExpiresAt) {
+		return i, nil
+	}
+	return nil, nil
+}
+
+func (m *memStore) MarkQueued(_ context.Context, id string, at time.Time) error {
+	if m.markErr != nil {
+		return m.markErr
+	}
+	m.queued[id] = at
+	return nil
+}
+
+type memQueue struct {
+	sent []string
+	err  error
+}
+
+func (q *memQueue) EnqueueReferral(_ context.Context, id string) error {
+	if q.err != nil {
+		return q.err
+	}
+	q.sent = append(q.sent, id)
+	return nil
+}
+
+func body(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile("../../events/referrals/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func fixedClock() time.Time { return now }
+
+func TestSubmitStoresThenQueues(t *testing.T) {
+	st, q := newMemStore(), &memQueue{}
+	svc := New(st, q, fixedClock)
+	r, replayed, err := svc.Submit(context.Background(), Submission{Body: body(t, "single-child.json"), Actor: audit.Anonymous("192.0.2.1"), Route: "POST /referrals", RequestID: "req-1"})
+	if err != nil || replayed {
+		t.Fatalf("Submit: %v, replayed %v", err, replayed)
+	}
+	rec := st.referrals[r.ID]
+	if rec == nil {
+		t.Fatal("referral not stored")
+	}
+	if rec.Status != referral.StatusReceived || rec.Reference != r.Reference || !rec.ReceivedAt.Equal(now) || rec.Version != 1 {
+		t.Errorf("stored record %+v", rec)
+	}
+	if rec.ReceiptTokenHash == "" || rec.ReceiptTokenHash == r.ReceiptToken {
+		t.Error("the receipt token must be stored only as its hash")
+	}
+	if rec.Source == "" {
+		t.Error("referral source code not set")
+	}
+	if len(q.sent) != 1 || q.sent[0] != r.ID {
+		t.Errorf("queued %v, want [%s]", q.sent, r.ID)
+	}
+	if _, ok := st.queued[r.ID]; !ok {
+		t.Error("referral not marked queued")
+	}
+	if len(st.audit) != 1 || st.audit[0].Action != audit.Submitted || st.audit[0].ReferralID != r.ID || st.audit[0].RequestID != "req-1" {
+		t.Errorf("audit %+v", st.audit)
+	}
+	if r.Urgent != "" {
+		t.Errorf("urgent message on a referral without immediate risk: %q", r.Urgent)
+	}
+}
+
+func TestSubmitImmediateRiskSaysCall999(t *testing.T) {
+	svc := New(newMemStore(), &memQueue{}, fixedClock)
+	r, _, err := svc.Submit(context.Background(), Submission{Body: body(t, "immediate-risk.json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Urgent, "999") {
+		t.Errorf("urgent = %q, want a call-999 message", r.Urgent)
+	}
+}
+
+func TestSubmitQueueFailureKeepsReferral(t *testing.T) {
+	st, q := newMemStore(), &memQueue{err: errors.New("sqs down")}
+	r, _, err := New(st, q, fixedClock).Submit(context.Background(), Submission{Body: body(t, "single-child.json")})
+	if err != nil {
+		t.Fatalf("a queue failure must still give the referrer a receipt: %v", err)
+	}
+	if st.referrals[r.ID] == nil {
+		t.Fatal("referral not stored")
+	}
+	if _, ok := st.queued[r.ID]; ok {
+		t.Error("referral marked queued though the send failed")
+	}
+}
+
+func TestSubmitMarkQueuedFailureStillReceipts(t *testing.T) {
+	st, q := newMemStore(), &memQueue{}
+	st.markErr = errors.New("throttled")
+	r, _, err := New(st, q, fixedClock).Submit(context.Background(), Submission{Body: body(t, "single-child.json")})
+	if err != nil || r.ID == "" || len(q.sent) != 1 {
+		t.Fatalf("receipt %+v err %v sent %v", r, err, q.sent)
+	}
+}
+
+func TestSubmitRejectsWithoutWriting(t *testing.T) {
+	big := make([]byte, MaxBodyBytes+1)
+	tests := []struct {
+		name string
+		sub  Submission
+		code apperr.Code
+	}{
+		{"invalid referral", Submission{Body: body(t, "invalid-many-errors.json")}, apperr.Invalid},
+		{"malformed", Submission{Body: []byte(`{"referrer":`)}, apperr.Malformed},
+		{"too large", Submission{Body: big}, apperr.TooLarge},
+		{"key with space", Submission{Body: body(t, "single-child.json"), IdempotencyKey: "a b"}, apperr.Invalid},
+		{"key too long", Submission{Body: body(t, "single-child.json"), IdempotencyKey: strings.Repeat("k", 256)}, apperr.Invalid},
+		{"key not ASCII", Submission{Body: body(t, "single-child.json"), IdempotencyKey: "clé"}, apperr.Invalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, q := newMemStore(), &memQueue{}
+			_, _, err := New(st, q, fixedClock).Submit(context.Background(), tt.sub)
+			if got := apperr.CodeOf(err); got != tt.code {
+				t.Fatalf("code %s (%v), want %s", got, err, tt.code)
+			}
+			if len(st.referrals) != 0 || len(q.sent) != 0 || len(st.audit) != 0 {
+				t.Error("a rejected submission wrote something")
+			}
+		})
+	}
+}
+
+func TestSubmitAcceptsLongestKey(t *testing.T) {
+	_, _, err := New(newMemStore(), &memQueue{}, fixedClock).Submit(context.Background(),
+		Submission{Body: body(t, "single-child.json"), IdempotencyKey: strings.Repeat("k", MaxIdempotencyKeyLength)})
+	if err != nil {
+		t.Fatalf("a %d-character key was rejected: %v", MaxIdempotencyKeyLength, err)
+	}
+}
+
+func TestSubmitRedrawsTakenReference(t *testing.T) {
+	st := newMemStore()
+	st.takenRefs = referenceAttempts - 1
+	r, _, err := New(st, &memQueue{}, fixedClock).Submit(context.Background(), Submission{Body: body(t, "single-child.json")})
+	if err != nil || st.referrals[r.ID].Reference != r.Reference {
+		t.Fatalf("after %d collisions: %v", referenceAttempts-1, err)
+	}
+
+	st = newMemStore()
+	st.takenRefs = referenceAttempts
+	_, _, err = New(st, &memQueue{}, fixedClock).Submit(context.Background(), Submission{Body: body(t, "single-child.json")})
+	if apperr.CodeOf(err) != apperr.Unavailable {
+		t.Fatalf("after %d collisions: %v, want unavailable", referenceAttempts, err)
+	}
+}
+
+func TestSubmitStoreFailureIsUnavailable(t *testing.T) {
+	st, q := newMemStore(), &memQueue{}
+	st.createErr = errors.New("ProvisionedThroughputExceeded")
+	_, _, err := New(st, q, fixedClock).Submit(context.Background(), Submission{Body: body(t, "single-child.json")})
+	if apperr.CodeOf(err) != apperr.Unavailable {
+		t.Fatalf("code %s, want unavailable", apperr.CodeOf(err))
+	}
+	if e := apperr.As(err); strings.Contains(e.Message, "Provisioned") {
+		t.Errorf("the message shown to the caller leaks the cause: %q", e.Message)
+	}
+	if len(q.sent) != 0 {
+		t.Error("queued a referral that was not stored")
+	}
+}
+
+func TestIdempotency(t *testing.T) {
+	st, q := newMemStore(), &memQueue{}
+	clock := now
+	svc := New(st, q, func() time.Time { return clock })
+	ctx := context.Background()
+	first, replayed, err := svc.Submit(ctx, Submission{Body: body(t, "single-child.json"), IdempotencyKey: "key-1"})
+	if err != nil || replayed {
+		t.Fatal(err, replayed)
+	}
+
+	// Same key, same referral (even re-indented), an hour later: the first receipt again.
+	clock = now.Add(time.Hour)
+	again, replayed, err := svc.Submit(ctx, Submission{Body: []byte("  " + string(body(t, "single-child.json")) + "\n"), IdempotencyKey: "key-1"})
+	if err != nil || !replayed || again != first {
+		t.Fatalf("replay: %+v replayed=%v err=%v; want %+v", again, replayed, err, first)
+	}
+	if len(st.referrals) != 1 || len(q.sent) != 1 {
+		t.Fatalf("a replay created %d referrals and %d messages", len(st.referrals), len(q.sent))
+	}
+
+	// Same key, different referral: rejected, naming the header.
+	_, _, err = svc.Submit(ctx, Submission{Body: body(t, "siblings.json"), IdempotencyKey: "key-1"})
+	e := apperr.As(err)
+	if e == nil || e.Code != apperr.Invalid || len(e.Fields) != 1 || e.Fields[0].Field != "Idempotency-Key" {
+		t.Fatalf("reuse with another body: %v", err)
+	}
+
+	// After the key expires it may be used again.
+	clock = now.Add(IdempotencyTTL + time.Second)
+	_, replayed, err = svc.Submit(ctx, Submission{Body: body(t, "siblings.json"), IdempotencyKey: "key-1"})
+	if err != nil || replayed || len(st.referrals) != 2 {
+		t.Fatalf("expired key: replayed=%v err=%v referrals=%d", replayed, err, len(st.referrals))
+	}
+
+	// Different keys are different submissions.
+	_, replayed, err = svc.Submit(ctx, Submission{Body: body(t, "single-child.json"), IdempotencyKey: "key-2"})
+	if err != nil || replayed || len(st.referrals) != 3 {
+		t.Fatalf("new key: replayed=%v err=%v referrals=%d", replayed, err, len(st.referrals))
+	}
+}

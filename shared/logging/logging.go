@@ -62,4 +62,3 @@ func ParseLevel(s string) slog.Level {
 		return slog.LevelInfo
 	}
 }
-

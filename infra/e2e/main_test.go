@@ -1,0 +1,113 @@
+// Package e2e drives the real system end to end: the real bootstrap binaries,
+// built through the Makefile as `sam build` builds them, behind the local HTTP
+// API, against DynamoDB Local (in memory) and the in-process SQS emulator.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/csc-frontdoor/frontdoor/infra/dynamolocal"
+	"github.com/csc-frontdoor/frontdoor/infra/stack"
+)
+
+// env is the running stack shared by every test in the package (the SQS
+// emulator is one per process).
+var env struct {
+	stack *stack.Stack
+	ddb   *dynamodb.Client
+	sqs   *sqs.Client
+	table string
+	queue string
+	dlq   string
+	logs  *syncBuffer
+}
+
+// syncBuffer collects the functions' log output for the privacy checks.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	env.logs = &syncBuffer{}
+	var out io.Writer = env.logs
+	if testing.Verbose() {
+		out = io.MultiWriter(env.logs, os.Stderr)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	st, err := stack.Start(ctx, stack.Config{
+		ProjectDir:       root,
+		BuildDir:         filepath.Join(os.TempDir(), "frontdoor-e2e-build"),
+		StackName:        "frontdoor-e2e",
+		APIAddr:          "127.0.0.1:0",
+		DynamoDB:         dynamoOptions(root),
+		Output:           out,
+		DisableSchedules: true,
+	})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "start the local stack (run `make test`, which installs DynamoDB Local and Java): %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	env.stack = st
+	awsCfg := aws.Config{
+		Region:      "eu-west-2",
+		Credentials: credentials.NewStaticCredentialsProvider("local", "local", ""),
+	}
+	env.ddb = dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
+		o.BaseEndpoint = aws.String(st.DynamoDBEndpoint())
+		o.DisableValidateResponseChecksum = true
+	})
+	env.sqs = sqs.NewFromConfig(awsCfg, func(o *sqs.Options) { o.BaseEndpoint = aws.String(st.SQSEndpoint()) })
+	env.table = st.TableName("FrontDoorTable")
+	env.queue = st.QueueURL("TriageQueue")
+	env.dlq = st.QueueURL("TriageDeadLetterQueue")
+	return m.Run()
+}
+
+// dynamoOptions runs DynamoDB Local in memory from where `make tools`
+// installed it.
+func dynamoOptions(root string) dynamolocal.Options {
+	dir := os.Getenv("DYNAMODB_LOCAL_DIR")
+	if dir == "" {
+		dir = filepath.Join(root, ".local", "tools", "dynamodb-local")
+	}
+	return dynamolocal.Options{Dir: dir, InMemory: true}
+}

@@ -1,0 +1,75 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/csc-frontdoor/frontdoor/infra/lambdart"
+)
+
+// A referral whose message cannot be sent stays stored, marked as needing
+// queueing, and the referrer still gets a receipt. The real submit binary runs
+// here with a queue URL that does not exist.
+func TestQueueFailureKeepsTheReferralAndTheReceipt(t *testing.T) {
+	fn, err := lambdart.Start(context.Background(), lambdart.Config{
+		Name: "SubmitReferralFunction",
+		Path: env.stack.Bootstrap("SubmitReferralFunction"),
+		Env: map[string]string{
+			"TABLE_NAME":                env.table,
+			"TRIAGE_QUEUE_URL":          env.stack.SQSEndpoint() + "/000000000000/NoSuchQueue",
+			"LOG_LEVEL":                 "INFO",
+			"AWS_ENDPOINT_URL_DYNAMODB": env.stack.DynamoDBEndpoint(),
+			"AWS_ENDPOINT_URL_SQS":      env.stack.SQSEndpoint(),
+		},
+		Timeout: 10 * time.Second,
+		Output:  env.logs,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fn.Close()
+	drain(t, env.queue)
+
+	ev := events.APIGatewayV2HTTPRequest{
+		Version:  "2.0",
+		RouteKey: "POST /referrals",
+		RawPath:  "/referrals",
+		Headers:  map[string]string{"content-type": "application/json"},
+		Body:     string(sample(t, "single-child.json")),
+		RequestContext: events.APIGatewayV2HTTPRequestContext{
+			RequestID: "queue-failure-test",
+			HTTP:      events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "POST", Path: "/referrals", SourceIP: "127.0.0.1"},
+		},
+	}
+	payload, _ := json.Marshal(ev)
+	out, err := fn.Invoke(context.Background(), payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var resp events.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(out, &resp); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("status %d, body %s; want 202 with a receipt", resp.StatusCode, resp.Body)
+	}
+	r := decode[receipt](t, []byte(resp.Body))
+	if r.ID == "" || r.Reference == "" || r.ReceiptToken == "" {
+		t.Fatalf("receipt %+v lacks id, reference or token", r)
+	}
+	item := referralItem(t, r.ID)
+	if got := str(item, "status"); got != "RECEIVED" {
+		t.Errorf("status %q, want RECEIVED (stored, not queued)", got)
+	}
+	if got := str(item, "gsi1pk"); got != "REFERRAL#RECEIVED" {
+		t.Errorf("gsi1pk %q, want REFERRAL#RECEIVED so the sweep finds it", got)
+	}
+	if msgs := drain(t, env.queue); len(msgs) != 0 {
+		t.Errorf("%d messages on the triage queue, want none", len(msgs))
+	}
+}

@@ -1,0 +1,182 @@
+package samtemplate
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+const sample = `
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  LogLevel:
+    Type: String
+    Default: INFO
+Globals:
+  Function:
+    Timeout: 10
+    MemorySize: 256
+    Environment:
+      Variables:
+        TABLE_NAME: !Ref Table
+        LOG_LEVEL: !Ref LogLevel
+Resources:
+  Api:
+    Type: AWS::Serverless::HttpApi
+  Submit:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        Post:
+          Type: HttpApi
+          Properties: {ApiId: !Ref Api, Method: post, Path: /referrals}
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Timeout: 30
+      Environment:
+        Variables:
+          QUEUE_URL: !Ref Work
+          QUEUE_ARN: !GetAtt Work.Arn
+          DESCRIPTION: !Sub "${AWS::Region}/${Work.QueueName}"
+      Events:
+        Work:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Work.Arn
+            BatchSize: 5
+            FunctionResponseTypes: [ReportBatchItemFailures]
+        Sweep:
+          Type: Schedule
+          Properties: {Schedule: rate(5 minutes)}
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions: [{AttributeName: pk, AttributeType: S}, {AttributeName: g, AttributeType: S}]
+      KeySchema: [{AttributeName: pk, KeyType: HASH}]
+      GlobalSecondaryIndexes:
+        - IndexName: ByG
+          KeySchema: [{AttributeName: g, KeyType: HASH}]
+          Projection: {ProjectionType: KEYS_ONLY}
+      TimeToLiveSpecification: {AttributeName: expiresAt, Enabled: true}
+  Work:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: 180
+      RedrivePolicy:
+        deadLetterTargetArn: !GetAtt WorkDLQ.Arn
+        maxReceiveCount: 5
+  WorkDLQ:
+    Type: AWS::SQS::Queue
+`
+
+type fakeResolver map[string]string
+
+func (f fakeResolver) Ref(id string) (string, error) {
+	if v, ok := f[id]; ok {
+		return v, nil
+	}
+	return "", fmt.Errorf("no %s", id)
+}
+
+func (f fakeResolver) GetAtt(id, attr string) (string, error) { return f.Ref(id + "." + attr) }
+
+func TestParse(t *testing.T) {
+	tpl, err := Parse([]byte(sample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tpl.Functions) != 2 || len(tpl.Tables) != 1 || len(tpl.Queues) != 2 {
+		t.Fatalf("functions %d, tables %d, queues %d", len(tpl.Functions), len(tpl.Tables), len(tpl.Queues))
+	}
+	sub := tpl.Function("Submit")
+	if sub.Timeout != 10*time.Second || sub.MemoryMB != 256 || len(sub.HTTP) != 1 || sub.HTTP[0].Method != "POST" || sub.HTTP[0].Path != "/referrals" {
+		t.Errorf("Submit = %+v", sub)
+	}
+	w := tpl.Function("Worker")
+	if w.Timeout != 30*time.Second {
+		t.Errorf("Worker timeout %s: the function's own Timeout must override Globals", w.Timeout)
+	}
+	if len(w.SQS) != 1 || w.SQS[0].Queue != "Work" || w.SQS[0].BatchSize != 5 || !w.SQS[0].ReportBatchItemFailures {
+		t.Errorf("Worker SQS = %+v", w.SQS)
+	}
+	if len(w.Schedules) != 1 || !w.Schedules[0].Enabled {
+		t.Fatalf("Worker schedules = %+v", w.Schedules)
+	}
+	if every, err := w.Schedules[0].Every(); err != nil || every != 5*time.Minute {
+		t.Errorf("Every() = %s, %v", every, err)
+	}
+	r := fakeResolver{"Table": "stack-Table", "LogLevel": "DEBUG", "Work": "http://q/Work", "Work.Arn": "arn:q", "Work.QueueName": "Work", "AWS::Region": "eu-west-2"}
+	want := map[string]string{"TABLE_NAME": "stack-Table", "LOG_LEVEL": "DEBUG", "QUEUE_URL": "http://q/Work", "QUEUE_ARN": "arn:q", "DESCRIPTION": "eu-west-2/Work"}
+	for k, v := range want {
+		got, err := Resolve(w.Env[k], r)
+		if err != nil || got != v {
+			t.Errorf("%s = %q, %v; want %q", k, got, err, v)
+		}
+	}
+	if tpl.Parameters["LogLevel"] != "INFO" {
+		t.Errorf("parameters %v", tpl.Parameters)
+	}
+	tb := tpl.Tables[0]
+	if tb.TTLAttribute != "expiresAt" || len(tb.GSIs) != 1 || tb.GSIs[0].ProjectionType != "KEYS_ONLY" || len(tb.AttributeDefinitions) != 2 {
+		t.Errorf("table %+v", tb)
+	}
+	var work Queue
+	for _, q := range tpl.Queues {
+		if q.LogicalID == "Work" {
+			work = q
+		}
+	}
+	if work.DeadLetter != "WorkDLQ" || work.MaxReceiveCount != 5 || work.VisibilityTimeout != 180 {
+		t.Errorf("queue %+v", work)
+	}
+}
+
+func TestScheduleExpressions(t *testing.T) {
+	tests := []struct {
+		expr string
+		want time.Duration
+		ok   bool
+	}{
+		{"rate(1 minute)", time.Minute, true},
+		{"rate(5 minutes)", 5 * time.Minute, true},
+		{"rate(2 hours)", 2 * time.Hour, true},
+		{"rate(1 day)", 24 * time.Hour, true},
+		{"cron(0 9 * * ? *)", 0, false},
+		{"rate(five minutes)", 0, false},
+	}
+	for _, tt := range tests {
+		got, err := ScheduleEvent{Name: "S", Expression: tt.expr}.Every()
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("%s: %s, %v", tt.expr, got, err)
+		}
+	}
+}
+
+func TestResolveRejectsUnknownIntrinsics(t *testing.T) {
+	for _, v := range []any{
+		map[string]any{"Fn::Join": []any{",", []any{"a"}}},
+		map[string]any{"Ref": "Missing"},
+		nil,
+	} {
+		if _, err := Resolve(v, fakeResolver{}); err == nil {
+			t.Errorf("Resolve(%v) succeeded", v)
+		}
+	}
+}
+
+func TestProjectTemplate(t *testing.T) {
+	tpl, err := Load("../../template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tpl.Functions) == 0 || len(tpl.Tables) != 1 || len(tpl.Queues) == 0 {
+		t.Fatalf("template.yaml: %d functions, %d tables, %d queues", len(tpl.Functions), len(tpl.Tables), len(tpl.Queues))
+	}
+	for _, f := range tpl.Functions {
+		if len(f.HTTP)+len(f.SQS)+len(f.Schedules) == 0 {
+			t.Errorf("%s has no event: nothing would ever run it", f.LogicalID)
+		}
+	}
+}

@@ -1,0 +1,391 @@
+// Package stack runs the whole system on this machine from template.yaml:
+// DynamoDB Local and the SQS emulator with the template's table and queues,
+// every function's real bootstrap (built by the Makefile targets `sam build`
+// calls) behind the Lambda Runtime API emulation, the HTTP API routes, the SQS
+// event sources and the schedules. Everything listens on 127.0.0.1 only.
+package stack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/csc-frontdoor/frontdoor/infra/apigw"
+	"github.com/csc-frontdoor/frontdoor/infra/dynamolocal"
+	"github.com/csc-frontdoor/frontdoor/infra/lambdart"
+	"github.com/csc-frontdoor/frontdoor/infra/provision"
+	"github.com/csc-frontdoor/frontdoor/infra/samtemplate"
+	"github.com/csc-frontdoor/frontdoor/infra/sqslocal"
+)
+
+// Region is the region the local stack reports.
+const Region = "eu-west-2"
+
+// Config says where the project is and how to run it.
+type Config struct {
+	// ProjectDir holds template.yaml and the Makefile.
+	ProjectDir string
+	// BuildDir receives one directory of build artifacts per function.
+	BuildDir string
+	// StackName prefixes physical table names, as CloudFormation does.
+	StackName string
+	// APIAddr is the HTTP API's address; it must be on 127.0.0.1.
+	APIAddr string
+	// DynamoDB says how to run DynamoDB Local.
+	DynamoDB dynamolocal.Options
+	// SQSPort is the emulator's port on 127.0.0.1; 0 picks a free one.
+	SQSPort int
+	// Parameters override the template's parameter defaults.
+	Parameters map[string]string
+	// Env is added to every function's environment (after the template's).
+	Env map[string]string
+	// Concurrency is the most warm instances per function; 0 means 4.
+	Concurrency int
+	// DisableSchedules stops scheduled events from firing (tests invoke
+	// scheduled functions themselves).
+	DisableSchedules bool
+	// Output receives the functions' logs and the API's access log. Nil
+	// discards.
+	Output io.Writer
+}
+
+// Stack is the running system.
+type Stack struct {
+	cfg       Config
+	tpl       *samtemplate.Template
+	ddb       *dynamolocal.Server
+	sqs       *sqslocal.Server
+	sqsClient *sqs.Client
+	queues    map[string]string
+	functions map[string]*lambdart.Function
+	api       *http.Server
+	apiURL    string
+	log       *slog.Logger
+	cancel    context.CancelFunc
+	workers   sync.WaitGroup
+}
+
+// Start builds and starts everything; on any error what was started is
+// stopped again.
+func Start(ctx context.Context, cfg Config) (st *Stack, err error) {
+	if cfg.Output == nil {
+		cfg.Output = io.Discard
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 4
+	}
+	if cfg.StackName == "" {
+		cfg.StackName = "frontdoor-local"
+	}
+	if cfg.APIAddr == "" {
+		cfg.APIAddr = "127.0.0.1:3000"
+	}
+	if host, _, err := net.SplitHostPort(cfg.APIAddr); err != nil || host != "127.0.0.1" {
+		return nil, fmt.Errorf("stack: API address %q must be 127.0.0.1:<port>", cfg.APIAddr)
+	}
+	tpl, err := samtemplate.Load(filepath.Join(cfg.ProjectDir, "template.yaml"))
+	if err != nil {
+		return nil, fmt.Errorf("stack: %w", err)
+	}
+	s := &Stack{
+		cfg:       cfg,
+		tpl:       tpl,
+		functions: map[string]*lambdart.Function{},
+		log:       slog.New(slog.NewJSONHandler(&prefixed{prefix: "[local] ", w: cfg.Output}, nil)),
+	}
+	defer func() {
+		if err != nil {
+			_ = s.Close()
+		}
+	}()
+
+	// Build the functions while DynamoDB Local starts.
+	built := make(chan error, 1)
+	go func() { built <- s.build(ctx) }()
+	if s.ddb, err = dynamolocal.Start(ctx, cfg.DynamoDB); err != nil {
+		<-built
+		return nil, err
+	}
+	if err = <-built; err != nil {
+		return nil, err
+	}
+	if s.sqs, err = sqslocal.Start(cfg.SQSPort); err != nil {
+		return nil, err
+	}
+	if err = s.provision(ctx); err != nil {
+		return nil, err
+	}
+	if err = s.startFunctions(ctx); err != nil {
+		return nil, err
+	}
+	if err = s.serveAPI(); err != nil {
+		return nil, err
+	}
+	wctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	if err = s.startEventSources(wctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// build runs `make build-<LogicalId>` for every function, as `sam build`
+// does, for this machine's architecture.
+func (s *Stack) build(ctx context.Context) error {
+	var wg sync.WaitGroup
+	errs := make([]error, len(s.tpl.Functions))
+	for i, f := range s.tpl.Functions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			dir := filepath.Join(s.cfg.BuildDir, f.LogicalID)
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				errs[i] = err
+				return
+			}
+			cmd := exec.CommandContext(ctx, "make", "--no-print-directory", "-C", s.cfg.ProjectDir,
+				"build-"+f.LogicalID, "ARTIFACTS_DIR="+dir, "LAMBDA_GOARCH="+runtime.GOARCH)
+			cmd.Env = append(os.Environ(), "MAKEFLAGS=", "MAKELEVEL=")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				errs[i] = fmt.Errorf("stack: build %s: %w\n%s", f.LogicalID, err, out)
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func (s *Stack) awsConfig() aws.Config {
+	return aws.Config{Region: Region, Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")}
+}
+
+func (s *Stack) provision(ctx context.Context) error {
+	ddb := dynamodb.NewFromConfig(s.awsConfig(), func(o *dynamodb.Options) {
+		o.BaseEndpoint = aws.String(s.ddb.Endpoint())
+		o.DisableValidateResponseChecksum = true
+	})
+	for _, t := range s.tpl.Tables {
+		if err := provision.Table(ctx, ddb, s.TableName(t.LogicalID), t); err != nil {
+			return err
+		}
+	}
+	s.sqsClient = sqs.NewFromConfig(s.awsConfig(), func(o *sqs.Options) { o.BaseEndpoint = aws.String(s.sqs.Endpoint()) })
+	urls, err := provision.Queues(ctx, s.sqsClient, s.tpl.Queues, s.sqs.QueueARN)
+	if err != nil {
+		return err
+	}
+	// The emulator answers with its own host form; use the plain one.
+	for id := range urls {
+		urls[id] = s.sqs.QueueURL(id)
+	}
+	s.queues = urls
+	return nil
+}
+
+func (s *Stack) startFunctions(ctx context.Context) error {
+	for _, f := range s.tpl.Functions {
+		env := map[string]string{
+			"AWS_ENDPOINT_URL_DYNAMODB": s.ddb.Endpoint(),
+			"AWS_ENDPOINT_URL_SQS":      s.sqs.Endpoint(),
+		}
+		for k, v := range f.Env {
+			val, err := samtemplate.Resolve(v, s)
+			if err != nil {
+				return fmt.Errorf("stack: %s environment %s: %w", f.LogicalID, k, err)
+			}
+			env[k] = val
+		}
+		for k, v := range s.cfg.Env {
+			env[k] = v
+		}
+		fn, err := lambdart.Start(ctx, lambdart.Config{
+			Name:        f.LogicalID,
+			Path:        filepath.Join(s.cfg.BuildDir, f.LogicalID, "bootstrap"),
+			Env:         env,
+			Timeout:     f.Timeout,
+			MemoryMB:    f.MemoryMB,
+			Region:      Region,
+			Concurrency: s.cfg.Concurrency,
+			Output:      s.cfg.Output,
+		})
+		if err != nil {
+			return fmt.Errorf("stack: %w", err)
+		}
+		s.functions[f.LogicalID] = fn
+	}
+	return nil
+}
+
+func (s *Stack) serveAPI() error {
+	var routes []apigw.Route
+	for _, f := range s.tpl.Functions {
+		for _, e := range f.HTTP {
+			routes = append(routes, apigw.Route{Method: e.Method, Path: e.Path, Function: f.LogicalID})
+		}
+	}
+	gw, err := apigw.New(routes, s, apigw.Options{Log: slog.New(slog.NewJSONHandler(&prefixed{prefix: "[api] ", w: s.cfg.Output}, nil))})
+	if err != nil {
+		return fmt.Errorf("stack: %w", err)
+	}
+	ln, err := net.Listen("tcp", s.cfg.APIAddr)
+	if err != nil {
+		return fmt.Errorf("stack: HTTP API on %s (set FRONTDOOR_API_PORT to use another port): %w", s.cfg.APIAddr, err)
+	}
+	s.apiURL = "http://" + ln.Addr().String()
+	s.api = &http.Server{Handler: gw, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.api.Serve(ln) }()
+	return nil
+}
+
+// Invoke invokes a function by logical id; it is the HTTP API's Invoker and
+// what tests use to run a function directly (as `sam local invoke`).
+func (s *Stack) Invoke(ctx context.Context, function string, payload []byte) ([]byte, error) {
+	fn, ok := s.functions[function]
+	if !ok {
+		return nil, fmt.Errorf("stack: no function %s", function)
+	}
+	return fn.Invoke(ctx, payload)
+}
+
+// Ref resolves {"Ref": id} for the local stack.
+func (s *Stack) Ref(id string) (string, error) {
+	switch id {
+	case "AWS::Region":
+		return Region, nil
+	case "AWS::AccountId":
+		return sqslocal.AccountID, nil
+	case "AWS::StackName":
+		return s.cfg.StackName, nil
+	case "AWS::Partition":
+		return "aws", nil
+	case "AWS::URLSuffix":
+		return "amazonaws.com", nil
+	}
+	if v, ok := s.cfg.Parameters[id]; ok {
+		return v, nil
+	}
+	if v, ok := s.tpl.Parameters[id]; ok {
+		return v, nil
+	}
+	for _, t := range s.tpl.Tables {
+		if t.LogicalID == id {
+			return s.TableName(id), nil
+		}
+	}
+	if u, ok := s.queues[id]; ok {
+		return u, nil
+	}
+	if s.tpl.Function(id) != nil {
+		return id, nil
+	}
+	return "", fmt.Errorf("no local value for !Ref %s", id)
+}
+
+// GetAtt resolves {"Fn::GetAtt": [id, attr]} for the local stack.
+func (s *Stack) GetAtt(id, attr string) (string, error) {
+	if u, ok := s.queues[id]; ok {
+		switch attr {
+		case "Arn":
+			return s.sqs.QueueARN(id), nil
+		case "QueueName":
+			return id, nil
+		case "QueueUrl":
+			return u, nil
+		}
+	}
+	for _, t := range s.tpl.Tables {
+		if t.LogicalID == id && attr == "Arn" {
+			return "arn:aws:dynamodb:" + Region + ":" + sqslocal.AccountID + ":table/" + s.TableName(id), nil
+		}
+	}
+	return "", fmt.Errorf("no local value for !GetAtt %s.%s", id, attr)
+}
+
+// TableName is the physical name of the table with the logical id.
+func (s *Stack) TableName(logicalID string) string { return s.cfg.StackName + "-" + logicalID }
+
+// QueueURL is the URL of the queue with the logical id.
+func (s *Stack) QueueURL(logicalID string) string { return s.queues[logicalID] }
+
+// DynamoDBEndpoint is DynamoDB Local's URL.
+func (s *Stack) DynamoDBEndpoint() string { return s.ddb.Endpoint() }
+
+// SQSEndpoint is the SQS emulator's URL.
+func (s *Stack) SQSEndpoint() string { return s.sqs.Endpoint() }
+
+// APIURL is the HTTP API's base URL.
+func (s *Stack) APIURL() string { return s.apiURL }
+
+// Routes lists the HTTP API's route keys and their functions, sorted.
+func (s *Stack) Routes() []string {
+	var out []string
+	for _, f := range s.tpl.Functions {
+		for _, e := range f.HTTP {
+			out = append(out, e.Method+" "+e.Path+" -> "+f.LogicalID)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Close stops everything and waits for every process to exit.
+func (s *Stack) Close() error {
+	if s.api != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = s.api.Shutdown(ctx)
+		cancel()
+	}
+	if s.cancel != nil {
+		s.cancel()
+	}
+	s.workers.Wait()
+	for _, fn := range s.functions {
+		_ = fn.Close()
+	}
+	var errs []error
+	if s.sqs != nil {
+		errs = append(errs, s.sqs.Close())
+	}
+	if s.ddb != nil {
+		errs = append(errs, s.ddb.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// prefixed writes each write (one log record) with a prefix.
+type prefixed struct {
+	prefix string
+	w      io.Writer
+	mu     sync.Mutex
+}
+
+func (p *prefixed) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, err := io.WriteString(p.w, p.prefix+strings.TrimRight(string(b), "\n")+"\n"); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
+
+// Bootstrap is the path of the built bootstrap of the function.
+func (s *Stack) Bootstrap(logicalID string) string {
+	return filepath.Join(s.cfg.BuildDir, logicalID, "bootstrap")
+}

@@ -48,7 +48,7 @@ type problem struct {
 // the real clock, so the unborn baby's expected date of delivery, which the
 // form accepts only up to ten months ahead, is moved to three months from
 // today.
-func sample(t *testing.T, name string) []byte {
+func sample(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("../../events/referrals", name))
 	if err != nil {

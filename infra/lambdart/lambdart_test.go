@@ -248,3 +248,19 @@ func (s *syncBuf) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// BenchmarkInvoke measures the Runtime API round trip to a warm instance.
+func BenchmarkInvoke(b *testing.B) {
+	f, err := Start(context.Background(), Config{Name: "Bench", Path: fnPath})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	payload := []byte(`{}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := f.Invoke(context.Background(), payload); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

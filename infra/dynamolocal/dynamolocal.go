@@ -55,8 +55,27 @@ type Server struct {
 	waitErr  error
 }
 
-// Start starts DynamoDB Local and waits until it answers ListTables.
+// Start starts DynamoDB Local and waits until it answers ListTables. When
+// Port is 0 a free port is picked, and picked again should another process
+// take it first.
 func Start(ctx context.Context, o Options) (*Server, error) {
+	if o.Port != 0 {
+		return start(ctx, o)
+	}
+	var err error
+	for range 3 {
+		var s *Server
+		if s, err = start(ctx, o); err == nil {
+			return s, nil
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, err
+}
+
+func start(ctx context.Context, o Options) (*Server, error) {
 	jar := filepath.Join(o.Dir, "DynamoDBLocal.jar")
 	lib := filepath.Join(o.Dir, "DynamoDBLocal_lib")
 	launcher := filepath.Join(o.Dir, "launcher")

@@ -69,6 +69,12 @@ build-SubmitReferralFunction:
 build-GetReferralFunction:
 	$(GO_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/get-referral
 
+build-TriageFunction:
+	$(GO_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/triage
+
+build-FollowUpFunction:
+	$(GO_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/follow-up
+
 # ---------------------------------------------------------------- use
 .PHONY: run
 run: tools ## run the whole system locally: API on http://127.0.0.1:3000

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/csc-frontdoor/frontdoor/infra/dynamolocal"
 	"github.com/csc-frontdoor/frontdoor/infra/stack"
@@ -73,13 +75,15 @@ func run(m *testing.M) int {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	st, err := stack.Start(ctx, stack.Config{
-		ProjectDir:       root,
-		BuildDir:         filepath.Join(os.TempDir(), "frontdoor-e2e-build"),
-		StackName:        "frontdoor-e2e",
-		APIAddr:          "127.0.0.1:0",
-		DynamoDB:         dynamoOptions(root),
-		Output:           out,
-		DisableSchedules: true,
+		ProjectDir:        root,
+		BuildDir:          filepath.Join(os.TempDir(), "frontdoor-e2e-build"),
+		StackName:         "frontdoor-e2e",
+		APIAddr:           "127.0.0.1:0",
+		DynamoDB:          dynamoOptions(root),
+		Output:            out,
+		DisableSchedules:  true,
+		VisibilityTimeout: 2 * time.Second,
+		Parameters:        map[string]string{"ChildMatchKey": "e2e-child-match-key-0123456789abcdef"},
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "start the local stack (run `make test`, which installs DynamoDB Local and Java): %v\n", err)
@@ -111,3 +115,43 @@ func dynamoOptions(root string) dynamolocal.Options {
 	}
 	return dynamolocal.Options{Dir: dir, InMemory: true}
 }
+
+// pauseTriage stops the triage function taking messages from the triage
+// queue until the test ends, so the test can look at them itself.
+func pauseTriage(t *testing.T) {
+	t.Helper()
+	env.stack.Pause("TriageFunction")
+	t.Cleanup(func() { env.stack.Resume("TriageFunction") })
+	waitEmpty(t, env.stack.QueueURL("FollowUpQueue"))
+}
+
+// waitEmpty waits until no message is waiting or in flight on the queue, so
+// that nothing is still being written when a test counts items.
+func waitEmpty(t *testing.T, url string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		out, err := env.sqs.GetQueueAttributes(context.Background(), &sqs.GetQueueAttributesInput{
+			QueueUrl: &url,
+			AttributeNames: []sqstypes.QueueAttributeName{
+				sqstypes.QueueAttributeNameApproximateNumberOfMessages,
+				sqstypes.QueueAttributeNameApproximateNumberOfMessagesNotVisible,
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := out.Attributes
+		if a[string(sqstypes.QueueAttributeNameApproximateNumberOfMessages)] == "0" &&
+			a[string(sqstypes.QueueAttributeNameApproximateNumberOfMessagesNotVisible)] == "0" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("queue %s still busy after 30 s: %v", url, a)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// logsContain reports whether the functions' logs hold s.
+func logsContain(s string) bool { return strings.Contains(env.logs.String(), s) }

@@ -33,6 +33,7 @@ func TestQueueFailureKeepsTheReferralAndTheReceipt(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer fn.Close()
+	pauseTriage(t)
 	drain(t, env.queue)
 
 	ev := events.APIGatewayV2HTTPRequest{

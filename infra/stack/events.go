@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -25,10 +26,12 @@ func (s *Stack) startEventSources(ctx context.Context) error {
 			if !ok {
 				return fmt.Errorf("stack: %s event %s: queue %s is not in the template", f.LogicalID, e.Name, e.Queue)
 			}
+			gate := &sync.Mutex{}
+			s.gates[f.LogicalID] = gate
 			s.workers.Add(1)
 			go func() {
 				defer s.workers.Done()
-				s.pollSQS(ctx, f.LogicalID, e, url)
+				s.pollSQS(ctx, f.LogicalID, e, url, gate)
 			}()
 		}
 		if s.cfg.DisableSchedules {
@@ -57,9 +60,33 @@ func (s *Stack) startEventSources(ctx context.Context) error {
 // ReportBatchItemFailures only those it did not list as failed; on a function
 // error none, so they come back after the visibility timeout and reach the
 // dead-letter queue after maxReceiveCount receives, as in Lambda.
-func (s *Stack) pollSQS(ctx context.Context, function string, e samtemplate.SQSEvent, url string) {
-	batch := int32(min(max(e.BatchSize, 1), 10))
+func (s *Stack) pollSQS(ctx context.Context, function string, e samtemplate.SQSEvent, url string, gate *sync.Mutex) {
 	for ctx.Err() == nil {
+		gate.Lock()
+		s.pollOnce(ctx, function, e, url)
+		gate.Unlock()
+	}
+}
+
+// Pause stops the function's SQS event sources after the batch in hand, so
+// that a test can look at a queue without the function taking its messages.
+// It returns once the function is no longer receiving.
+func (s *Stack) Pause(function string) {
+	if g, ok := s.gates[function]; ok {
+		g.Lock()
+	}
+}
+
+// Resume restarts event sources stopped by Pause.
+func (s *Stack) Resume(function string) {
+	if g, ok := s.gates[function]; ok {
+		g.Unlock()
+	}
+}
+
+func (s *Stack) pollOnce(ctx context.Context, function string, e samtemplate.SQSEvent, url string) {
+	batch := int32(min(max(e.BatchSize, 1), 10))
+	{
 		out, err := s.sqsClient.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
 			QueueUrl:                    aws.String(url),
 			MaxNumberOfMessages:         batch,
@@ -72,12 +99,11 @@ func (s *Stack) pollSQS(ctx context.Context, function string, e samtemplate.SQSE
 				s.log.Error("receive failed", "function", function, "queue", e.Queue, "error", err.Error())
 				sleep(ctx, time.Second)
 			}
-			continue
+			return
 		}
-		if len(out.Messages) == 0 {
-			continue
+		if len(out.Messages) > 0 {
+			s.deliver(ctx, function, e, url, out.Messages)
 		}
-		s.deliver(ctx, function, e, url, out.Messages)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -58,6 +59,10 @@ type Config struct {
 	Env map[string]string
 	// Concurrency is the most warm instances per function; 0 means 4.
 	Concurrency int
+	// VisibilityTimeout, when not zero, replaces every queue's visibility
+	// timeout (tests use a short one to see redrive to a dead-letter queue
+	// within seconds).
+	VisibilityTimeout time.Duration
 	// DisableSchedules stops scheduled events from firing (tests invoke
 	// scheduled functions themselves).
 	DisableSchedules bool
@@ -80,6 +85,7 @@ type Stack struct {
 	log       *slog.Logger
 	cancel    context.CancelFunc
 	workers   sync.WaitGroup
+	gates     map[string]*sync.Mutex
 }
 
 // Start builds and starts everything; on any error what was started is
@@ -108,6 +114,7 @@ func Start(ctx context.Context, cfg Config) (st *Stack, err error) {
 		cfg:       cfg,
 		tpl:       tpl,
 		functions: map[string]*lambdart.Function{},
+		gates:     map[string]*sync.Mutex{},
 		log:       slog.New(slog.NewJSONHandler(&prefixed{prefix: "[local] ", w: cfg.Output}, nil)),
 	}
 	defer func() {
@@ -187,7 +194,14 @@ func (s *Stack) provision(ctx context.Context) error {
 		}
 	}
 	s.sqsClient = sqs.NewFromConfig(s.awsConfig(), func(o *sqs.Options) { o.BaseEndpoint = aws.String(s.sqs.Endpoint()) })
-	urls, err := provision.Queues(ctx, s.sqsClient, s.tpl.Queues, s.sqs.QueueARN)
+	queues := s.tpl.Queues
+	if v := s.cfg.VisibilityTimeout; v > 0 {
+		queues = slices.Clone(queues)
+		for i := range queues {
+			queues[i].VisibilityTimeout = int(v.Seconds())
+		}
+	}
+	urls, err := provision.Queues(ctx, s.sqsClient, queues, s.sqs.QueueARN)
 	if err != nil {
 		return err
 	}

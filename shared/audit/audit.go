@@ -12,7 +12,17 @@ type Action string
 const (
 	Submitted Action = "referral.submitted"
 	Read      Action = "referral.read"
+	// Triaged: the system screened the referral (priority, due times,
+	// earlier referrals).
+	Triaged Action = "referral.triaged"
+	// Overdue: the sweep found the referral's decision overdue and
+	// escalated it.
+	Overdue Action = "referral.overdue"
 )
+
+// System is the actor for what the front door does by itself; name is the
+// function, e.g. "triage" or "sweep".
+func System(name string) Actor { return Actor{ID: name, Role: "system"} }
 
 // Actor is who did it. Until staff sign in (roles arrive with the JWT
 // authorizer), callers are recorded by kind and source address only.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/followup"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
@@ -23,6 +24,8 @@ var ErrNotFound = errors.New("not found")
 type Store interface {
 	// Referral returns the referral with the given id, or ErrNotFound.
 	Referral(ctx context.Context, id string) (*referral.Record, error)
+	// FollowUps returns the follow-ups of a referral or custody request.
+	FollowUps(ctx context.Context, t followup.SourceType, id string) ([]followup.FollowUp, error)
 	// AppendAudit writes one audit entry; it never overwrites one.
 	AppendAudit(ctx context.Context, e audit.Entry) error
 }
@@ -45,8 +48,16 @@ func New(store Store, now func() time.Time) *Service {
 	return &Service{store: store, now: now}
 }
 
-// Referral returns the referral with the given id after auditing the read.
-func (s *Service) Referral(ctx context.Context, id string, req Request) (*referral.Record, error) {
+// ReferralView is a referral as staff see it: the record (with its
+// screening once triaged) and the follow-ups the system started for it.
+type ReferralView struct {
+	*referral.Record
+	FollowUps []followup.FollowUp `json:"followUps"`
+}
+
+// Referral returns the referral with the given id, and its follow-ups, after
+// auditing the read.
+func (s *Service) Referral(ctx context.Context, id string, req Request) (*ReferralView, error) {
 	if !ids.IsULID(id) {
 		return nil, apperr.New(apperr.NotFound, "There is no referral with that id. A referral id is 26 characters, like 01JDCQ2Z8Q7X3V4N5M6K7J8H9G.")
 	}
@@ -65,6 +76,10 @@ func (s *Service) Referral(ctx context.Context, id string, req Request) (*referr
 	if err := s.store.AppendAudit(ctx, entry); err != nil {
 		return nil, apperr.Wrap(err, apperr.Unavailable, "The referral could not be read just now (the read could not be audited). Please try again.")
 	}
+	fus, err := s.store.FollowUps(ctx, followup.SourceReferral, id)
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Unavailable, "The referral's follow-ups could not be read just now. Please try again.")
+	}
 	slog.InfoContext(ctx, "referral read", "referralId", id, "role", req.Actor.Role)
-	return rec, nil
+	return &ReferralView{Record: rec, FollowUps: fus}, nil
 }

@@ -148,6 +148,12 @@ func recordFromItem(item map[string]types.AttributeValue) (*referral.Record, err
 	if err := formDecoder.Decode(item["form"], &rec.Form); err != nil {
 		return nil, fmt.Errorf("decode form of referral %s: %w", raw.ID, err)
 	}
+	if sc, ok := item["screening"]; ok {
+		rec.Screening = &referral.Screening{}
+		if err := formDecoder.Decode(sc, rec.Screening); err != nil {
+			return nil, fmt.Errorf("decode screening of referral %s: %w", raw.ID, err)
+		}
+	}
 	return rec, nil
 }
 

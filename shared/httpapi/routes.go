@@ -7,7 +7,6 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/casework"
 	"github.com/csc-frontdoor/frontdoor/shared/intake"
-	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
 // Submitter takes referrals.
@@ -42,7 +41,7 @@ func SubmitReferral(svc Submitter) HandlerFunc {
 
 // ReferralReader reads referrals for staff.
 type ReferralReader interface {
-	Referral(ctx context.Context, id string, req casework.Request) (*referral.Record, error)
+	Referral(ctx context.Context, id string, req casework.Request) (*casework.ReferralView, error)
 }
 
 // GetReferral handles GET /referrals/{id}.

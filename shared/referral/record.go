@@ -11,7 +11,44 @@ const (
 	StatusReceived Status = "RECEIVED"
 	// StatusQueued: stored and on the triage queue.
 	StatusQueued Status = "QUEUED"
+	// StatusAwaitingDecision: screened automatically (priority, due times,
+	// earlier referrals) and waiting for a MASH screener's decision.
+	StatusAwaitingDecision Status = "AWAITING_DECISION"
 )
+
+// Triaged reports whether the automatic screening has been done.
+func (s Status) Triaged() bool { return s != StatusReceived && s != StatusQueued }
+
+// Screening is the automatic screening of a stored referral.
+type Screening struct {
+	// Priority is RED, AMBER or GREEN.
+	Priority string `json:"priority"`
+	// Reasons say why, one per matching rule of that priority.
+	Reasons []string `json:"reasons"`
+	// RulesVersion is the version of the priority rules applied.
+	RulesVersion string `json:"rulesVersion"`
+	// ScreeningDueAt is when the screening decision is due (1 working day).
+	ScreeningDueAt time.Time `json:"screeningDueAt"`
+	// PriorityDueAt is when the priority's clock runs out.
+	PriorityDueAt time.Time `json:"priorityDueAt"`
+	// DecisionDueAt is the earlier of the two: the MASH queue's order.
+	DecisionDueAt time.Time `json:"decisionDueAt"`
+	// ReReferral: an earlier referral of the same child was received
+	// within 12 months (the children in need census definition).
+	ReReferral bool `json:"reReferral"`
+	// EarlierReferrals are the earlier referrals of the same children,
+	// most recent first.
+	EarlierReferrals []EarlierReferral `json:"earlierReferrals"`
+	TriagedAt        time.Time         `json:"triagedAt"`
+	// OverdueAt is set by the sweep when the decision became overdue.
+	OverdueAt *time.Time `json:"overdueAt,omitempty"`
+}
+
+// EarlierReferral is a link to an earlier referral of the same child.
+type EarlierReferral struct {
+	ID         string    `json:"id"`
+	ReceivedAt time.Time `json:"receivedAt"`
+}
 
 // Record is a referral as stored: the form exactly as accepted (after
 // Validate has normalised it) and what the front door recorded about it.
@@ -24,9 +61,11 @@ type Record struct {
 	// Source is the children in need census referral source code.
 	Source string `json:"referralSource"`
 	// ReceiptTokenHash is never sent to anyone.
-	ReceiptTokenHash string   `json:"-"`
-	Version          int      `json:"version"`
-	Form             Referral `json:"referral"`
+	ReceiptTokenHash string `json:"-"`
+	Version          int    `json:"version"`
+	// Screening is set once the referral has been triaged.
+	Screening *Screening `json:"screening,omitempty"`
+	Form      Referral   `json:"referral"`
 }
 
 // TriageMessageType is the type of the message that asks for a referral to

@@ -102,7 +102,11 @@ func run() error {
 			DataDir:  dataDir,
 		},
 		SQSPort:    sqsPort,
-		Parameters: map[string]string{"LogLevel": envOr("FRONTDOOR_LOG_LEVEL", "INFO")},
+		Parameters: map[string]string{
+			"LogLevel": envOr("FRONTDOOR_LOG_LEVEL", "INFO"),
+			// Local data only: a deployment takes its own secret key.
+			"ChildMatchKey": envOr("FRONTDOOR_CHILD_MATCH_KEY", "local-only-child-match-key-not-for-production"),
+		},
 		Output:     os.Stdout,
 	})
 	if err != nil {

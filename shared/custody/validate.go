@@ -1,0 +1,342 @@
+package custody
+
+import (
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	// The rule on dates of birth uses the calendar in England whatever the
+	// zone database of the machine holds.
+	_ "time/tzdata"
+
+	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/referral"
+)
+
+// london is the zone whose calendar decides what "today" is.
+var london = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		panic("custody: Europe/London time zone: " + err.Error())
+	}
+	return loc
+}()
+
+// dateLayout is the layout of a date (not time) in a request.
+const dateLayout = "2006-01-02"
+
+// Validate checks a decoded custody request against the rules, as received
+// at now. It first normalises r in place (see Normalise), so the request
+// that passes is the canonical one to store.
+//
+// A date of birth is judged by the calendar in England: "today" is now's
+// date in Europe/London. DetainedAt must be no more than MaxDetainedAhead
+// after now and no more than MaxDetainedAgo before it. Validate returns nil,
+// or an *apperr.Error with code apperr.Invalid listing every problem found,
+// each with the path of the field it concerns and a message saying how to
+// put it right.
+func Validate(r *Request, now time.Time) error {
+	if r == nil {
+		return apperr.New(apperr.Invalid, "There is no custody request to check.")
+	}
+	Normalise(r)
+	y, m, d := now.In(london).Date()
+	v := &validator{r: r, now: now, today: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
+	v.suite()
+	v.officer()
+	v.detainee()
+	v.circumstances()
+	v.detainedAt()
+	v.requests()
+	if len(v.fields) == 0 {
+		return nil
+	}
+	return apperr.WithFields(problemsMessage(len(v.fields), "The custody request has something to correct"), v.fields)
+}
+
+// Normalise puts r into its canonical form, in place: every text answer
+// without surrounding white space, the NHS number without spaces and a
+// valid postcode in capitals with one space before the inward code.
+// Validate calls it.
+func Normalise(r *Request) {
+	if r == nil {
+		return
+	}
+	for _, s := range []*string{
+		&r.CustodySuite, &r.CustodyNumber, &r.ParentUnavailableReason, &r.Language, &r.DetainedAt, &r.AccommodationReason,
+		&r.Officer.Name, &r.Officer.Rank, &r.Officer.CollarNumber, &r.Officer.Phone, &r.Officer.Email,
+		&r.Detainee.FirstName, &r.Detainee.LastName, &r.Detainee.KnownAs, &r.Detainee.DateOfBirth,
+	} {
+		*s = strings.TrimSpace(*s)
+	}
+	r.Detainee.Sex = referral.Sex(strings.TrimSpace(string(r.Detainee.Sex)))
+	r.Detainee.NHSNumber = strings.ReplaceAll(strings.TrimSpace(r.Detainee.NHSNumber), " ", "")
+	if a := r.Detainee.Address; a != nil {
+		a.Line1 = strings.TrimSpace(a.Line1)
+		a.Line2 = strings.TrimSpace(a.Line2)
+		a.Town = strings.TrimSpace(a.Town)
+		if pc, ok := referral.NormalisePostcode(a.Postcode); ok {
+			a.Postcode = pc
+		} else {
+			a.Postcode = strings.TrimSpace(a.Postcode)
+		}
+	}
+}
+
+// custodyNumberPattern is the shape of a custody record number.
+var custodyNumberPattern = regexp.MustCompile(`^[A-Za-z0-9/-]+$`)
+
+// validEmail reports whether s is one bare email address (no display name,
+// no angle brackets) whose domain has a dot in it. It is the rule
+// shared/referral applies to email addresses.
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s {
+		return false
+	}
+	at := strings.LastIndexByte(s, '@')
+	domain := s[at+1:]
+	return at > 0 && strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") &&
+		!strings.HasSuffix(domain, ".") && !strings.Contains(domain, "..")
+}
+
+// validPhone reports whether s is a UK phone number: digits with optional
+// spaces, dashes and brackets, starting 0 or +44 (a "(0)" after +44 is
+// allowed), whose national form, with its leading 0, has 10 or 11 digits.
+// It is the rule shared/referral applies to phone numbers.
+func validPhone(s string) bool {
+	var digits strings.Builder
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits.WriteRune(r)
+		case r == ' ' || r == '-' || r == '(' || r == ')':
+		case r == '+' && i == 0:
+		default:
+			return false
+		}
+	}
+	n := digits.String()
+	switch {
+	case strings.HasPrefix(s, "+"):
+		if !strings.HasPrefix(n, "44") {
+			return false
+		}
+		n = "0" + strings.TrimPrefix(n[2:], "0")
+	case !strings.HasPrefix(n, "0"):
+		return false
+	}
+	return len(n) == 10 || len(n) == 11
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// parseDate parses a YYYY-MM-DD date that exists in the calendar.
+func parseDate(s string) (time.Time, bool) {
+	t, err := time.Parse(dateLayout, s)
+	return t, err == nil && len(s) == len(dateLayout)
+}
+
+// Messages used in more than one place.
+const (
+	msgShort    = "Shorten this to 200 characters or fewer"
+	msgFree     = "Shorten this to 2,000 characters or fewer. Give the rest when the local authority calls you back"
+	msgEmail    = "Enter an email address in the correct format, like name@example.org"
+	msgPhone    = "Enter a UK phone number, like 0161 496 0000 or +44 161 496 0000"
+	msgDate     = "Enter a real date in the form YYYY-MM-DD, like 2010-03-27"
+	msgTime     = "Enter a date and time with its offset from UTC, like 2026-11-20T21:30:00Z or 2026-06-20T21:30:00+01:00"
+	msgPostcode = "Enter a real UK postcode, like M1 1AE"
+	msgS38      = "Accommodation under PACE s38(6) is only for a child who has been charged and refused bail: "
+)
+
+// validator collects the problems with one request.
+type validator struct {
+	r      *Request
+	now    time.Time
+	today  time.Time // today's date in England, at midnight UTC
+	fields []apperr.FieldError
+}
+
+func (v *validator) add(field, msg string) {
+	v.fields = append(v.fields, apperr.FieldError{Field: field, Message: msg})
+}
+
+// text checks a text answer, already trimmed: when required is not empty
+// the answer must not be empty (required is then the message), and it must
+// be at most max characters long.
+func (v *validator) text(field, s string, max int, required string) {
+	switch {
+	case required != "" && s == "":
+		v.add(field, required)
+	case utf8.RuneCountInString(s) > max:
+		if max == MaxFreeText {
+			v.add(field, msgFree)
+		} else {
+			v.add(field, fmt.Sprintf("Shorten this to %d characters or fewer", max))
+		}
+	}
+}
+
+func (v *validator) short(field, s, required string) { v.text(field, s, MaxShortText, required) }
+func (v *validator) free(field, s, required string)  { v.text(field, s, MaxFreeText, required) }
+
+func (v *validator) suite() {
+	v.short("custodySuite", v.r.CustodySuite, "Enter the name of the custody suite")
+	switch n := v.r.CustodyNumber; {
+	case n == "":
+		v.add("custodyNumber", "Enter the custody record number")
+	case utf8.RuneCountInString(n) > MaxCustodyNumber:
+		v.add("custodyNumber", fmt.Sprintf("Shorten the custody record number to %d characters or fewer", MaxCustodyNumber))
+	case !custodyNumberPattern.MatchString(n):
+		v.add("custodyNumber", "Enter the custody record number using only letters, digits, / and -")
+	}
+}
+
+func (v *validator) officer() {
+	o := v.r.Officer
+	v.short("officer.name", o.Name, "Enter your name")
+	v.short("officer.rank", o.Rank, "")
+	v.short("officer.collarNumber", o.CollarNumber, "")
+	switch {
+	case o.Phone == "":
+		v.add("officer.phone", "Enter a phone number the local authority can call you back on")
+	case utf8.RuneCountInString(o.Phone) > MaxShortText:
+		v.add("officer.phone", msgShort)
+	case !validPhone(o.Phone):
+		v.add("officer.phone", msgPhone)
+	}
+	switch {
+	case o.Email == "":
+	case utf8.RuneCountInString(o.Email) > MaxShortText:
+		v.add("officer.email", msgShort)
+	case !validEmail(o.Email):
+		v.add("officer.email", msgEmail)
+	}
+}
+
+func (v *validator) detainee() {
+	const p = "detainee"
+	d := v.r.Detainee
+	v.short(p+".firstName", d.FirstName, "Enter the detainee's first name")
+	v.short(p+".lastName", d.LastName, "Enter the detainee's last name")
+	v.short(p+".knownAs", d.KnownAs, "")
+	switch {
+	case d.DateOfBirth == "" && d.EstimatedAge == nil:
+		v.add(p+".dateOfBirth", "Enter the detainee's date of birth or, if it is not known, their estimated age")
+	case d.DateOfBirth == "":
+	default:
+		dob, ok := parseDate(d.DateOfBirth)
+		switch {
+		case !ok:
+			v.add(p+".dateOfBirth", msgDate)
+		case dob.After(v.today):
+			v.add(p+".dateOfBirth", "Enter a date of birth that is not in the future")
+		}
+	}
+	if d.EstimatedAge != nil {
+		if a := *d.EstimatedAge; a < 0 || a > MaxEstimatedAge {
+			v.add(p+".estimatedAge", fmt.Sprintf("Enter an estimated age from 0 to %d years, or leave it out and give the date of birth", MaxEstimatedAge))
+		}
+	}
+	switch {
+	case d.Sex == "":
+		v.add(p+".sex", "Choose the detainee's sex: female, male, other or unknown")
+	case !d.Sex.Valid():
+		v.add(p+".sex", "Choose female, male, other or unknown")
+	}
+	if a := d.Address; a != nil {
+		v.short(p+".address.line1", a.Line1, "")
+		v.short(p+".address.line2", a.Line2, "")
+		v.short(p+".address.town", a.Town, "")
+		switch {
+		case a.Postcode == "":
+			v.add(p+".address.postcode", "Enter the postcode of the address, or leave the address out if it is not known")
+		default:
+			if _, ok := referral.NormalisePostcode(a.Postcode); !ok {
+				v.add(p+".address.postcode", msgPostcode)
+			}
+		}
+	}
+	if n := d.NHSNumber; n != "" {
+		switch {
+		case len(n) != 10 || !allDigits(n):
+			v.add(p+".nhsNumber", "Enter the NHS number as 10 digits, like 943 476 5919")
+		case !referral.ValidNHSNumber(n):
+			v.add(p+".nhsNumber", "This is not a valid NHS number: check each digit, or leave it out if you are not sure of it")
+		}
+	}
+}
+
+func (v *validator) circumstances() {
+	r := v.r
+	if r.UnderEighteen == nil {
+		v.add("underEighteen", "Say whether the detainee is, or appears to be, under 18")
+	}
+	if r.AppropriateAdultRequested {
+		v.free("parentUnavailableReason", r.ParentUnavailableReason,
+			"Say why no parent, guardian or other appropriate adult can attend")
+	} else {
+		v.free("parentUnavailableReason", r.ParentUnavailableReason, "")
+	}
+	if r.InterpreterNeeded != nil && *r.InterpreterNeeded {
+		v.short("language", r.Language, "Enter the language the detainee needs an interpreter for")
+	} else {
+		v.short("language", r.Language, "")
+	}
+}
+
+func (v *validator) detainedAt() {
+	s := v.r.DetainedAt
+	if s == "" {
+		v.add("detainedAt", "Enter when the detainee's detention was authorised")
+		return
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	switch {
+	case err != nil:
+		v.add("detainedAt", msgTime)
+	case t.After(v.now.Add(MaxDetainedAhead)):
+		v.add("detainedAt", "Enter a time of detention that is not in the future")
+	case t.Before(v.now.Add(-MaxDetainedAgo)):
+		v.add("detainedAt", "Enter a time of detention within the last 96 hours. "+
+			"For a detention that started earlier, call the local authority's out of hours service")
+	}
+}
+
+// requests checks what is asked for against who the detainee is and where
+// their case stands.
+func (v *validator) requests() {
+	r := v.r
+	under18 := r.UnderEighteen != nil && *r.UnderEighteen
+	if !r.AppropriateAdultRequested && !r.AccommodationRequested {
+		v.add("appropriateAdultRequested", "Request an appropriate adult, accommodation under PACE s38(6), or both")
+	}
+	// An unanswered underEighteen is reported above; do not report it twice.
+	if r.AppropriateAdultRequested && r.UnderEighteen != nil && !under18 && !r.VulnerableAdult {
+		v.add("appropriateAdultRequested", "An appropriate adult can be requested only for a detainee who is, or appears to be, "+
+			"under 18 or who may be a vulnerable adult. Correct underEighteen or vulnerableAdult, or do not request one")
+	}
+	if r.AccommodationRequested {
+		if !r.Charged {
+			v.add("charged", msgS38+"say the detainee has been charged, or do not request accommodation")
+		}
+		if !r.BailRefused {
+			v.add("bailRefused", msgS38+"say bail has been refused, or do not request accommodation")
+		}
+		if r.UnderEighteen != nil && !under18 {
+			v.add("underEighteen", "Accommodation under PACE s38(6) is only for a detainee who is, or appears to be, under 18. "+
+				"Do not request accommodation for an adult")
+		}
+	}
+	v.free("accommodationReason", r.AccommodationReason, "")
+}

@@ -1,0 +1,132 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/referral"
+	"github.com/csc-frontdoor/frontdoor/shared/triage"
+)
+
+var _ triage.Store = (*Store)(nil)
+
+// MaxChildLinks bounds how many earlier referrals of one child are read.
+const MaxChildLinks = 200
+
+// LinkChild writes the child link item of a referral: pk REFERRAL#<id>, sk
+// CHILD#<key>, in the ByChild index under CHILD#<key> by time received. The
+// key is a keyed hash; writing it again changes nothing.
+func (st *Store) LinkChild(ctx context.Context, referralID string, receivedAt time.Time, key string) error {
+	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, Item: map[string]types.AttributeValue{
+		"pk":     s("REFERRAL#" + referralID),
+		"sk":     s("CHILD#" + key),
+		"type":   s("child-link"),
+		"gsi2pk": s("CHILD#" + key),
+		"gsi2sk": s(receivedAt.UTC().Format(keyTime) + "#" + referralID),
+	}})
+	if err != nil {
+		return fmt.Errorf("link child to referral %s: %w", referralID, err)
+	}
+	return nil
+}
+
+// ReferralsOfChild returns the referrals linked to the child match key, most
+// recent first, at most MaxChildLinks.
+func (st *Store) ReferralsOfChild(ctx context.Context, key string) ([]referral.EarlierReferral, error) {
+	out, err := st.db.Query(ctx, &dynamodb.QueryInput{
+		TableName:                 &st.table,
+		IndexName:                 aws.String(IndexByChild),
+		KeyConditionExpression:    aws.String("gsi2pk = :k"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":k": s("CHILD#" + key)},
+		ScanIndexForward:          aws.Bool(false),
+		Limit:                     aws.Int32(MaxChildLinks),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("query referrals of a child: %w", err)
+	}
+	var found []referral.EarlierReferral
+	for _, item := range out.Items {
+		sk, ok := item["gsi2sk"].(*types.AttributeValueMemberS)
+		if !ok {
+			continue
+		}
+		at, id, ok := strings.Cut(sk.Value, "#")
+		if !ok {
+			continue
+		}
+		t, err := time.Parse(keyTime, at)
+		if err != nil {
+			return nil, fmt.Errorf("decode child link %q: %w", sk.Value, err)
+		}
+		found = append(found, referral.EarlierReferral{ID: id, ReceivedAt: t})
+	}
+	return found, nil
+}
+
+// SaveScreening stores the screening and moves a RECEIVED or QUEUED
+// referral to AWAITING_DECISION, in the MASH queue (ByState
+// REFERRAL#AWAITING_DECISION by decision due time), with the audit entry, in
+// one transaction. It reports false when the referral was already triaged.
+func (st *Store) SaveScreening(ctx context.Context, id string, sc referral.Screening, entry audit.Entry) (bool, error) {
+	screening, err := formEncoder.Encode(sc)
+	if err != nil {
+		return false, fmt.Errorf("encode screening of referral %s: %w", id, err)
+	}
+	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Update: &types.Update{
+			TableName:                &st.table,
+			Key:                      referralKey(id),
+			UpdateExpression:         aws.String("SET #status = :awaiting, screening = :sc, gsi1pk = :g1pk, gsi1sk = :g1sk, version = version + :one"),
+			ConditionExpression:      aws.String("#status IN (:received, :queued)"),
+			ExpressionAttributeNames: map[string]string{"#status": "status"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":awaiting": s(string(referral.StatusAwaitingDecision)),
+				":received": s(string(referral.StatusReceived)),
+				":queued":   s(string(referral.StatusQueued)),
+				":sc":       screening,
+				":g1pk":     s(QueueAwaitingDecision),
+				":g1sk":     s(sc.DecisionDueAt.UTC().Format(keyTime) + "#" + id),
+				":one":      n(1),
+			},
+		}},
+		{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: aws.String("attribute_not_exists(pk)")}},
+	}})
+	var cancelled *types.TransactionCanceledException
+	if errors.As(err, &cancelled) && len(cancelled.CancellationReasons) > 0 &&
+		aws.ToString(cancelled.CancellationReasons[0].Code) == "ConditionalCheckFailed" {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("save screening of referral %s: %w", id, err)
+	}
+	return true, nil
+}
+
+// The ByState partitions.
+const (
+	// QueueUnqueued holds referrals stored but not yet on the triage queue,
+	// by time received.
+	QueueUnqueued = "REFERRAL#RECEIVED"
+	// QueueAwaitingDecision is the MASH queue: triaged referrals by decision
+	// due time.
+	QueueAwaitingDecision = "REFERRAL#AWAITING_DECISION"
+	// QueueOverdue holds referrals whose decision is overdue, by due time.
+	QueueOverdue = "REFERRAL#OVERDUE"
+	// FollowUpsOpen holds open follow-ups by due time.
+	FollowUpsOpen = "FOLLOWUP#OPEN"
+	// FollowUpsOverdue holds overdue follow-ups by due time.
+	FollowUpsOverdue = "FOLLOWUP#OVERDUE"
+	// EscalationsOpen holds escalations to the MASH manager by time raised.
+	EscalationsOpen = "ESCALATION#OPEN"
+	// CustodyUnqueued holds custody requests whose follow-ups were not yet
+	// sent, by time received.
+	CustodyUnqueued = "CUSTODY#RECEIVED"
+)

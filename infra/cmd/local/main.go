@@ -101,13 +101,13 @@ func run() error {
 			InMemory: inMemory,
 			DataDir:  dataDir,
 		},
-		SQSPort:    sqsPort,
+		SQSPort: sqsPort,
 		Parameters: map[string]string{
 			"LogLevel": envOr("FRONTDOOR_LOG_LEVEL", "INFO"),
 			// Local data only: a deployment takes its own secret key.
 			"ChildMatchKey": envOr("FRONTDOOR_CHILD_MATCH_KEY", "local-only-child-match-key-not-for-production"),
 		},
-		Output:     os.Stdout,
+		Output: os.Stdout,
 	})
 	if err != nil {
 		return err

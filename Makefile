@@ -75,11 +75,26 @@ build-TriageFunction:
 build-FollowUpFunction:
 	$(GO_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/follow-up
 
+build-CustodyRequestFunction:
+	$(GO_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/custody-request
+
+build-SweepFunction:
+	$(GO_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/sweep
+
 # ---------------------------------------------------------------- use
 .PHONY: run
 run: tools ## run the whole system locally: API on http://127.0.0.1:3000
 	@go build -o $(LOCAL)/bin/frontdoor-local ./infra/cmd/local
 	@exec $(LOCAL)/bin/frontdoor-local run
+
+.PHONY: invoke
+invoke: ## run one function once against `make run`: make invoke FN=SweepFunction EVENT=events/sweep/scheduled.json
+	@go build -o $(LOCAL)/bin/frontdoor-local ./infra/cmd/local
+	@$(LOCAL)/bin/frontdoor-local invoke $(FN) $(EVENT)
+
+.PHONY: sweep
+sweep: ## run the sweep once now against `make run`
+	@$(MAKE) --no-print-directory invoke FN=SweepFunction EVENT=events/sweep/scheduled.json
 
 .PHONY: test
 test: tools ## run every test (unit and integration against the real local stack)

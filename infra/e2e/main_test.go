@@ -72,6 +72,12 @@ func run(m *testing.M) int {
 	if testing.Verbose() {
 		out = io.MultiWriter(env.logs, os.Stderr)
 	}
+	buildDir, err := os.MkdirTemp("", "frontdoor-e2e-build-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(buildDir)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	st, err := stack.Start(ctx, stack.Config{

@@ -16,6 +16,25 @@ import (
 // queueing, and the referrer still gets a receipt. The real submit binary runs
 // here with a queue URL that does not exist.
 func TestQueueFailureKeepsTheReferralAndTheReceipt(t *testing.T) {
+	pauseTriage(t)
+	drain(t, env.queue)
+	id := submitUnqueued(t)
+	item := referralItem(t, id)
+	if got := str(item, "status"); got != "RECEIVED" {
+		t.Errorf("status %q, want RECEIVED (stored, not queued)", got)
+	}
+	if got := str(item, "gsi1pk"); got != "REFERRAL#RECEIVED" {
+		t.Errorf("gsi1pk %q, want REFERRAL#RECEIVED so the sweep finds it", got)
+	}
+	if msgs := drain(t, env.queue); len(msgs) != 0 {
+		t.Errorf("%d messages on the triage queue, want none", len(msgs))
+	}
+}
+
+// submitUnqueued submits a referral through the real submit binary with a
+// triage queue that does not exist, checks the receipt and returns the id.
+func submitUnqueued(t *testing.T) string {
+	t.Helper()
 	fn, err := lambdart.Start(context.Background(), lambdart.Config{
 		Name: "SubmitReferralFunction",
 		Path: env.stack.Bootstrap("SubmitReferralFunction"),
@@ -33,8 +52,6 @@ func TestQueueFailureKeepsTheReferralAndTheReceipt(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer fn.Close()
-	pauseTriage(t)
-	drain(t, env.queue)
 
 	ev := events.APIGatewayV2HTTPRequest{
 		Version:  "2.0",
@@ -63,14 +80,5 @@ func TestQueueFailureKeepsTheReferralAndTheReceipt(t *testing.T) {
 	if r.ID == "" || r.Reference == "" || r.ReceiptToken == "" {
 		t.Fatalf("receipt %+v lacks id, reference or token", r)
 	}
-	item := referralItem(t, r.ID)
-	if got := str(item, "status"); got != "RECEIVED" {
-		t.Errorf("status %q, want RECEIVED (stored, not queued)", got)
-	}
-	if got := str(item, "gsi1pk"); got != "REFERRAL#RECEIVED" {
-		t.Errorf("gsi1pk %q, want REFERRAL#RECEIVED so the sweep finds it", got)
-	}
-	if msgs := drain(t, env.queue); len(msgs) != 0 {
-		t.Errorf("%d messages on the triage queue, want none", len(msgs))
-	}
+	return r.ID
 }

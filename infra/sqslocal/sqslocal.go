@@ -89,14 +89,16 @@ func Start(port int) (*Server, error) {
 func (s *Server) Endpoint() string { return s.endpoint }
 
 // QueueURL is the URL of the queue named name.
-func (s *Server) QueueURL(name string) string {
-	return s.endpoint + "/" + AccountID + "/" + name
-}
+func (s *Server) QueueURL(name string) string { return QueueURL(s.endpoint, name) }
 
 // QueueARN is the ARN of the queue named name.
-func (s *Server) QueueARN(name string) string {
-	return "arn:aws:sqs:" + Region + ":" + AccountID + ":" + name
-}
+func (s *Server) QueueARN(name string) string { return QueueARN(name) }
+
+// QueueURL is the URL of the queue named name on the emulator at endpoint.
+func QueueURL(endpoint, name string) string { return endpoint + "/" + AccountID + "/" + name }
+
+// QueueARN is the ARN the emulator gives the queue named name.
+func QueueARN(name string) string { return "arn:aws:sqs:" + Region + ":" + AccountID + ":" + name }
 
 // Close stops the emulator; its queues are dropped.
 func (s *Server) Close() error {

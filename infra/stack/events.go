@@ -118,7 +118,7 @@ func (s *Stack) deliver(ctx context.Context, function string, e samtemplate.SQSE
 			Attributes:        m.Attributes,
 			MessageAttributes: map[string]events.SQSMessageAttribute{},
 			EventSource:       "aws:sqs",
-			EventSourceARN:    s.sqs.QueueARN(e.Queue),
+			EventSourceARN:    sqslocal.QueueARN(e.Queue),
 			AWSRegion:         sqslocal.Region,
 		}
 		for k, a := range m.MessageAttributes {

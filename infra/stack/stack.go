@@ -83,9 +83,12 @@ type Stack struct {
 	api       *http.Server
 	apiURL    string
 	log       *slog.Logger
-	cancel    context.CancelFunc
-	workers   sync.WaitGroup
-	gates     map[string]*sync.Mutex
+	// ddbURL and sqsURL are the endpoints: of the servers started here, or
+	// of a stack already running (Attach).
+	ddbURL, sqsURL string
+	cancel         context.CancelFunc
+	workers        sync.WaitGroup
+	gates          map[string]*sync.Mutex
 }
 
 // Start builds and starts everything; on any error what was started is
@@ -125,7 +128,7 @@ func Start(ctx context.Context, cfg Config) (st *Stack, err error) {
 
 	// Build the functions while DynamoDB Local starts.
 	built := make(chan error, 1)
-	go func() { built <- s.build(ctx) }()
+	go func() { built <- s.build(ctx, nil) }()
 	if s.ddb, err = dynamolocal.Start(ctx, cfg.DynamoDB); err != nil {
 		<-built
 		return nil, err
@@ -136,10 +139,11 @@ func Start(ctx context.Context, cfg Config) (st *Stack, err error) {
 	if s.sqs, err = sqslocal.Start(cfg.SQSPort); err != nil {
 		return nil, err
 	}
+	s.ddbURL, s.sqsURL = s.ddb.Endpoint(), s.sqs.Endpoint()
 	if err = s.provision(ctx); err != nil {
 		return nil, err
 	}
-	if err = s.startFunctions(ctx); err != nil {
+	if err = s.startFunctions(ctx, nil); err != nil {
 		return nil, err
 	}
 	if err = s.serveAPI(); err != nil {
@@ -155,10 +159,13 @@ func Start(ctx context.Context, cfg Config) (st *Stack, err error) {
 
 // build runs `make build-<LogicalId>` for every function, as `sam build`
 // does, for this machine's architecture.
-func (s *Stack) build(ctx context.Context) error {
+func (s *Stack) build(ctx context.Context, only []string) error {
 	var wg sync.WaitGroup
 	errs := make([]error, len(s.tpl.Functions))
 	for i, f := range s.tpl.Functions {
+		if only != nil && !slices.Contains(only, f.LogicalID) {
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -213,11 +220,15 @@ func (s *Stack) provision(ctx context.Context) error {
 	return nil
 }
 
-func (s *Stack) startFunctions(ctx context.Context) error {
+// startFunctions starts the functions named in only, or all when only is nil.
+func (s *Stack) startFunctions(ctx context.Context, only []string) error {
 	for _, f := range s.tpl.Functions {
+		if only != nil && !slices.Contains(only, f.LogicalID) {
+			continue
+		}
 		env := map[string]string{
-			"AWS_ENDPOINT_URL_DYNAMODB": s.ddb.Endpoint(),
-			"AWS_ENDPOINT_URL_SQS":      s.sqs.Endpoint(),
+			"AWS_ENDPOINT_URL_DYNAMODB": s.ddbURL,
+			"AWS_ENDPOINT_URL_SQS":      s.sqsURL,
 		}
 		for k, v := range f.Env {
 			val, err := samtemplate.Resolve(v, s)
@@ -317,7 +328,7 @@ func (s *Stack) GetAtt(id, attr string) (string, error) {
 	if u, ok := s.queues[id]; ok {
 		switch attr {
 		case "Arn":
-			return s.sqs.QueueARN(id), nil
+			return sqslocal.QueueARN(id), nil
 		case "QueueName":
 			return id, nil
 		case "QueueUrl":
@@ -339,10 +350,10 @@ func (s *Stack) TableName(logicalID string) string { return s.cfg.StackName + "-
 func (s *Stack) QueueURL(logicalID string) string { return s.queues[logicalID] }
 
 // DynamoDBEndpoint is DynamoDB Local's URL.
-func (s *Stack) DynamoDBEndpoint() string { return s.ddb.Endpoint() }
+func (s *Stack) DynamoDBEndpoint() string { return s.ddbURL }
 
 // SQSEndpoint is the SQS emulator's URL.
-func (s *Stack) SQSEndpoint() string { return s.sqs.Endpoint() }
+func (s *Stack) SQSEndpoint() string { return s.sqsURL }
 
 // APIURL is the HTTP API's base URL.
 func (s *Stack) APIURL() string { return s.apiURL }
@@ -402,4 +413,41 @@ func (p *prefixed) Write(b []byte) (int, error) {
 // Bootstrap is the path of the built bootstrap of the function.
 func (s *Stack) Bootstrap(logicalID string) string {
 	return filepath.Join(s.cfg.BuildDir, logicalID, "bootstrap")
+}
+
+// Attach builds and starts one function against a stack that is already
+// running (`make run`) at the endpoints given, as `sam local invoke` runs one
+// function against whatever services its environment names. Close stops the
+// function only.
+func Attach(ctx context.Context, cfg Config, ddbURL, sqsURL, function string) (*Stack, error) {
+	if cfg.Output == nil {
+		cfg.Output = io.Discard
+	}
+	tpl, err := samtemplate.Load(filepath.Join(cfg.ProjectDir, "template.yaml"))
+	if err != nil {
+		return nil, fmt.Errorf("stack: %w", err)
+	}
+	if tpl.Function(function) == nil {
+		var names []string
+		for _, f := range tpl.Functions {
+			names = append(names, f.LogicalID)
+		}
+		return nil, fmt.Errorf("stack: no function %s in template.yaml (there are %s)", function, strings.Join(names, ", "))
+	}
+	s := &Stack{
+		cfg: cfg, tpl: tpl, ddbURL: ddbURL, sqsURL: sqsURL,
+		functions: map[string]*lambdart.Function{}, gates: map[string]*sync.Mutex{}, queues: map[string]string{},
+		log: slog.New(slog.NewJSONHandler(&prefixed{prefix: "[local] ", w: cfg.Output}, nil)),
+	}
+	for _, q := range tpl.Queues {
+		s.queues[q.LogicalID] = sqslocal.QueueURL(sqsURL, q.LogicalID)
+	}
+	if err := s.build(ctx, []string{function}); err != nil {
+		return nil, err
+	}
+	if err := s.startFunctions(ctx, []string{function}); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
 }

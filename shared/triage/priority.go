@@ -111,6 +111,9 @@ func ParseRules(r io.Reader) (*Rules, error) {
 	if err := dec.Decode(&rs); err != nil {
 		return nil, fmt.Errorf("read priority rules: %w", err)
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("read priority rules: there is more after the rules object")
+	}
 	var errs []error
 	if rs.Version == "" {
 		errs = append(errs, errors.New("the rules have no version"))

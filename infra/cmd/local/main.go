@@ -3,7 +3,13 @@
 // on 127.0.0.1:9324, the table and queues of template.yaml, every function's
 // real bootstrap binary, and the HTTP API on 127.0.0.1:3000, until Ctrl-C.
 //
-// Usage: go run ./infra/cmd/local run (or `make run`).
+// Usage:
+//
+//	local run                          (make run)
+//	local invoke <LogicalId> [event]   run one function once with an event
+//	                                   file (as `sam local invoke -e`), against
+//	                                   the stack `make run` is running, and
+//	                                   print its response (make invoke, make sweep)
 //
 // Environment:
 //
@@ -33,11 +39,21 @@ import (
 )
 
 func main() {
-	if len(os.Args) != 2 || os.Args[1] != "run" {
-		fmt.Fprintln(os.Stderr, "usage: local run")
+	var err error
+	switch {
+	case len(os.Args) == 2 && os.Args[1] == "run":
+		err = run()
+	case (len(os.Args) == 3 || len(os.Args) == 4) && os.Args[1] == "invoke":
+		event := ""
+		if len(os.Args) == 4 {
+			event = os.Args[3]
+		}
+		err = invoke(os.Args[2], event)
+	default:
+		fmt.Fprintln(os.Stderr, "usage: local run | local invoke <LogicalId> [event.json]")
 		os.Exit(2)
 	}
-	if err := run(); err != nil {
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "local:", err)
 		os.Exit(1)
 	}
@@ -62,26 +78,78 @@ func envOr(name, def string) string {
 	return def
 }
 
-func run() error {
+// settings are what run and invoke share.
+type settings struct {
+	root                      string
+	apiPort, ddbPort, sqsPort int
+	params                    map[string]string
+}
+
+func load() (settings, error) {
+	var st settings
 	root, err := os.Getwd()
 	if err != nil {
-		return err
+		return st, err
 	}
 	if _, err := os.Stat(filepath.Join(root, "template.yaml")); err != nil {
-		return errors.New("run from the project's root directory (where template.yaml is)")
+		return st, errors.New("run from the project's root directory (where template.yaml is)")
 	}
-	apiPort, err := port("FRONTDOOR_API_PORT", 3000)
+	st.root = root
+	if st.apiPort, err = port("FRONTDOOR_API_PORT", 3000); err != nil {
+		return st, err
+	}
+	if st.ddbPort, err = port("FRONTDOOR_DDB_PORT", 8000); err != nil {
+		return st, err
+	}
+	if st.sqsPort, err = port("FRONTDOOR_SQS_PORT", 9324); err != nil {
+		return st, err
+	}
+	st.params = map[string]string{
+		"LogLevel": envOr("FRONTDOOR_LOG_LEVEL", "INFO"),
+		// Local data only: a deployment takes its own secret key.
+		"ChildMatchKey": envOr("FRONTDOOR_CHILD_MATCH_KEY", "local-only-child-match-key-not-for-production"),
+	}
+	return st, nil
+}
+
+func invoke(function, eventFile string) error {
+	set, err := load()
 	if err != nil {
 		return err
 	}
-	ddbPort, err := port("FRONTDOOR_DDB_PORT", 8000)
+	payload := []byte("{}")
+	if eventFile != "" {
+		if payload, err = os.ReadFile(eventFile); err != nil {
+			return err
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	st, err := stack.Attach(ctx, stack.Config{
+		ProjectDir: set.root,
+		BuildDir:   filepath.Join(set.root, ".local", "build"),
+		StackName:  "frontdoor-local",
+		Parameters: set.params,
+		Output:     os.Stderr,
+	}, "http://127.0.0.1:"+strconv.Itoa(set.ddbPort), "http://127.0.0.1:"+strconv.Itoa(set.sqsPort), function)
 	if err != nil {
 		return err
 	}
-	sqsPort, err := port("FRONTDOOR_SQS_PORT", 9324)
+	defer st.Close()
+	out, err := st.Invoke(ctx, function, payload)
+	if err != nil {
+		return fmt.Errorf("%s: %w (is `make run` running?)", function, err)
+	}
+	fmt.Println(string(out))
+	return nil
+}
+
+func run() error {
+	set, err := load()
 	if err != nil {
 		return err
 	}
+	root, apiPort, ddbPort, sqsPort := set.root, set.apiPort, set.ddbPort, set.sqsPort
 	local := filepath.Join(root, ".local")
 	inMemory := os.Getenv("FRONTDOOR_DDB_IN_MEMORY") == "1"
 	dataDir := envOr("FRONTDOOR_DATA_DIR", filepath.Join(local, "dynamodb"))
@@ -101,13 +169,9 @@ func run() error {
 			InMemory: inMemory,
 			DataDir:  dataDir,
 		},
-		SQSPort: sqsPort,
-		Parameters: map[string]string{
-			"LogLevel": envOr("FRONTDOOR_LOG_LEVEL", "INFO"),
-			// Local data only: a deployment takes its own secret key.
-			"ChildMatchKey": envOr("FRONTDOOR_CHILD_MATCH_KEY", "local-only-child-match-key-not-for-production"),
-		},
-		Output: os.Stdout,
+		SQSPort:    sqsPort,
+		Parameters: set.params,
+		Output:     os.Stdout,
 	})
 	if err != nil {
 		return err

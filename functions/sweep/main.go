@@ -1,0 +1,32 @@
+// Command sweep is the scheduled Lambda (every 5 minutes) that flags overdue
+// referrals and follow-ups, queues referrals that were never queued, and
+// reports the dead-letter queues' depth.
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/csc-frontdoor/frontdoor/shared/dynamo"
+	"github.com/csc-frontdoor/frontdoor/shared/lambdaenv"
+	"github.com/csc-frontdoor/frontdoor/shared/queue"
+	"github.com/csc-frontdoor/frontdoor/shared/sweep"
+)
+
+func main() {
+	cfg := lambdaenv.Setup(context.Background())
+	store := dynamo.New(dynamo.NewClient(cfg), lambdaenv.Require("TABLE_NAME"))
+	client := sqs.NewFromConfig(cfg)
+	svc := sweep.New(store, queue.NewSender(client, lambdaenv.Require("TRIAGE_QUEUE_URL")),
+		queue.NewMonitor(client, map[string]string{
+			"TriageDeadLetterQueue":   lambdaenv.Require("TRIAGE_DLQ_URL"),
+			"FollowUpDeadLetterQueue": lambdaenv.Require("FOLLOWUP_DLQ_URL"),
+		}), sweep.Options{})
+	lambda.Start(func(ctx context.Context, ev events.EventBridgeEvent) (sweep.Report, error) {
+		return svc.Run(ctx, sweep.Now(ev.Time, time.Now()))
+	})
+}

@@ -1,0 +1,154 @@
+package custody
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/followup"
+	"github.com/csc-frontdoor/frontdoor/shared/ids"
+)
+
+// ActionSubmitted is the audit action for a custody request received. The
+// entry's ReferralID holds the custody request's id: audit.Entry has one id
+// field, and the store files the entry under the custody request.
+const ActionSubmitted audit.Action = "custody.submitted"
+
+// Status values of a stored custody request.
+const (
+	// StatusReceived: stored, follow-up commands not yet known to be sent.
+	StatusReceived = "RECEIVED"
+	// StatusQueued: the follow-up commands were sent.
+	StatusQueued = "QUEUED"
+)
+
+// Store keeps custody requests.
+type Store interface {
+	// CreateCustodyRequest writes the request (status RECEIVED, findable by
+	// a sweep among the unqueued) and the audit entry, all or nothing, never
+	// overwriting anything.
+	CreateCustodyRequest(ctx context.Context, rec *Record, entry audit.Entry) error
+	// MarkCustodyQueued records that the request's follow-up commands were
+	// sent. A request already marked is left as it is.
+	MarkCustodyQueued(ctx context.Context, id string, at time.Time) error
+}
+
+// FollowUps takes follow-up commands. Messages carry references only.
+type FollowUps interface {
+	SendFollowUps(ctx context.Context, cmds []followup.Command) error
+}
+
+// Meta is what is known of the HTTP request apart from its body.
+type Meta struct {
+	Actor     audit.Actor
+	Route     string
+	RequestID string
+}
+
+// Receipt is what the custody officer gets back at once.
+type Receipt struct {
+	ID         string    `json:"id"`
+	Reference  string    `json:"reference"`
+	ReceivedAt time.Time `json:"receivedAt"`
+	// FollowUps says what the local authority will do, and by when.
+	FollowUps []ReceiptFollowUp `json:"followUps"`
+	Message   string            `json:"message"`
+}
+
+// ReceiptFollowUp is one follow-up named on a receipt.
+type ReceiptFollowUp struct {
+	Kind  followup.Kind `json:"kind"`
+	Label string        `json:"label"`
+	DueAt time.Time     `json:"dueAt"`
+}
+
+const receivedMessage = "Your request has been received by the local authority. " +
+	"Quote the reference if you call about it. If an appropriate adult has not arrived by the time shown, telephone the emergency duty team."
+
+// Service handles custody requests.
+type Service struct {
+	store     Store
+	followUps FollowUps
+	now       func() time.Time
+	cal       followup.WorkingDays
+	clocks    followup.Clocks
+}
+
+// NewService returns a Service. cal is the working-day calendar the
+// follow-up clocks use; now is the clock (time.Now in production).
+func NewService(store Store, followUps FollowUps, cal followup.WorkingDays, now func() time.Time) *Service {
+	return &Service{store: store, followUps: followUps, now: now, cal: cal, clocks: followup.DefaultClocks()}
+}
+
+// Submit decodes, validates and stores a custody request, then sends the
+// commands for its follow-ups. Every error is an *apperr.Error; on any error
+// nothing has been written. If the commands cannot be sent the request stays
+// stored (and unqueued, for the sweep) and the receipt is still returned.
+func (s *Service) Submit(ctx context.Context, body []byte, meta Meta) (*Receipt, error) {
+	if len(body) > MaxBody {
+		return nil, apperr.New(apperr.TooLarge,
+			"The request body is over %d KiB. A custody request is much smaller than that: shorten the free-text answers.", MaxBody>>10)
+	}
+	req, err := Decode(body)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	if err := Validate(req, now); err != nil {
+		return nil, err
+	}
+	rec := &Record{
+		ID:         ids.NewULID(now),
+		Reference:  ids.NewReference(),
+		ReceivedAt: now,
+		Request:    *req,
+	}
+	cmds := followup.ForCustody(rec.ID, now, req.AppropriateAdultRequested, req.AccommodationRequested)
+	receipt, err := s.receipt(rec, cmds)
+	if err != nil {
+		return nil, err
+	}
+	entry := audit.Entry{
+		ID: ids.NewULID(now), At: now, ReferralID: rec.ID, Action: ActionSubmitted,
+		Actor: meta.Actor, Route: meta.Route, RequestID: meta.RequestID,
+	}
+	if err := s.store.CreateCustodyRequest(ctx, rec, entry); err != nil {
+		return nil, apperr.Wrap(err, apperr.Unavailable,
+			"The custody request could not be stored just now and has not been received. Please try again in a minute; if it is urgent, telephone the emergency duty team.")
+	}
+
+	log := slog.With("custodyRequestId", rec.ID, "reference", rec.Reference)
+	log.InfoContext(ctx, "custody request stored", "followUps", len(cmds))
+	if err := s.followUps.SendFollowUps(ctx, cmds); err != nil {
+		// The request is safe in the store and shows as unqueued; the sweep
+		// sends its commands. The officer keeps the receipt.
+		log.WarnContext(ctx, "custody request stored but follow-ups not sent; the sweep will send them", "error", err)
+		return receipt, nil
+	}
+	if err := s.store.MarkCustodyQueued(ctx, rec.ID, s.now().UTC()); err != nil {
+		// The commands are sent; sending them again is harmless because
+		// follow-up ids come from the command.
+		log.WarnContext(ctx, "custody follow-ups sent but request not marked queued", "error", err)
+		return receipt, nil
+	}
+	log.InfoContext(ctx, "custody follow-ups sent")
+	return receipt, nil
+}
+
+// receipt builds the receipt, with the due time of each follow-up.
+func (s *Service) receipt(rec *Record, cmds []followup.Command) (*Receipt, error) {
+	r := &Receipt{
+		ID: rec.ID, Reference: rec.Reference, ReceivedAt: rec.ReceivedAt,
+		FollowUps: make([]ReceiptFollowUp, 0, len(cmds)), Message: receivedMessage,
+	}
+	for _, c := range cmds {
+		due, err := s.clocks.Due(c.Kind, c.StartAt, s.cal)
+		if err != nil {
+			return nil, apperr.Wrap(err, apperr.Internal, "The custody request could not be processed.")
+		}
+		r.FollowUps = append(r.FollowUps, ReceiptFollowUp{Kind: c.Kind, Label: c.Kind.Label(), DueAt: due.UTC()})
+	}
+	return r, nil
+}

@@ -1,0 +1,115 @@
+package dynamo
+
+// Custody requests:
+//
+//	item                 pk                   sk                 gsi1pk / gsi1sk (ByState)
+//	custody request      CUSTODY#<id>         CUSTODY            CUSTODY#RECEIVED / <receivedAt>#<id> while unqueued
+//	audit entry          CUSTODY#<id>         AUDIT#<ulid>       -
+//	follow-up            CUSTODY#<id>         FOLLOWUP#<id>      FOLLOWUP#OPEN / <dueAt>#<id>
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/custody"
+)
+
+var _ custody.Store = (*Store)(nil)
+
+func custodyKey(id string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{"pk": s("CUSTODY#" + id), "sk": s("CUSTODY")}
+}
+
+// custodyItem turns a custody record into its item, status RECEIVED, in the
+// unqueued partition of ByState.
+func custodyItem(rec *custody.Record) (map[string]types.AttributeValue, error) {
+	req, err := formEncoder.Encode(rec.Request)
+	if err != nil {
+		return nil, fmt.Errorf("encode custody request %s: %w", rec.ID, err)
+	}
+	received := rec.ReceivedAt.UTC().Format(keyTime)
+	item := custodyKey(rec.ID)
+	item["type"] = s("custody-request")
+	item["id"] = s(rec.ID)
+	item["reference"] = s(rec.Reference)
+	item["status"] = s(custody.StatusReceived)
+	item["receivedAt"] = s(received)
+	item["version"] = n(1)
+	item["request"] = req
+	item["gsi1pk"] = s(CustodyUnqueued)
+	item["gsi1sk"] = s(received + "#" + rec.ID)
+	return item, nil
+}
+
+// custodyAuditItem is an audit entry filed under a custody request. The
+// entry's ReferralID holds the custody request's id.
+func custodyAuditItem(e audit.Entry) map[string]types.AttributeValue {
+	actor := map[string]types.AttributeValue{"id": s(e.Actor.ID), "role": s(e.Actor.Role)}
+	if e.Actor.IP != "" {
+		actor["ip"] = s(e.Actor.IP)
+	}
+	return map[string]types.AttributeValue{
+		"pk":               s("CUSTODY#" + e.ReferralID),
+		"sk":               s("AUDIT#" + e.ID),
+		"type":             s("audit"),
+		"id":               s(e.ID),
+		"at":               s(e.At.UTC().Format(keyTime)),
+		"custodyRequestId": s(e.ReferralID),
+		"action":           s(string(e.Action)),
+		"actor":            &types.AttributeValueMemberM{Value: actor},
+		"route":            s(e.Route),
+		"requestId":        s(e.RequestID),
+	}
+}
+
+// CreateCustodyRequest writes the custody request and its audit entry in one
+// transaction, neither overwriting an existing item.
+func (st *Store) CreateCustodyRequest(ctx context.Context, rec *custody.Record, entry audit.Entry) error {
+	item, err := custodyItem(rec)
+	if err != nil {
+		return err
+	}
+	if entry.ReferralID != rec.ID {
+		return fmt.Errorf("create custody request %s: audit entry is for another record", rec.ID)
+	}
+	notExists := aws.String("attribute_not_exists(pk)")
+	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Put: &types.Put{TableName: &st.table, Item: item, ConditionExpression: notExists}},
+		{Put: &types.Put{TableName: &st.table, Item: custodyAuditItem(entry), ConditionExpression: notExists}},
+	}})
+	if err != nil {
+		return fmt.Errorf("create custody request %s: %w", rec.ID, err)
+	}
+	return nil
+}
+
+// MarkCustodyQueued moves a RECEIVED custody request to QUEUED and takes it
+// out of the unqueued partition. One already past RECEIVED is left as it is.
+func (st *Store) MarkCustodyQueued(ctx context.Context, id string, at time.Time) error {
+	_, err := st.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                &st.table,
+		Key:                      custodyKey(id),
+		UpdateExpression:         aws.String("SET #status = :queued, queuedAt = :at, version = version + :one REMOVE gsi1pk, gsi1sk"),
+		ConditionExpression:      aws.String("#status = :received"),
+		ExpressionAttributeNames: map[string]string{"#status": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":queued": s(custody.StatusQueued), ":received": s(custody.StatusReceived),
+			":at": s(at.UTC().Format(keyTime)), ":one": n(1),
+		},
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("mark custody request %s queued: %w", id, err)
+	}
+	return nil
+}

@@ -1,0 +1,33 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/custody"
+)
+
+// CustodySubmitter takes custody requests.
+type CustodySubmitter interface {
+	Submit(ctx context.Context, body []byte, meta custody.Meta) (*custody.Receipt, error)
+}
+
+// SubmitCustodyRequest handles POST /custody-requests.
+func SubmitCustodyRequest(svc CustodySubmitter) HandlerFunc {
+	return func(ctx context.Context, req Request) (Response, error) {
+		body, err := JSONBody(req, custody.MaxBody)
+		if err != nil {
+			return Response{}, err
+		}
+		receipt, err := svc.Submit(ctx, body, custody.Meta{
+			Actor:     audit.Anonymous(req.RequestContext.HTTP.SourceIP),
+			Route:     req.RouteKey,
+			RequestID: req.RequestContext.RequestID,
+		})
+		if err != nil {
+			return Response{}, err
+		}
+		return JSON(http.StatusAccepted, receipt), nil
+	}
+}

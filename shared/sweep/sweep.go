@@ -1,0 +1,173 @@
+// Package sweep is the front door's safety net, run on a schedule: it flags
+// referrals and follow-ups past their due time (once each, with an
+// escalation to the MASH manager), queues again referrals that were stored
+// but never queued, and reports how many messages wait in the dead-letter
+// queues. Every step is bounded, and running it again changes nothing that
+// is already done.
+package sweep
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/ids"
+)
+
+// Defaults for Options.
+const (
+	// DefaultRequeueAfter is how long a referral may stay stored but
+	// unqueued before the sweep queues it (the intake normally queues it
+	// within a second).
+	DefaultRequeueAfter = 2 * time.Minute
+	// DefaultLimit is the most items of each kind handled per run.
+	DefaultLimit = 100
+)
+
+// Key names a stored item.
+type Key struct{ PK, SK string }
+
+// Store is what the sweep needs of the database.
+type Store interface {
+	// UnqueuedReferrals returns the ids of referrals stored before before
+	// and not yet queued, oldest first, at most limit.
+	UnqueuedReferrals(ctx context.Context, before time.Time, limit int) ([]string, error)
+	// MarkQueued marks a referral queued.
+	MarkQueued(ctx context.Context, id string, at time.Time) error
+	// DueReferrals returns the ids of referrals awaiting a decision whose
+	// decision was due before now, at most limit.
+	DueReferrals(ctx context.Context, now time.Time, limit int) ([]string, error)
+	// MarkReferralOverdue flags the referral overdue with the audit entry and
+	// an escalation to the MASH manager, once; false if already flagged or
+	// no longer awaiting a decision.
+	MarkReferralOverdue(ctx context.Context, id string, now time.Time, entry audit.Entry) (bool, error)
+	// DueFollowUps returns the open follow-ups due before now, at most limit.
+	DueFollowUps(ctx context.Context, now time.Time, limit int) ([]Key, error)
+	// MarkFollowUpOverdue flags the follow-up overdue with an escalation,
+	// once; false if it is no longer open.
+	MarkFollowUpOverdue(ctx context.Context, k Key, now time.Time) (bool, error)
+}
+
+// Triage queues referrals for triage.
+type Triage interface {
+	EnqueueReferral(ctx context.Context, id string) error
+}
+
+// DeadLetters reports the depth of each dead-letter queue by name.
+type DeadLetters interface {
+	Depths(ctx context.Context) (map[string]int, error)
+}
+
+// Options bound the sweep.
+type Options struct {
+	RequeueAfter time.Duration
+	Limit        int
+}
+
+// Report is what one run did.
+type Report struct {
+	Requeued           int            `json:"requeued"`
+	OverdueReferrals   int            `json:"overdueReferrals"`
+	OverdueFollowUps   int            `json:"overdueFollowUps"`
+	DeadLetterDepths   map[string]int `json:"deadLetterDepths"`
+	DeadLetterMessages int            `json:"deadLetterMessages"`
+}
+
+// Service runs the sweep.
+type Service struct {
+	store  Store
+	triage Triage
+	dlq    DeadLetters
+	opts   Options
+}
+
+// New returns a Service.
+func New(store Store, triage Triage, dlq DeadLetters, opts Options) *Service {
+	if opts.RequeueAfter <= 0 {
+		opts.RequeueAfter = DefaultRequeueAfter
+	}
+	if opts.Limit <= 0 {
+		opts.Limit = DefaultLimit
+	}
+	return &Service{store: store, triage: triage, dlq: dlq, opts: opts}
+}
+
+// Run sweeps once as of now. It carries on past a failing item, so one bad
+// record cannot hold up the rest, and returns every error joined.
+func (s *Service) Run(ctx context.Context, now time.Time) (Report, error) {
+	now = now.UTC()
+	var r Report
+	var errs []error
+
+	unqueued, err := s.store.UnqueuedReferrals(ctx, now.Add(-s.opts.RequeueAfter), s.opts.Limit)
+	errs = append(errs, err)
+	for _, id := range unqueued {
+		if err := s.triage.EnqueueReferral(ctx, id); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if err := s.store.MarkQueued(ctx, id, now); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		r.Requeued++
+		slog.WarnContext(ctx, "referral queued by the sweep", "referralId", id)
+	}
+
+	due, err := s.store.DueReferrals(ctx, now, s.opts.Limit)
+	errs = append(errs, err)
+	for _, id := range due {
+		entry := audit.Entry{ID: ids.NewULID(now), At: now, ReferralID: id, Action: audit.Overdue, Actor: audit.System("sweep")}
+		flagged, err := s.store.MarkReferralOverdue(ctx, id, now, entry)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if flagged {
+			r.OverdueReferrals++
+			slog.WarnContext(ctx, "referral decision overdue; escalated to the MASH manager", "referralId", id)
+		}
+	}
+
+	fus, err := s.store.DueFollowUps(ctx, now, s.opts.Limit)
+	errs = append(errs, err)
+	for _, k := range fus {
+		flagged, err := s.store.MarkFollowUpOverdue(ctx, k, now)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if flagged {
+			r.OverdueFollowUps++
+			slog.WarnContext(ctx, "follow-up overdue; escalated to the MASH manager", "followUp", k.SK)
+		}
+	}
+
+	r.DeadLetterDepths, err = s.dlq.Depths(ctx)
+	errs = append(errs, err)
+	for _, n := range r.DeadLetterDepths {
+		r.DeadLetterMessages += n
+	}
+	level := slog.LevelInfo
+	if r.DeadLetterMessages > 0 {
+		level = slog.LevelError
+	}
+	slog.Log(ctx, level, "dead-letter queues", "depths", r.DeadLetterDepths, "total", r.DeadLetterMessages)
+	slog.InfoContext(ctx, "sweep finished", "requeued", r.Requeued, "overdueReferrals", r.OverdueReferrals, "overdueFollowUps", r.OverdueFollowUps)
+	if err := errors.Join(errs...); err != nil {
+		return r, fmt.Errorf("sweep: %w", err)
+	}
+	return r, nil
+}
+
+// Now is the moment a run sweeps as of: the schedule's time from the event
+// when it has one (so a run is repeatable with its event), else the clock's.
+func Now(scheduled, clock time.Time) time.Time {
+	if scheduled.IsZero() {
+		return clock
+	}
+	return scheduled
+}

@@ -1,0 +1,185 @@
+package sweep
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
+)
+
+// fakeStore keeps referrals and follow-ups in memory with the semantics the
+// Store interface promises: flags are set once.
+type fakeStore struct {
+	unqueued   map[string]time.Time // id → received
+	queued     []string
+	awaiting   map[string]time.Time // id → decision due
+	overdue    map[string]bool
+	audits     []audit.Entry
+	followUps  map[Key]time.Time // key → due
+	fuOverdue  map[Key]bool
+	failMarkID string
+}
+
+func (f *fakeStore) UnqueuedReferrals(_ context.Context, before time.Time, limit int) ([]string, error) {
+	var out []string
+	for id, at := range f.unqueued {
+		if at.Before(before) {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out[:min(limit, len(out))], nil
+}
+
+func (f *fakeStore) MarkQueued(_ context.Context, id string, _ time.Time) error {
+	if id == f.failMarkID {
+		return errors.New("store down")
+	}
+	delete(f.unqueued, id)
+	f.queued = append(f.queued, id)
+	return nil
+}
+
+func (f *fakeStore) DueReferrals(_ context.Context, now time.Time, limit int) ([]string, error) {
+	var out []string
+	for id, due := range f.awaiting {
+		if due.Before(now) && !f.overdue[id] {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out[:min(limit, len(out))], nil
+}
+
+func (f *fakeStore) MarkReferralOverdue(_ context.Context, id string, _ time.Time, e audit.Entry) (bool, error) {
+	if f.overdue[id] {
+		return false, nil
+	}
+	f.overdue[id] = true
+	f.audits = append(f.audits, e)
+	return true, nil
+}
+
+func (f *fakeStore) DueFollowUps(_ context.Context, now time.Time, limit int) ([]Key, error) {
+	var out []Key
+	for k, due := range f.followUps {
+		if due.Before(now) && !f.fuOverdue[k] {
+			out = append(out, k)
+		}
+	}
+	return out[:min(limit, len(out))], nil
+}
+
+func (f *fakeStore) MarkFollowUpOverdue(_ context.Context, k Key, _ time.Time) (bool, error) {
+	if f.fuOverdue[k] {
+		return false, nil
+	}
+	f.fuOverdue[k] = true
+	return true, nil
+}
+
+type fakeTriage struct {
+	sent []string
+	fail bool
+}
+
+func (q *fakeTriage) EnqueueReferral(_ context.Context, id string) error {
+	if q.fail {
+		return errors.New("queue down")
+	}
+	q.sent = append(q.sent, id)
+	return nil
+}
+
+type fakeDLQ map[string]int
+
+func (d fakeDLQ) Depths(context.Context) (map[string]int, error) { return d, nil }
+
+var now = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+func newStore() *fakeStore {
+	return &fakeStore{
+		unqueued: map[string]time.Time{
+			"old":   now.Add(-10 * time.Minute),
+			"edge":  now.Add(-2*time.Minute - time.Second),
+			"fresh": now.Add(-30 * time.Second),
+		},
+		awaiting: map[string]time.Time{
+			"late":    now.Add(-time.Minute),
+			"on-time": now.Add(time.Hour),
+		},
+		overdue:   map[string]bool{},
+		followUps: map[Key]time.Time{{"REFERRAL#a", "FOLLOWUP#1"}: now.Add(-time.Second), {"REFERRAL#b", "FOLLOWUP#2"}: now.Add(time.Minute)},
+		fuOverdue: map[Key]bool{},
+	}
+}
+
+func TestRunRequeuesFlagsAndReports(t *testing.T) {
+	st, q := newStore(), &fakeTriage{}
+	svc := New(st, q, fakeDLQ{"TriageDeadLetterQueue": 0, "FollowUpDeadLetterQueue": 2}, Options{})
+	r, err := svc.Run(context.Background(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(q.sent, []string{"edge", "old"}) || !slices.Equal(st.queued, q.sent) {
+		t.Errorf("queued %v (sent %v), want edge and old but not the referral stored 30 s ago", st.queued, q.sent)
+	}
+	if r.Requeued != 2 || r.OverdueReferrals != 1 || r.OverdueFollowUps != 1 || r.DeadLetterMessages != 2 {
+		t.Errorf("report %+v", r)
+	}
+	if !st.overdue["late"] || st.overdue["on-time"] {
+		t.Errorf("overdue %v, want only late", st.overdue)
+	}
+	if len(st.audits) != 1 || st.audits[0].Action != audit.Overdue || st.audits[0].Actor.Role != "system" || st.audits[0].ReferralID != "late" {
+		t.Errorf("audit %+v", st.audits)
+	}
+
+	again, err := svc.Run(context.Background(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Requeued != 0 || again.OverdueReferrals != 0 || again.OverdueFollowUps != 0 {
+		t.Errorf("second run %+v changed something", again)
+	}
+}
+
+func TestRunCarriesOnPastFailures(t *testing.T) {
+	st, q := newStore(), &fakeTriage{}
+	st.failMarkID = "edge"
+	r, err := New(st, q, fakeDLQ{}, Options{}).Run(context.Background(), now)
+	if err == nil {
+		t.Fatal("no error for a failed mark")
+	}
+	if r.Requeued != 1 || r.OverdueReferrals != 1 || r.OverdueFollowUps != 1 {
+		t.Errorf("report %+v: one failure stopped the rest", r)
+	}
+}
+
+func TestRunWithQueueDownLeavesReferralsUnqueued(t *testing.T) {
+	st := newStore()
+	r, err := New(st, &fakeTriage{fail: true}, fakeDLQ{}, Options{}).Run(context.Background(), now)
+	if err == nil || r.Requeued != 0 || len(st.queued) != 0 || len(st.unqueued) != 3 {
+		t.Errorf("report %+v, err %v, queued %v: want nothing marked queued", r, err, st.queued)
+	}
+}
+
+func TestLimitBoundsEachStep(t *testing.T) {
+	st, q := newStore(), &fakeTriage{}
+	r, _ := New(st, q, fakeDLQ{}, Options{Limit: 1}).Run(context.Background(), now)
+	if r.Requeued != 1 {
+		t.Errorf("requeued %d with limit 1", r.Requeued)
+	}
+}
+
+func TestNow(t *testing.T) {
+	clock := now.Add(time.Hour)
+	if got := Now(time.Time{}, clock); !got.Equal(clock) {
+		t.Errorf("no scheduled time: %s, want the clock", got)
+	}
+	if got := Now(now, clock); !got.Equal(now) {
+		t.Errorf("scheduled time: %s, want %s", got, now)
+	}
+}

@@ -22,6 +22,7 @@ func main() {
 	store := dynamo.New(dynamo.NewClient(cfg), lambdaenv.Require("TABLE_NAME"))
 	client := sqs.NewFromConfig(cfg)
 	svc := sweep.New(store, queue.NewSender(client, lambdaenv.Require("TRIAGE_QUEUE_URL")),
+		queue.NewSender(client, lambdaenv.Require("FOLLOWUP_QUEUE_URL")),
 		queue.NewMonitor(client, map[string]string{
 			"TriageDeadLetterQueue":   lambdaenv.Require("TRIAGE_DLQ_URL"),
 			"FollowUpDeadLetterQueue": lambdaenv.Require("FOLLOWUP_DLQ_URL"),

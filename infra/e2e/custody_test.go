@@ -301,6 +301,18 @@ func TestCustodyFollowUpSendFailureKeepsTheRequest(t *testing.T) {
 	if fs := custodyItems(t, r.ID, "FOLLOWUP#"); len(fs) != 0 {
 		t.Errorf("%d follow-ups, want none", len(fs))
 	}
+
+	// The sweep sends the follow-ups that could not be sent.
+	if rep := runSweep(t, time.Now().Add(3*time.Minute)); rep.CustodyResent < 1 {
+		t.Fatalf("sweep %+v sent no custody follow-ups", rep)
+	}
+	fus := waitForFollowUps(t, r.ID, 1)
+	if fus[0].Kind != "APPROPRIATE_ADULT" {
+		t.Errorf("follow-up %+v, want the appropriate adult", fus[0])
+	}
+	if got := str(custodyItems(t, r.ID, "CUSTODY")[0], "status"); got != "QUEUED" {
+		t.Errorf("status %q after the sweep, want QUEUED", got)
+	}
 }
 
 // Nothing a custody sample says about a person reaches the logs.

@@ -15,6 +15,7 @@ import (
 
 type sweepReport struct {
 	Requeued           int            `json:"requeued"`
+	CustodyResent      int            `json:"custodyResent"`
 	OverdueReferrals   int            `json:"overdueReferrals"`
 	OverdueFollowUps   int            `json:"overdueFollowUps"`
 	DeadLetterDepths   map[string]int `json:"deadLetterDepths"`

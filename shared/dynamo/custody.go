@@ -19,6 +19,7 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/custody"
+	"github.com/csc-frontdoor/frontdoor/shared/sweep"
 )
 
 var _ custody.Store = (*Store)(nil)
@@ -112,4 +113,40 @@ func (st *Store) MarkCustodyQueued(ctx context.Context, id string, at time.Time)
 		return fmt.Errorf("mark custody request %s queued: %w", id, err)
 	}
 	return nil
+}
+
+// UnqueuedCustodyRequests returns the custody requests stored before before
+// whose follow-up commands were never sent, oldest first, at most limit.
+func (st *Store) UnqueuedCustodyRequests(ctx context.Context, before time.Time, limit int) ([]sweep.CustodyRequest, error) {
+	items, err := st.before(ctx, CustodyUnqueued, before, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]sweep.CustodyRequest, 0, len(items))
+	for _, id := range idsFrom(items) {
+		got, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: custodyKey(id), ConsistentRead: aws.Bool(true)})
+		if err != nil {
+			return nil, fmt.Errorf("get custody request %s: %w", id, err)
+		}
+		if got.Item == nil {
+			continue
+		}
+		var req custody.Request
+		if err := formDecoder.Decode(got.Item["request"], &req); err != nil {
+			return nil, fmt.Errorf("decode custody request %s: %w", id, err)
+		}
+		at, _ := got.Item["receivedAt"].(*types.AttributeValueMemberS)
+		if at == nil {
+			return nil, fmt.Errorf("custody request %s has no receivedAt", id)
+		}
+		received, err := time.Parse(keyTime, at.Value)
+		if err != nil {
+			return nil, fmt.Errorf("decode receivedAt of custody request %s: %w", id, err)
+		}
+		out = append(out, sweep.CustodyRequest{
+			ID: id, ReceivedAt: received,
+			AppropriateAdult: req.AppropriateAdultRequested, Accommodation: req.AccommodationRequested,
+		})
+	}
+	return out, nil
 }

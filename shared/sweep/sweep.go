@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/followup"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
 )
 
@@ -37,6 +38,11 @@ type Store interface {
 	UnqueuedReferrals(ctx context.Context, before time.Time, limit int) ([]string, error)
 	// MarkQueued marks a referral queued.
 	MarkQueued(ctx context.Context, id string, at time.Time) error
+	// UnqueuedCustodyRequests returns the custody requests stored before
+	// before whose follow-ups were never sent, at most limit.
+	UnqueuedCustodyRequests(ctx context.Context, before time.Time, limit int) ([]CustodyRequest, error)
+	// MarkCustodyQueued marks a custody request's follow-ups sent.
+	MarkCustodyQueued(ctx context.Context, id string, at time.Time) error
 	// DueReferrals returns the ids of referrals awaiting a decision whose
 	// decision was due before now, at most limit.
 	DueReferrals(ctx context.Context, now time.Time, limit int) ([]string, error)
@@ -49,6 +55,20 @@ type Store interface {
 	// MarkFollowUpOverdue flags the follow-up overdue with an escalation,
 	// once; false if it is no longer open.
 	MarkFollowUpOverdue(ctx context.Context, k Key, now time.Time) (bool, error)
+}
+
+// CustodyRequest is a stored custody request whose follow-up commands were
+// never sent.
+type CustodyRequest struct {
+	ID               string
+	ReceivedAt       time.Time
+	AppropriateAdult bool
+	Accommodation    bool
+}
+
+// FollowUps sends follow-up commands.
+type FollowUps interface {
+	SendFollowUps(ctx context.Context, cmds []followup.Command) error
 }
 
 // Triage queues referrals for triage.
@@ -70,6 +90,7 @@ type Options struct {
 // Report is what one run did.
 type Report struct {
 	Requeued           int            `json:"requeued"`
+	CustodyResent      int            `json:"custodyResent"`
 	OverdueReferrals   int            `json:"overdueReferrals"`
 	OverdueFollowUps   int            `json:"overdueFollowUps"`
 	DeadLetterDepths   map[string]int `json:"deadLetterDepths"`
@@ -78,21 +99,22 @@ type Report struct {
 
 // Service runs the sweep.
 type Service struct {
-	store  Store
-	triage Triage
-	dlq    DeadLetters
-	opts   Options
+	store     Store
+	triage    Triage
+	followUps FollowUps
+	dlq       DeadLetters
+	opts      Options
 }
 
 // New returns a Service.
-func New(store Store, triage Triage, dlq DeadLetters, opts Options) *Service {
+func New(store Store, triage Triage, followUps FollowUps, dlq DeadLetters, opts Options) *Service {
 	if opts.RequeueAfter <= 0 {
 		opts.RequeueAfter = DefaultRequeueAfter
 	}
 	if opts.Limit <= 0 {
 		opts.Limit = DefaultLimit
 	}
-	return &Service{store: store, triage: triage, dlq: dlq, opts: opts}
+	return &Service{store: store, triage: triage, followUps: followUps, dlq: dlq, opts: opts}
 }
 
 // Run sweeps once as of now. It carries on past a failing item, so one bad
@@ -115,6 +137,22 @@ func (s *Service) Run(ctx context.Context, now time.Time) (Report, error) {
 		}
 		r.Requeued++
 		slog.WarnContext(ctx, "referral queued by the sweep", "referralId", id)
+	}
+
+	custody, err := s.store.UnqueuedCustodyRequests(ctx, now.Add(-s.opts.RequeueAfter), s.opts.Limit)
+	errs = append(errs, err)
+	for _, c := range custody {
+		cmds := followup.ForCustody(c.ID, c.ReceivedAt, c.AppropriateAdult, c.Accommodation)
+		if err := s.followUps.SendFollowUps(ctx, cmds); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if err := s.store.MarkCustodyQueued(ctx, c.ID, now); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		r.CustodyResent++
+		slog.WarnContext(ctx, "custody request follow-ups sent by the sweep", "custodyRequestId", c.ID, "commands", len(cmds))
 	}
 
 	due, err := s.store.DueReferrals(ctx, now, s.opts.Limit)
@@ -156,7 +194,7 @@ func (s *Service) Run(ctx context.Context, now time.Time) (Report, error) {
 		level = slog.LevelError
 	}
 	slog.Log(ctx, level, "dead-letter queues", "depths", r.DeadLetterDepths, "total", r.DeadLetterMessages)
-	slog.InfoContext(ctx, "sweep finished", "requeued", r.Requeued, "overdueReferrals", r.OverdueReferrals, "overdueFollowUps", r.OverdueFollowUps)
+	slog.InfoContext(ctx, "sweep finished", "requeued", r.Requeued, "custodyResent", r.CustodyResent, "overdueReferrals", r.OverdueReferrals, "overdueFollowUps", r.OverdueFollowUps)
 	if err := errors.Join(errs...); err != nil {
 		return r, fmt.Errorf("sweep: %w", err)
 	}

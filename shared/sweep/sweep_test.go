@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/followup"
 )
 
 // fakeStore keeps referrals and follow-ups in memory with the semantics the
@@ -21,6 +23,32 @@ type fakeStore struct {
 	followUps  map[Key]time.Time // key → due
 	fuOverdue  map[Key]bool
 	failMarkID string
+	custody    map[string]CustodyRequest
+	custodyQ   []string
+}
+
+func (f *fakeStore) UnqueuedCustodyRequests(_ context.Context, before time.Time, limit int) ([]CustodyRequest, error) {
+	var out []CustodyRequest
+	for _, c := range f.custody {
+		if c.ReceivedAt.Before(before) {
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b CustodyRequest) int { return strings.Compare(a.ID, b.ID) })
+	return out[:min(limit, len(out))], nil
+}
+
+func (f *fakeStore) MarkCustodyQueued(_ context.Context, id string, _ time.Time) error {
+	delete(f.custody, id)
+	f.custodyQ = append(f.custodyQ, id)
+	return nil
+}
+
+type fakeFollowUps struct{ sent []followup.Command }
+
+func (q *fakeFollowUps) SendFollowUps(_ context.Context, cmds []followup.Command) error {
+	q.sent = append(q.sent, cmds...)
+	return nil
 }
 
 func (f *fakeStore) UnqueuedReferrals(_ context.Context, before time.Time, limit int) ([]string, error) {
@@ -114,12 +142,16 @@ func newStore() *fakeStore {
 		overdue:   map[string]bool{},
 		followUps: map[Key]time.Time{{"REFERRAL#a", "FOLLOWUP#1"}: now.Add(-time.Second), {"REFERRAL#b", "FOLLOWUP#2"}: now.Add(time.Minute)},
 		fuOverdue: map[Key]bool{},
+		custody: map[string]CustodyRequest{
+			"01KAQ3ZZ8Q7X3V4N5M6K7J8H9G": {ID: "01KAQ3ZZ8Q7X3V4N5M6K7J8H9G", ReceivedAt: now.Add(-5 * time.Minute), AppropriateAdult: true, Accommodation: true},
+			"01KAQ3ZZ8Q7X3V4N5M6K7J8H9H": {ID: "01KAQ3ZZ8Q7X3V4N5M6K7J8H9H", ReceivedAt: now.Add(-10 * time.Second), AppropriateAdult: true},
+		},
 	}
 }
 
 func TestRunRequeuesFlagsAndReports(t *testing.T) {
 	st, q := newStore(), &fakeTriage{}
-	svc := New(st, q, fakeDLQ{"TriageDeadLetterQueue": 0, "FollowUpDeadLetterQueue": 2}, Options{})
+	svc := New(st, q, &fakeFollowUps{}, fakeDLQ{"TriageDeadLetterQueue": 0, "FollowUpDeadLetterQueue": 2}, Options{})
 	r, err := svc.Run(context.Background(), now)
 	if err != nil {
 		t.Fatal(err)
@@ -146,10 +178,28 @@ func TestRunRequeuesFlagsAndReports(t *testing.T) {
 	}
 }
 
+func TestRunSendsFollowUpsOfUnqueuedCustodyRequests(t *testing.T) {
+	st, fu := newStore(), &fakeFollowUps{}
+	r, err := New(st, &fakeTriage{}, fu, fakeDLQ{}, Options{}).Run(context.Background(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.CustodyResent != 1 || !slices.Equal(st.custodyQ, []string{"01KAQ3ZZ8Q7X3V4N5M6K7J8H9G"}) {
+		t.Fatalf("report %+v, marked %v: want only the request stored 5 minutes ago", r, st.custodyQ)
+	}
+	var kinds []followup.Kind
+	for _, c := range fu.sent {
+		kinds = append(kinds, c.Kind)
+	}
+	if !slices.Equal(kinds, []followup.Kind{followup.KindAppropriateAdult, followup.KindS38Accommodation}) {
+		t.Errorf("commands %v, want appropriate adult and s38(6)", kinds)
+	}
+}
+
 func TestRunCarriesOnPastFailures(t *testing.T) {
 	st, q := newStore(), &fakeTriage{}
 	st.failMarkID = "edge"
-	r, err := New(st, q, fakeDLQ{}, Options{}).Run(context.Background(), now)
+	r, err := New(st, q, &fakeFollowUps{}, fakeDLQ{}, Options{}).Run(context.Background(), now)
 	if err == nil {
 		t.Fatal("no error for a failed mark")
 	}
@@ -160,7 +210,7 @@ func TestRunCarriesOnPastFailures(t *testing.T) {
 
 func TestRunWithQueueDownLeavesReferralsUnqueued(t *testing.T) {
 	st := newStore()
-	r, err := New(st, &fakeTriage{fail: true}, fakeDLQ{}, Options{}).Run(context.Background(), now)
+	r, err := New(st, &fakeTriage{fail: true}, &fakeFollowUps{}, fakeDLQ{}, Options{}).Run(context.Background(), now)
 	if err == nil || r.Requeued != 0 || len(st.queued) != 0 || len(st.unqueued) != 3 {
 		t.Errorf("report %+v, err %v, queued %v: want nothing marked queued", r, err, st.queued)
 	}
@@ -168,7 +218,7 @@ func TestRunWithQueueDownLeavesReferralsUnqueued(t *testing.T) {
 
 func TestLimitBoundsEachStep(t *testing.T) {
 	st, q := newStore(), &fakeTriage{}
-	r, _ := New(st, q, fakeDLQ{}, Options{Limit: 1}).Run(context.Background(), now)
+	r, _ := New(st, q, &fakeFollowUps{}, fakeDLQ{}, Options{Limit: 1}).Run(context.Background(), now)
 	if r.Requeued != 1 {
 		t.Errorf("requeued %d with limit 1", r.Requeued)
 	}

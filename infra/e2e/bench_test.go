@@ -2,8 +2,10 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 )
 
 // BenchmarkSubmitReferral measures one referral through the whole local
@@ -27,4 +29,40 @@ func BenchmarkSubmitReferral(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkSubmitToTriaged measures from POST /referrals until GET shows the
+// referral screened: the triage queue's poller, the triage binary and its
+// writes, seen through the API.
+func BenchmarkSubmitToTriaged(b *testing.B) {
+	body := sample(b, "missing-episode.json")
+	api := env.stack.APIURL()
+	for b.Loop() {
+		resp, err := http.Post(api+"/referrals", "application/json", bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		var r receipt
+		err = json.NewDecoder(resp.Body).Decode(&r)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusAccepted {
+			b.Fatalf("submit: %d %v", resp.StatusCode, err)
+		}
+		for {
+			g, err := http.Get(api + "/referrals/" + r.ID)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var v view
+			err = json.NewDecoder(g.Body).Decode(&v)
+			g.Body.Close()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if triaged(v) {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
 }

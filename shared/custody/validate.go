@@ -14,6 +14,7 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
+	"github.com/csc-frontdoor/frontdoor/shared/strictjson"
 )
 
 // london is the zone whose calendar decides what "today" is.
@@ -54,7 +55,7 @@ func Validate(r *Request, now time.Time) error {
 	if len(v.fields) == 0 {
 		return nil
 	}
-	return apperr.WithFields(problemsMessage(len(v.fields), "The custody request has something to correct"), v.fields)
+	return apperr.WithFields(strictjson.ProblemsMessage(len(v.fields), "The custody request has something to correct"), v.fields)
 }
 
 // Normalise puts r into its canonical form, in place: every text answer

@@ -13,6 +13,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/strictjson"
 )
 
 // london is the zone whose calendar decides what "today" is.
@@ -52,7 +53,7 @@ func Validate(r *Referral, now time.Time) error {
 	if len(v.fields) == 0 {
 		return nil
 	}
-	return apperr.WithFields(problemsMessage(len(v.fields), "The referral has something to correct"), v.fields)
+	return apperr.WithFields(strictjson.ProblemsMessage(len(v.fields), "The referral has something to correct"), v.fields)
 }
 
 // Normalise puts r's identifiers into their canonical forms, in place: NHS

@@ -123,7 +123,7 @@ func TestSampleContents(t *testing.T) {
 // yearsOld is the detainee's age in whole years when detained.
 func yearsOld(t *testing.T, r *Request) int {
 	t.Helper()
-	dob, ok := parseDate(r.Detainee.DateOfBirth)
+	dob, ok := referral.ParseDate(r.Detainee.DateOfBirth)
 	d, err := r.DetainedTime()
 	if !ok || err != nil {
 		t.Fatalf("dates: %v %v", ok, err)

@@ -2,7 +2,6 @@ package custody
 
 import (
 	"fmt"
-	"net/mail"
 	"regexp"
 	"strings"
 	"time"
@@ -16,18 +15,6 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 	"github.com/csc-frontdoor/frontdoor/shared/strictjson"
 )
-
-// london is the zone whose calendar decides what "today" is.
-var london = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		panic("custody: Europe/London time zone: " + err.Error())
-	}
-	return loc
-}()
-
-// dateLayout is the layout of a date (not time) in a request.
-const dateLayout = "2006-01-02"
 
 // Validate checks a decoded custody request against the rules, as received
 // at now. It first normalises r in place (see Normalise), so the request
@@ -44,8 +31,7 @@ func Validate(r *Request, now time.Time) error {
 		return apperr.New(apperr.Invalid, "There is no custody request to check.")
 	}
 	Normalise(r)
-	y, m, d := now.In(london).Date()
-	v := &validator{r: r, now: now, today: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
+	v := &validator{r: r, now: now, today: referral.Today(now)}
 	v.suite()
 	v.officer()
 	v.detainee()
@@ -89,64 +75,6 @@ func Normalise(r *Request) {
 
 // custodyNumberPattern is the shape of a custody record number.
 var custodyNumberPattern = regexp.MustCompile(`^[A-Za-z0-9/-]+$`)
-
-// validEmail reports whether s is one bare email address (no display name,
-// no angle brackets) whose domain has a dot in it. It is the rule
-// shared/referral applies to email addresses.
-func validEmail(s string) bool {
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Name != "" || a.Address != s {
-		return false
-	}
-	at := strings.LastIndexByte(s, '@')
-	domain := s[at+1:]
-	return at > 0 && strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") &&
-		!strings.HasSuffix(domain, ".") && !strings.Contains(domain, "..")
-}
-
-// validPhone reports whether s is a UK phone number: digits with optional
-// spaces, dashes and brackets, starting 0 or +44 (a "(0)" after +44 is
-// allowed), whose national form, with its leading 0, has 10 or 11 digits.
-// It is the rule shared/referral applies to phone numbers.
-func validPhone(s string) bool {
-	var digits strings.Builder
-	for i, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			digits.WriteRune(r)
-		case r == ' ' || r == '-' || r == '(' || r == ')':
-		case r == '+' && i == 0:
-		default:
-			return false
-		}
-	}
-	n := digits.String()
-	switch {
-	case strings.HasPrefix(s, "+"):
-		if !strings.HasPrefix(n, "44") {
-			return false
-		}
-		n = "0" + strings.TrimPrefix(n[2:], "0")
-	case !strings.HasPrefix(n, "0"):
-		return false
-	}
-	return len(n) == 10 || len(n) == 11
-}
-
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// parseDate parses a YYYY-MM-DD date that exists in the calendar.
-func parseDate(s string) (time.Time, bool) {
-	t, err := time.Parse(dateLayout, s)
-	return t, err == nil && len(s) == len(dateLayout)
-}
 
 // Messages used in more than one place.
 const (
@@ -213,14 +141,14 @@ func (v *validator) officer() {
 		v.add("officer.phone", "Enter a phone number the local authority can call you back on")
 	case utf8.RuneCountInString(o.Phone) > MaxShortText:
 		v.add("officer.phone", msgShort)
-	case !validPhone(o.Phone):
+	case !referral.ValidPhone(o.Phone):
 		v.add("officer.phone", msgPhone)
 	}
 	switch {
 	case o.Email == "":
 	case utf8.RuneCountInString(o.Email) > MaxShortText:
 		v.add("officer.email", msgShort)
-	case !validEmail(o.Email):
+	case !referral.ValidEmail(o.Email):
 		v.add("officer.email", msgEmail)
 	}
 }
@@ -236,7 +164,7 @@ func (v *validator) detainee() {
 		v.add(p+".dateOfBirth", "Enter the detainee's date of birth or, if it is not known, their estimated age")
 	case d.DateOfBirth == "":
 	default:
-		dob, ok := parseDate(d.DateOfBirth)
+		dob, ok := referral.ParseDate(d.DateOfBirth)
 		switch {
 		case !ok:
 			v.add(p+".dateOfBirth", msgDate)
@@ -270,7 +198,7 @@ func (v *validator) detainee() {
 	}
 	if n := d.NHSNumber; n != "" {
 		switch {
-		case len(n) != 10 || !allDigits(n):
+		case len(n) != 10 || !referral.AllDigits(n):
 			v.add(p+".nhsNumber", "Enter the NHS number as 10 digits, like 943 476 5919")
 		case !referral.ValidNHSNumber(n):
 			v.add(p+".nhsNumber", "This is not a valid NHS number: check each digit, or leave it out if you are not sure of it")

@@ -25,6 +25,13 @@ var london = func() *time.Location {
 	return loc
 }()
 
+// Today is now's date in England (Europe/London), as midnight UTC: the
+// "today" that dates of birth and other dates are judged against.
+func Today(now time.Time) time.Time {
+	y, m, d := now.In(london).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
 // dateLayout is the layout of every date (not time) on the form.
 const dateLayout = "2006-01-02"
 
@@ -41,8 +48,7 @@ func Validate(r *Referral, now time.Time) error {
 		return apperr.New(apperr.Invalid, "There is no referral to check.")
 	}
 	Normalise(r)
-	y, m, d := now.In(london).Date()
-	v := &validator{r: r, now: now, today: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
+	v := &validator{r: r, now: now, today: Today(now)}
 	v.referrer()
 	v.children()
 	v.household()
@@ -104,7 +110,7 @@ func normaliseAddress(a *Address) {
 // becomes 0 and 10 means the number cannot be valid).
 func ValidNHSNumber(s string) bool {
 	s = strings.ReplaceAll(s, " ", "")
-	if len(s) != 10 || !allDigits(s) {
+	if len(s) != 10 || !AllDigits(s) {
 		return false
 	}
 	sum := 0
@@ -165,9 +171,9 @@ func NormalisePostcode(s string) (string, bool) {
 	return compact[:len(compact)-3] + " " + compact[len(compact)-3:], true
 }
 
-// validEmail reports whether s is one bare email address (no display name,
+// ValidEmail reports whether s is one bare email address (no display name,
 // no angle brackets) whose domain has a dot in it.
-func validEmail(s string) bool {
+func ValidEmail(s string) bool {
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Name != "" || a.Address != s {
 		return false
@@ -178,10 +184,10 @@ func validEmail(s string) bool {
 		!strings.HasSuffix(domain, ".") && !strings.Contains(domain, "..")
 }
 
-// validPhone reports whether s is a UK phone number: digits with optional
+// ValidPhone reports whether s is a UK phone number: digits with optional
 // spaces, dashes and brackets, starting 0 or +44 (a "(0)" after +44 is
 // allowed), whose national form, with its leading 0, has 10 or 11 digits.
-func validPhone(s string) bool {
+func ValidPhone(s string) bool {
 	var digits strings.Builder
 	for i, r := range s {
 		switch {
@@ -207,7 +213,8 @@ func validPhone(s string) bool {
 	return len(n) == 10 || len(n) == 11
 }
 
-func allDigits(s string) bool {
+// AllDigits reports whether s is made of ASCII digits only.
+func AllDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
 			return false
@@ -216,8 +223,8 @@ func allDigits(s string) bool {
 	return true
 }
 
-// parseDate parses a YYYY-MM-DD date that exists in the calendar.
-func parseDate(s string) (time.Time, bool) {
+// ParseDate parses a YYYY-MM-DD date that exists in the calendar.
+func ParseDate(s string) (time.Time, bool) {
 	t, err := time.Parse(dateLayout, s)
 	return t, err == nil && len(s) == len(dateLayout)
 }
@@ -276,7 +283,7 @@ func (v *validator) email(field, s, required string) {
 		}
 	case utf8.RuneCountInString(s) > MaxShortText:
 		v.add(field, msgShort)
-	case !validEmail(s):
+	case !ValidEmail(s):
 		v.add(field, msgEmail)
 	}
 }
@@ -290,14 +297,14 @@ func (v *validator) phone(field, s, required string) {
 		}
 	case utf8.RuneCountInString(s) > MaxShortText:
 		v.add(field, msgShort)
-	case !validPhone(s):
+	case !ValidPhone(s):
 		v.add(field, msgPhone)
 	}
 }
 
 // pastDate checks an optional date that must exist and not be after today.
 func (v *validator) pastDate(field, s, future string) (time.Time, bool) {
-	d, ok := parseDate(s)
+	d, ok := ParseDate(s)
 	switch {
 	case !ok:
 		v.add(field, msgDate)
@@ -396,7 +403,7 @@ func (v *validator) child(p string, c Child) {
 	}
 	if c.NHSNumber != "" {
 		switch {
-		case len(c.NHSNumber) != 10 || !allDigits(c.NHSNumber):
+		case len(c.NHSNumber) != 10 || !AllDigits(c.NHSNumber):
 			v.add(p+".nhsNumber", "Enter the child's NHS number as 10 digits, like 943 476 5919")
 		case !ValidNHSNumber(c.NHSNumber):
 			v.add(p+".nhsNumber", "This is not a valid NHS number: check each digit, or leave it out if you are not sure of it")
@@ -422,7 +429,7 @@ func (v *validator) child(p string, c Child) {
 // dueDate checks an expected date of delivery: a real date, at most 28 days
 // ago (later than that the baby has been born) and at most 10 months ahead.
 func (v *validator) dueDate(field, s string) {
-	d, ok := parseDate(s)
+	d, ok := ParseDate(s)
 	switch {
 	case !ok:
 		v.add(field, msgDate)

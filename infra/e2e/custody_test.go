@@ -11,12 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/csc-frontdoor/frontdoor/infra/lambdart"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
 )
 
@@ -244,46 +242,7 @@ func TestCustodyRequestBadInputWritesNothing(t *testing.T) {
 // A custody request whose follow-up commands cannot be sent stays stored and
 // findable by the sweep, and the officer still gets a receipt.
 func TestCustodyFollowUpSendFailureKeepsTheRequest(t *testing.T) {
-	fn, err := lambdart.Start(context.Background(), lambdart.Config{
-		Name: "CustodyRequestFunction",
-		Path: env.stack.Bootstrap("CustodyRequestFunction"),
-		Env: map[string]string{
-			"TABLE_NAME":                env.table,
-			"FOLLOWUP_QUEUE_URL":        env.stack.SQSEndpoint() + "/000000000000/NoSuchQueue",
-			"LOG_LEVEL":                 "INFO",
-			"AWS_ENDPOINT_URL_DYNAMODB": env.stack.DynamoDBEndpoint(),
-			"AWS_ENDPOINT_URL_SQS":      env.stack.SQSEndpoint(),
-		},
-		Timeout: 10 * time.Second,
-		Output:  env.logs,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fn.Close()
-	ev := events.APIGatewayV2HTTPRequest{
-		Version:  "2.0",
-		RouteKey: "POST /custody-requests",
-		RawPath:  "/custody-requests",
-		Headers:  map[string]string{"content-type": "application/json"},
-		Body:     string(custodySample(t, "appropriate-adult.json")),
-		RequestContext: events.APIGatewayV2HTTPRequestContext{
-			RequestID: "custody-queue-failure-test",
-			HTTP:      events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "POST", Path: "/custody-requests", SourceIP: "127.0.0.1"},
-		},
-	}
-	payload, _ := json.Marshal(ev)
-	out, err := fn.Invoke(context.Background(), payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var resp events.APIGatewayV2HTTPResponse
-	if err := json.Unmarshal(out, &resp); err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("status %d, body %s; want 202 with a receipt", resp.StatusCode, resp.Body)
-	}
+	resp := postWithDeadQueue(t, "CustodyRequestFunction", "FOLLOWUP_QUEUE_URL", "/custody-requests", custodySample(t, "appropriate-adult.json"))
 	r := decode[custodyReceipt](t, []byte(resp.Body))
 	if r.ID == "" || r.Reference == "" || len(r.FollowUps) != 1 {
 		t.Fatalf("receipt %s", resp.Body)

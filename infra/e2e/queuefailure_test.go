@@ -31,16 +31,17 @@ func TestQueueFailureKeepsTheReferralAndTheReceipt(t *testing.T) {
 	}
 }
 
-// submitUnqueued submits a referral through the real submit binary with a
-// triage queue that does not exist, checks the receipt and returns the id.
-func submitUnqueued(t *testing.T) string {
+// postWithDeadQueue runs the real binary of function on its own, with the
+// queue URL in queueVar pointing at a queue that does not exist, and posts
+// body to path through it. It fails the test unless the answer is 202.
+func postWithDeadQueue(t *testing.T, function, queueVar, path string, body []byte) events.APIGatewayV2HTTPResponse {
 	t.Helper()
 	fn, err := lambdart.Start(context.Background(), lambdart.Config{
-		Name: "SubmitReferralFunction",
-		Path: env.stack.Bootstrap("SubmitReferralFunction"),
+		Name: function,
+		Path: env.stack.Bootstrap(function),
 		Env: map[string]string{
 			"TABLE_NAME":                env.table,
-			"TRIAGE_QUEUE_URL":          env.stack.SQSEndpoint() + "/000000000000/NoSuchQueue",
+			queueVar:                    env.stack.SQSEndpoint() + "/000000000000/NoSuchQueue",
 			"LOG_LEVEL":                 "INFO",
 			"AWS_ENDPOINT_URL_DYNAMODB": env.stack.DynamoDBEndpoint(),
 			"AWS_ENDPOINT_URL_SQS":      env.stack.SQSEndpoint(),
@@ -52,16 +53,15 @@ func submitUnqueued(t *testing.T) string {
 		t.Fatal(err)
 	}
 	defer fn.Close()
-
 	ev := events.APIGatewayV2HTTPRequest{
 		Version:  "2.0",
-		RouteKey: "POST /referrals",
-		RawPath:  "/referrals",
+		RouteKey: "POST " + path,
+		RawPath:  path,
 		Headers:  map[string]string{"content-type": "application/json"},
-		Body:     string(sample(t, "single-child.json")),
+		Body:     string(body),
 		RequestContext: events.APIGatewayV2HTTPRequestContext{
 			RequestID: "queue-failure-test",
-			HTTP:      events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "POST", Path: "/referrals", SourceIP: "127.0.0.1"},
+			HTTP:      events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "POST", Path: path, SourceIP: "127.0.0.1"},
 		},
 	}
 	payload, _ := json.Marshal(ev)
@@ -76,6 +76,14 @@ func submitUnqueued(t *testing.T) string {
 	if resp.StatusCode != http.StatusAccepted {
 		t.Fatalf("status %d, body %s; want 202 with a receipt", resp.StatusCode, resp.Body)
 	}
+	return resp
+}
+
+// submitUnqueued submits a referral through the real submit binary with a
+// triage queue that does not exist, checks the receipt and returns the id.
+func submitUnqueued(t *testing.T) string {
+	t.Helper()
+	resp := postWithDeadQueue(t, "SubmitReferralFunction", "TRIAGE_QUEUE_URL", "/referrals", sample(t, "single-child.json"))
 	r := decode[receipt](t, []byte(resp.Body))
 	if r.ID == "" || r.Reference == "" || r.ReceiptToken == "" {
 		t.Fatalf("receipt %+v lacks id, reference or token", r)

@@ -52,22 +52,11 @@ func custodyItem(rec *custody.Record) (map[string]types.AttributeValue, error) {
 // custodyAuditItem is an audit entry filed under a custody request. The
 // entry's ReferralID holds the custody request's id.
 func custodyAuditItem(e audit.Entry) map[string]types.AttributeValue {
-	actor := map[string]types.AttributeValue{"id": s(e.Actor.ID), "role": s(e.Actor.Role)}
-	if e.Actor.IP != "" {
-		actor["ip"] = s(e.Actor.IP)
-	}
-	return map[string]types.AttributeValue{
-		"pk":               s("CUSTODY#" + e.ReferralID),
-		"sk":               s("AUDIT#" + e.ID),
-		"type":             s("audit"),
-		"id":               s(e.ID),
-		"at":               s(e.At.UTC().Format(keyTime)),
-		"custodyRequestId": s(e.ReferralID),
-		"action":           s(string(e.Action)),
-		"actor":            &types.AttributeValueMemberM{Value: actor},
-		"route":            s(e.Route),
-		"requestId":        s(e.RequestID),
-	}
+	item := auditItem(e)
+	item["pk"] = s("CUSTODY#" + e.ReferralID)
+	delete(item, "referralId")
+	item["custodyRequestId"] = s(e.ReferralID)
+	return item
 }
 
 // CreateCustodyRequest writes the custody request and its audit entry in one

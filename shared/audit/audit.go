@@ -1,6 +1,7 @@
 // Package audit describes the append-only trail of who read or changed a
-// referral. Every read and change writes an Entry; entries are never updated
-// or deleted.
+// referral, a custody request, a follow-up or a helpline call. Every read and
+// change writes an Entry about one Subject; entries are never updated or
+// deleted.
 package audit
 
 import "time"
@@ -35,13 +36,42 @@ type Actor struct {
 // Anonymous is the actor for a request that carries no credentials.
 func Anonymous(ip string) Actor { return Actor{ID: "anonymous", Role: "public", IP: ip} }
 
+// SubjectType is the kind of record an entry is about.
+type SubjectType string
+
+// The kinds of record audited.
+const (
+	SubjectReferral     SubjectType = "referral"
+	SubjectCustody      SubjectType = "custody-request"
+	SubjectFollowUp     SubjectType = "follow-up"
+	SubjectHelplineCall SubjectType = "helpline-call"
+)
+
+// Subject is the record an entry is about.
+type Subject struct {
+	Type SubjectType `json:"type"`
+	ID   string      `json:"id"`
+}
+
+// Referral is the subject for the referral with the given id.
+func Referral(id string) Subject { return Subject{Type: SubjectReferral, ID: id} }
+
+// Custody is the subject for the custody request with the given id.
+func Custody(id string) Subject { return Subject{Type: SubjectCustody, ID: id} }
+
+// FollowUp is the subject for the follow-up with the given id.
+func FollowUp(id string) Subject { return Subject{Type: SubjectFollowUp, ID: id} }
+
+// HelplineCall is the subject for the helpline call with the given id.
+func HelplineCall(id string) Subject { return Subject{Type: SubjectHelplineCall, ID: id} }
+
 // Entry is one line of the trail.
 type Entry struct {
-	ID         string    `json:"id"` // ULID, so entries sort by time
-	At         time.Time `json:"at"`
-	ReferralID string    `json:"referralId"`
-	Action     Action    `json:"action"`
-	Actor      Actor     `json:"actor"`
-	Route      string    `json:"route"`     // e.g. "GET /referrals/{id}"
-	RequestID  string    `json:"requestId"` // the API's request id, to join with logs
+	ID        string    `json:"id"` // ULID, so entries sort by time
+	At        time.Time `json:"at"`
+	Subject   Subject   `json:"subject"`
+	Action    Action    `json:"action"`
+	Actor     Actor     `json:"actor"`
+	Route     string    `json:"route"`     // e.g. "GET /referrals/{id}"
+	RequestID string    `json:"requestId"` // the API's request id, to join with logs
 }

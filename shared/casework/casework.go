@@ -70,7 +70,7 @@ func (s *Service) Referral(ctx context.Context, id string, req Request) (*Referr
 	}
 	now := s.now().UTC()
 	entry := audit.Entry{
-		ID: ids.NewULID(now), At: now, ReferralID: id, Action: audit.Read,
+		ID: ids.NewULID(now), At: now, Subject: audit.Referral(id), Action: audit.Read,
 		Actor: req.Actor, Route: req.Route, RequestID: req.RequestID,
 	}
 	if err := s.store.AppendAudit(ctx, entry); err != nil {

@@ -11,9 +11,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
 )
 
-// ActionSubmitted is the audit action for a custody request received. The
-// entry's ReferralID holds the custody request's id: audit.Entry has one id
-// field, and the store files the entry under the custody request.
+// ActionSubmitted is the audit action for a custody request received.
 const ActionSubmitted audit.Action = "custody.submitted"
 
 // Status values of a stored custody request.
@@ -111,7 +109,7 @@ func (s *Service) Submit(ctx context.Context, body []byte, meta Meta) (*Receipt,
 		return nil, err
 	}
 	entry := audit.Entry{
-		ID: ids.NewULID(now), At: now, ReferralID: rec.ID, Action: ActionSubmitted,
+		ID: ids.NewULID(now), At: now, Subject: audit.Custody(rec.ID), Action: ActionSubmitted,
 		Actor: meta.Actor, Route: meta.Route, RequestID: meta.RequestID,
 	}
 	if err := s.store.CreateCustodyRequest(ctx, rec, entry); err != nil {

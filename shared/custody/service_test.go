@@ -235,7 +235,7 @@ func TestSubmit(t *testing.T) {
 				t.Fatalf("%d audit entries", len(store.entries))
 			}
 			e := store.entries[0]
-			if e.ReferralID != got.ID || e.Action != ActionSubmitted || e.Actor != meta.Actor ||
+			if e.Subject != audit.Custody(got.ID) || e.Action != ActionSubmitted || e.Actor != meta.Actor ||
 				e.Route != meta.Route || e.RequestID != meta.RequestID || !e.At.Equal(now) || !ids.IsULID(e.ID) {
 				t.Errorf("audit entry %+v", e)
 			}

@@ -49,16 +49,6 @@ func custodyItem(rec *custody.Record) (map[string]types.AttributeValue, error) {
 	return item, nil
 }
 
-// custodyAuditItem is an audit entry filed under a custody request. The
-// entry's ReferralID holds the custody request's id.
-func custodyAuditItem(e audit.Entry) map[string]types.AttributeValue {
-	item := auditItem(e)
-	item["pk"] = s("CUSTODY#" + e.ReferralID)
-	delete(item, "referralId")
-	item["custodyRequestId"] = s(e.ReferralID)
-	return item
-}
-
 // CreateCustodyRequest writes the custody request and its audit entry in one
 // transaction, neither overwriting an existing item.
 func (st *Store) CreateCustodyRequest(ctx context.Context, rec *custody.Record, entry audit.Entry) error {
@@ -66,13 +56,13 @@ func (st *Store) CreateCustodyRequest(ctx context.Context, rec *custody.Record, 
 	if err != nil {
 		return err
 	}
-	if entry.ReferralID != rec.ID {
+	if entry.Subject != audit.Custody(rec.ID) {
 		return fmt.Errorf("create custody request %s: audit entry is for another record", rec.ID)
 	}
 	notExists := aws.String("attribute_not_exists(pk)")
 	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
 		{Put: &types.Put{TableName: &st.table, Item: item, ConditionExpression: notExists}},
-		{Put: &types.Put{TableName: &st.table, Item: custodyAuditItem(entry), ConditionExpression: notExists}},
+		{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: notExists}},
 	}})
 	if err != nil {
 		return fmt.Errorf("create custody request %s: %w", rec.ID, err)

@@ -163,17 +163,27 @@ func auditItem(e audit.Entry) map[string]types.AttributeValue {
 		actor["ip"] = s(e.Actor.IP)
 	}
 	return map[string]types.AttributeValue{
-		"pk":         s("REFERRAL#" + e.ReferralID),
-		"sk":         s("AUDIT#" + e.ID),
-		"type":       s("audit"),
-		"id":         s(e.ID),
-		"at":         s(e.At.UTC().Format(keyTime)),
-		"referralId": s(e.ReferralID),
-		"action":     s(string(e.Action)),
-		"actor":      &types.AttributeValueMemberM{Value: actor},
-		"route":      s(e.Route),
-		"requestId":  s(e.RequestID),
+		"pk":          s(subjectPartitions[e.Subject.Type] + e.Subject.ID),
+		"sk":          s("AUDIT#" + e.ID),
+		"type":        s("audit"),
+		"id":          s(e.ID),
+		"at":          s(e.At.UTC().Format(keyTime)),
+		"subjectType": s(string(e.Subject.Type)),
+		"subjectId":   s(e.Subject.ID),
+		"action":      s(string(e.Action)),
+		"actor":       &types.AttributeValueMemberM{Value: actor},
+		"route":       s(e.Route),
+		"requestId":   s(e.RequestID),
 	}
+}
+
+// subjectPartitions gives the partition key prefix of each kind of audited
+// record: an audit entry is filed under the record it is about.
+var subjectPartitions = map[audit.SubjectType]string{
+	audit.SubjectReferral:     "REFERRAL#",
+	audit.SubjectCustody:      "CUSTODY#",
+	audit.SubjectFollowUp:     "FOLLOWUP#",
+	audit.SubjectHelplineCall: "HELPLINE#",
 }
 
 // CreateReferral writes the referral, its reference claim, the idempotency
@@ -296,7 +306,7 @@ func (st *Store) AppendAudit(ctx context.Context, e audit.Entry) error {
 		TableName: &st.table, Item: auditItem(e), ConditionExpression: aws.String("attribute_not_exists(pk)"),
 	})
 	if err != nil {
-		return fmt.Errorf("append audit entry for referral %s: %w", e.ReferralID, err)
+		return fmt.Errorf("append audit entry for %s %s: %w", e.Subject.Type, e.Subject.ID, err)
 	}
 	return nil
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/auth"
 	"github.com/csc-frontdoor/frontdoor/shared/custody"
 )
 
@@ -13,15 +13,19 @@ type CustodySubmitter interface {
 	Submit(ctx context.Context, body []byte, meta custody.Meta) (*custody.Receipt, error)
 }
 
-// SubmitCustodyRequest handles POST /custody-requests.
+// SubmitCustodyRequest handles POST /custody-requests, for police custody.
 func SubmitCustodyRequest(svc CustodySubmitter) HandlerFunc {
 	return func(ctx context.Context, req Request) (Response, error) {
+		_, actor, err := Caller(req, auth.Police)
+		if err != nil {
+			return Response{}, err
+		}
 		body, err := JSONBody(req, custody.MaxBody)
 		if err != nil {
 			return Response{}, err
 		}
 		receipt, err := svc.Submit(ctx, body, custody.Meta{
-			Actor:     audit.Anonymous(req.RequestContext.HTTP.SourceIP),
+			Actor:     actor,
 			Route:     req.RouteKey,
 			RequestID: req.RequestContext.RequestID,
 		})

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/custody"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
@@ -32,6 +34,17 @@ func custodyReq(contentType, body string) Request {
 	r.RouteKey = "POST /custody-requests"
 	r.RequestContext.RequestID = "req-42"
 	r.RequestContext.HTTP.SourceIP = "192.0.2.7"
+	return signedIn(r, "officer-1", "police")
+}
+
+// signedIn gives r the claims the JWT authorizer passes on for a caller
+// with subject sub and the given scopes.
+func signedIn(r Request, sub, scope string) Request {
+	r.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
+		JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{
+			Claims: map[string]string{"sub": sub, "scope": scope},
+		},
+	}
 	return r
 }
 
@@ -58,6 +71,13 @@ func TestSubmitCustodyRequest(t *testing.T) {
 			apperr.WithFields("fix it", []apperr.FieldError{{Field: "detainee.lastName", Message: "Enter the last name."}}),
 			http.StatusUnprocessableEntity, true, []string{"detainee.lastName"}},
 		{"store down", custodyReq("application/json", `{}`), apperr.New(apperr.Unavailable, "try again"), http.StatusServiceUnavailable, true, nil},
+		{"not signed in", func() Request {
+			r := custodyReq("application/json", `{"a":1}`)
+			r.RequestContext.Authorizer = nil
+			return r
+		}(),
+			nil, http.StatusUnauthorized, false, nil},
+		{"wrong role", signedIn(custodyReq("application/json", `{"a":1}`), "u2", "mash helpline"), nil, http.StatusForbidden, false, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,7 +108,7 @@ func TestSubmitCustodyRequest(t *testing.T) {
 					t.Errorf("receipt %s", resp.Body)
 				}
 				if svc.body != `{"a":1}` || svc.meta.Route != "POST /custody-requests" || svc.meta.RequestID != "req-42" ||
-					svc.meta.Actor.IP != "192.0.2.7" || svc.meta.Actor.ID != "anonymous" {
+					svc.meta.Actor.IP != "192.0.2.7" || svc.meta.Actor.ID != "officer-1" || svc.meta.Actor.Role != "police" {
 					t.Errorf("service got body %q meta %+v", svc.body, svc.meta)
 				}
 				return

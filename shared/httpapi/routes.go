@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/auth"
 	"github.com/csc-frontdoor/frontdoor/shared/casework"
 	"github.com/csc-frontdoor/frontdoor/shared/intake"
 )
@@ -44,14 +45,15 @@ type ReferralReader interface {
 	Referral(ctx context.Context, id string, req casework.Request) (*casework.ReferralView, error)
 }
 
-// GetReferral handles GET /referrals/{id}.
-//
-// AUTH (issue 5): staff only. Until the JWT authorizer is attached in
-// template.yaml, the caller is audited as anonymous.
+// GetReferral handles GET /referrals/{id}, for MASH staff.
 func GetReferral(svc ReferralReader) HandlerFunc {
 	return func(ctx context.Context, req Request) (Response, error) {
+		_, actor, err := Caller(req, auth.MASH, auth.MASHManager)
+		if err != nil {
+			return Response{}, err
+		}
 		rec, err := svc.Referral(ctx, req.PathParameters["id"], casework.Request{
-			Actor:     audit.Anonymous(req.RequestContext.HTTP.SourceIP),
+			Actor:     actor,
 			Route:     req.RouteKey,
 			RequestID: req.RequestContext.RequestID,
 		})

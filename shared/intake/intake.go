@@ -170,7 +170,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, bool, er
 			}
 		}
 		entry := audit.Entry{
-			ID: ids.NewULID(now), At: now, ReferralID: rec.ID, Action: audit.Submitted,
+			ID: ids.NewULID(now), At: now, Subject: audit.Referral(rec.ID), Action: audit.Submitted,
 			Actor: sub.Actor, Route: sub.Route, RequestID: sub.RequestID,
 		}
 		err = s.store.CreateReferral(ctx, rec, idem, entry)

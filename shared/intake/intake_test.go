@@ -121,7 +121,7 @@ func TestSubmitStoresThenQueues(t *testing.T) {
 	if _, ok := st.queued[r.ID]; !ok {
 		t.Error("referral not marked queued")
 	}
-	if len(st.audit) != 1 || st.audit[0].Action != audit.Submitted || st.audit[0].ReferralID != r.ID || st.audit[0].RequestID != "req-1" {
+	if len(st.audit) != 1 || st.audit[0].Action != audit.Submitted || st.audit[0].Subject != audit.Referral(r.ID) || st.audit[0].RequestID != "req-1" {
 		t.Errorf("audit %+v", st.audit)
 	}
 	if r.Urgent != "" {

@@ -158,7 +158,7 @@ func (s *Service) Run(ctx context.Context, now time.Time) (Report, error) {
 	due, err := s.store.DueReferrals(ctx, now, s.opts.Limit)
 	errs = append(errs, err)
 	for _, id := range due {
-		entry := audit.Entry{ID: ids.NewULID(now), At: now, ReferralID: id, Action: audit.Overdue, Actor: audit.System("sweep")}
+		entry := audit.Entry{ID: ids.NewULID(now), At: now, Subject: audit.Referral(id), Action: audit.Overdue, Actor: audit.System("sweep")}
 		flagged, err := s.store.MarkReferralOverdue(ctx, id, now, entry)
 		if err != nil {
 			errs = append(errs, err)

@@ -165,7 +165,7 @@ func TestRunRequeuesFlagsAndReports(t *testing.T) {
 	if !st.overdue["late"] || st.overdue["on-time"] {
 		t.Errorf("overdue %v, want only late", st.overdue)
 	}
-	if len(st.audits) != 1 || st.audits[0].Action != audit.Overdue || st.audits[0].Actor.Role != "system" || st.audits[0].ReferralID != "late" {
+	if len(st.audits) != 1 || st.audits[0].Action != audit.Overdue || st.audits[0].Actor.Role != "system" || st.audits[0].Subject != audit.Referral("late") {
 		t.Errorf("audit %+v", st.audits)
 	}
 

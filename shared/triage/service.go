@@ -150,7 +150,7 @@ func (s *Service) screen(ctx context.Context, rec *referral.Record) error {
 	}
 	now := s.now().UTC()
 	sc := s.Screen(rec, earlier, now)
-	entry := audit.Entry{ID: ids.NewULID(now), At: now, ReferralID: rec.ID, Action: audit.Triaged, Actor: audit.System("triage")}
+	entry := audit.Entry{ID: ids.NewULID(now), At: now, Subject: audit.Referral(rec.ID), Action: audit.Triaged, Actor: audit.System("triage")}
 	applied, err := s.store.SaveScreening(ctx, rec.ID, sc, entry)
 	if err != nil {
 		return fmt.Errorf("triage %s: %w", rec.ID, err)

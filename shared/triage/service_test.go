@@ -360,7 +360,7 @@ func TestTriageQueuedReferral(t *testing.T) {
 	if e.Actor.Role != "system" || e.Actor.ID != "triage" || e.Actor.IP != "" {
 		t.Errorf("audit actor %+v, want triage/system", e.Actor)
 	}
-	if e.ReferralID != refID || !e.At.Equal(now) || !ids.IsULID(e.ID) {
+	if e.Subject != audit.Referral(refID) || !e.At.Equal(now) || !ids.IsULID(e.ID) {
 		t.Errorf("audit entry %+v, want referral %s at %s with a ULID id", e, refID, triageNow)
 	}
 	sc := sv.Screening

@@ -108,6 +108,11 @@ func referralItem(rec *referral.Record) (map[string]types.AttributeValue, error)
 	if rec.QueuedAt != nil {
 		item["queuedAt"] = s(rec.QueuedAt.UTC().Format(keyTime))
 	}
+	if rec.Origin != nil {
+		item["origin"] = &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{
+			"type": s(rec.Origin.Type), "id": s(rec.Origin.ID),
+		}}
+	}
 	if rec.Status == referral.StatusReceived {
 		item["gsi1pk"] = s("REFERRAL#" + string(referral.StatusReceived))
 		item["gsi1sk"] = s(rec.ReceivedAt.UTC().Format(keyTime) + "#" + rec.ID)
@@ -147,6 +152,12 @@ func recordFromItem(item map[string]types.AttributeValue) (*referral.Record, err
 	}
 	if err := formDecoder.Decode(item["form"], &rec.Form); err != nil {
 		return nil, fmt.Errorf("decode form of referral %s: %w", raw.ID, err)
+	}
+	if o, ok := item["origin"]; ok {
+		rec.Origin = &referral.Origin{}
+		if err := formDecoder.Decode(o, rec.Origin); err != nil {
+			return nil, fmt.Errorf("decode origin of referral %s: %w", raw.ID, err)
+		}
 	}
 	if sc, ok := item["screening"]; ok {
 		rec.Screening = &referral.Screening{}

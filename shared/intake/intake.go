@@ -80,6 +80,9 @@ type Submission struct {
 	Actor          audit.Actor
 	Route          string
 	RequestID      string
+	// Origin links a referral made from a helpline call or a follow-up to
+	// it; nil for a partner's referral.
+	Origin *referral.Origin
 }
 
 // Receipt is what the referrer gets back at once.
@@ -143,6 +146,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, bool, er
 		Source:           form.Referrer.AgencyType.ReferralSource(),
 		ReceiptTokenHash: ids.Hash(token),
 		Version:          1,
+		Origin:           sub.Origin,
 		Form:             *form,
 	}
 	var idem *Idempotency

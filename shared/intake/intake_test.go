@@ -129,6 +129,26 @@ func TestSubmitStoresThenQueues(t *testing.T) {
 	}
 }
 
+func TestSubmitKeepsTheOrigin(t *testing.T) {
+	st := newMemStore()
+	svc := New(st, &memQueue{}, fixedClock)
+	origin := &referral.Origin{Type: referral.OriginHelplineCall, ID: "01JA0000000000000000000000"}
+	r, _, err := svc.Submit(context.Background(), Submission{Body: body(t, "single-child.json"), Origin: origin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.referrals[r.ID].Origin; got == nil || *got != *origin {
+		t.Errorf("stored origin %+v, want %+v", got, origin)
+	}
+	r, _, err = svc.Submit(context.Background(), Submission{Body: body(t, "single-child.json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.referrals[r.ID].Origin; got != nil {
+		t.Errorf("a partner's referral has origin %+v", got)
+	}
+}
+
 func TestSubmitImmediateRiskSaysCall999(t *testing.T) {
 	svc := New(newMemStore(), &memQueue{}, fixedClock)
 	r, _, err := svc.Submit(context.Background(), Submission{Body: body(t, "immediate-risk.json")})

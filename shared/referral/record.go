@@ -50,6 +50,22 @@ type EarlierReferral struct {
 	ReceivedAt time.Time `json:"receivedAt"`
 }
 
+// Origin says where a referral made inside the front door came from: a
+// helpline call escalated into a referral, or a return home interview that
+// found a new referral was needed. Referrals from partners have none.
+type Origin struct {
+	// Type is "helpline-call" or "follow-up".
+	Type string `json:"type"`
+	// ID is the helpline call's or follow-up's id.
+	ID string `json:"id"`
+}
+
+// The origins of a referral made inside the front door.
+const (
+	OriginHelplineCall = "helpline-call"
+	OriginFollowUp     = "follow-up"
+)
+
 // Record is a referral as stored: the form exactly as accepted (after
 // Validate has normalised it) and what the front door recorded about it.
 type Record struct {
@@ -63,6 +79,9 @@ type Record struct {
 	// ReceiptTokenHash is never sent to anyone.
 	ReceiptTokenHash string `json:"-"`
 	Version          int    `json:"version"`
+	// Origin is set for a referral made from a helpline call or a
+	// follow-up.
+	Origin *Origin `json:"origin,omitempty"`
 	// Screening is set once the referral has been triaged.
 	Screening *Screening `json:"screening,omitempty"`
 	Form      Referral   `json:"referral"`

@@ -98,3 +98,64 @@ func TestSweepFlagsOverdueOnceAndEscalates(t *testing.T) {
 		t.Errorf("%d overdue audit entries, want 1", n)
 	}
 }
+
+// loseTriageMessage submits a referral with the triage function paused and
+// deletes its message from the triage queue, as when the queue loses it.
+func loseTriageMessage(t *testing.T) string {
+	t.Helper()
+	pauseTriage(t)
+	r := submit(t, "single-child.json")
+	if msgs := drain(t, env.queue); len(msgs) == 0 {
+		t.Fatal("no triage message to lose")
+	}
+	if got := str(referralItem(t, r.ID), "gsi1pk"); got != "REFERRAL#QUEUED" {
+		t.Fatalf("queued referral in partition %q, want REFERRAL#QUEUED", got)
+	}
+	return r.ID
+}
+
+func TestSweepSendsAgainAReferralWhoseMessageWasLost(t *testing.T) {
+	id := loseTriageMessage(t)
+	if r := runSweep(t, time.Now()); r.Resent != 0 {
+		t.Errorf("a referral queued just now was sent again: %+v", r)
+	}
+	r := runSweep(t, time.Now().Add(21*time.Minute))
+	if r.Resent < 1 {
+		t.Fatalf("report %+v: the lost referral was not sent again", r)
+	}
+	env.stack.Resume("TriageFunction")
+	waitFor(t, id, triaged)
+}
+
+func TestSweepEscalatesAReferralThatIsNeverTriaged(t *testing.T) {
+	id := loseTriageMessage(t)
+	at := time.Now()
+	for i := 1; i <= 3; i++ {
+		at = at.Add(21 * time.Minute)
+		if r := runSweep(t, at); r.Resent < 1 {
+			t.Fatalf("resend %d: report %+v", i, r)
+		}
+		drain(t, env.queue) // lost again
+	}
+	at = at.Add(21 * time.Minute)
+	if r := runSweep(t, at); r.Untriaged < 1 || r.Resent != 0 {
+		t.Fatalf("report %+v: want the referral escalated, not sent a fourth time", r)
+	}
+	if r := runSweep(t, at.Add(21*time.Minute)); r.Untriaged != 0 || r.Resent != 0 {
+		t.Errorf("report %+v: escalated or sent again after escalation", r)
+	}
+	item := referralItem(t, id)
+	if str(item, "gsi1pk") != "REFERRAL#UNTRIAGED" || str(item, "status") != "QUEUED" {
+		t.Errorf("partition %q status %q, want REFERRAL#UNTRIAGED and still QUEUED", str(item, "gsi1pk"), str(item, "status"))
+	}
+	if getItem(t, "ESCALATION#REFERRAL#"+id+"#TRIAGE", "ESCALATION") == nil {
+		t.Error("no escalation for the untriaged referral")
+	}
+	if n := auditActions(t, id)["referral.untriaged"]; n != 1 {
+		t.Errorf("%d untriaged audit entries, want 1", n)
+	}
+	// A message redriven from the dead-letter queue still triages it.
+	sendTriage(t, id)
+	env.stack.Resume("TriageFunction")
+	waitFor(t, id, triaged)
+}

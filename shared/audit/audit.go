@@ -19,6 +19,10 @@ const (
 	// Overdue: the sweep found the referral's decision overdue and
 	// escalated it.
 	Overdue Action = "referral.overdue"
+	// Untriaged: the sweep sent the referral to the triage queue again
+	// several times and it is still not triaged; escalated to the MASH
+	// manager to screen by hand.
+	Untriaged Action = "referral.untriaged"
 )
 
 // System is the actor for what the front door does by itself; name is the

@@ -275,18 +275,20 @@ func (st *Store) Idempotency(ctx context.Context, keyHash string, now time.Time)
 	return &intake.Idempotency{KeyHash: keyHash, RequestHash: raw.RequestHash, ReferralID: raw.ReferralID, Response: raw.Response, ExpiresAt: expires}, nil
 }
 
-// MarkQueued moves a RECEIVED referral to QUEUED and takes it out of the
-// unqueued index. A referral already past RECEIVED is left as it is.
+// MarkQueued moves a RECEIVED referral to QUEUED, from the unqueued
+// partition to the queued one (by time sent), where the sweep finds it if
+// its message is lost. A referral already past RECEIVED is left as it is.
 func (st *Store) MarkQueued(ctx context.Context, id string, at time.Time) error {
 	_, err := st.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                &st.table,
 		Key:                      referralKey(id),
-		UpdateExpression:         aws.String("SET #status = :queued, queuedAt = :at, version = version + :one REMOVE gsi1pk, gsi1sk"),
+		UpdateExpression:         aws.String("SET #status = :queued, queuedAt = :at, gsi1pk = :part, gsi1sk = :sk, version = version + :one"),
 		ConditionExpression:      aws.String("#status = :received"),
 		ExpressionAttributeNames: map[string]string{"#status": "status"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":queued": s(string(referral.StatusQueued)), ":received": s(string(referral.StatusReceived)),
 			":at": s(at.UTC().Format(keyTime)), ":one": n(1),
+			":part": s(QueueQueued), ":sk": s(at.UTC().Format(keyTime) + "#" + id),
 		},
 	})
 	var ccf *types.ConditionalCheckFailedException

@@ -115,6 +115,12 @@ const (
 	// QueueUnqueued holds referrals stored but not yet on the triage queue,
 	// by time received.
 	QueueUnqueued = "REFERRAL#RECEIVED"
+	// QueueQueued holds referrals on the triage queue but not yet triaged,
+	// by time last sent.
+	QueueQueued = "REFERRAL#QUEUED"
+	// QueueUntriaged holds referrals sent again the most times and still
+	// not triaged, escalated to be screened by hand, by time escalated.
+	QueueUntriaged = "REFERRAL#UNTRIAGED"
 	// QueueAwaitingDecision is the MASH queue: triaged referrals by decision
 	// due time.
 	QueueAwaitingDecision = "REFERRAL#AWAITING_DECISION"

@@ -24,6 +24,17 @@ const (
 	// unqueued before the sweep queues it (the intake normally queues it
 	// within a second).
 	DefaultRequeueAfter = 2 * time.Minute
+	// DefaultResendAfter is how long a queued referral may wait untriaged
+	// before the sweep sends it to the triage queue again. It is longer than
+	// a message can spend being retried on the queue (5 receives with a
+	// 180 s visibility timeout), so a message still being retried is not
+	// doubled; a double would be harmless, as triage is idempotent.
+	DefaultResendAfter = 20 * time.Minute
+	// DefaultMaxResends is how many times a referral is sent again before
+	// the sweep stops and escalates it to the MASH manager as untriaged
+	// (its message most likely fails every time and sits in the dead-letter
+	// queue, so sending it again would only fill that queue).
+	DefaultMaxResends = 3
 	// DefaultLimit is the most items of each kind handled per run.
 	DefaultLimit = 100
 )
@@ -38,6 +49,18 @@ type Store interface {
 	UnqueuedReferrals(ctx context.Context, before time.Time, limit int) ([]string, error)
 	// MarkQueued marks a referral queued.
 	MarkQueued(ctx context.Context, id string, at time.Time) error
+	// StaleQueued returns the ids of referrals last sent to the triage
+	// queue before before and still not triaged, oldest first, at most
+	// limit.
+	StaleQueued(ctx context.Context, before time.Time, limit int) ([]string, error)
+	// RecordResend records that a queued referral is sent to the triage
+	// queue again at at, unless it was already sent again max times or is
+	// no longer queued; it reports whether it was recorded.
+	RecordResend(ctx context.Context, id string, at time.Time, max int) (bool, error)
+	// MarkUntriaged takes a queued referral out of those sent again, with
+	// the audit entry and an escalation to the MASH manager, once; false if
+	// already done or no longer queued (it was triaged after all).
+	MarkUntriaged(ctx context.Context, id string, now time.Time, entry audit.Entry) (bool, error)
 	// UnqueuedCustodyRequests returns the custody requests stored before
 	// before whose follow-ups were never sent, at most limit.
 	UnqueuedCustodyRequests(ctx context.Context, before time.Time, limit int) ([]CustodyRequest, error)
@@ -84,12 +107,16 @@ type DeadLetters interface {
 // Options bound the sweep.
 type Options struct {
 	RequeueAfter time.Duration
+	ResendAfter  time.Duration
+	MaxResends   int
 	Limit        int
 }
 
 // Report is what one run did.
 type Report struct {
 	Requeued           int            `json:"requeued"`
+	Resent             int            `json:"resent"`
+	Untriaged          int            `json:"untriaged"`
 	CustodyResent      int            `json:"custodyResent"`
 	OverdueReferrals   int            `json:"overdueReferrals"`
 	OverdueFollowUps   int            `json:"overdueFollowUps"`
@@ -110,6 +137,12 @@ type Service struct {
 func New(store Store, triage Triage, followUps FollowUps, dlq DeadLetters, opts Options) *Service {
 	if opts.RequeueAfter <= 0 {
 		opts.RequeueAfter = DefaultRequeueAfter
+	}
+	if opts.ResendAfter <= 0 {
+		opts.ResendAfter = DefaultResendAfter
+	}
+	if opts.MaxResends <= 0 {
+		opts.MaxResends = DefaultMaxResends
 	}
 	if opts.Limit <= 0 {
 		opts.Limit = DefaultLimit
@@ -138,6 +171,10 @@ func (s *Service) Run(ctx context.Context, now time.Time) (Report, error) {
 		r.Requeued++
 		slog.WarnContext(ctx, "referral queued by the sweep", "referralId", id)
 	}
+
+	resent, untriaged, err := s.resend(ctx, now)
+	errs = append(errs, err)
+	r.Resent, r.Untriaged = resent, untriaged
 
 	custody, err := s.store.UnqueuedCustodyRequests(ctx, now.Add(-s.opts.RequeueAfter), s.opts.Limit)
 	errs = append(errs, err)
@@ -194,11 +231,45 @@ func (s *Service) Run(ctx context.Context, now time.Time) (Report, error) {
 		level = slog.LevelError
 	}
 	slog.Log(ctx, level, "dead-letter queues", "depths", r.DeadLetterDepths, "total", r.DeadLetterMessages)
-	slog.InfoContext(ctx, "sweep finished", "requeued", r.Requeued, "custodyResent", r.CustodyResent, "overdueReferrals", r.OverdueReferrals, "overdueFollowUps", r.OverdueFollowUps)
+	slog.InfoContext(ctx, "sweep finished", "requeued", r.Requeued, "resent", r.Resent, "untriaged", r.Untriaged, "custodyResent", r.CustodyResent, "overdueReferrals", r.OverdueReferrals, "overdueFollowUps", r.OverdueFollowUps)
 	if err := errors.Join(errs...); err != nil {
 		return r, fmt.Errorf("sweep: %w", err)
 	}
 	return r, nil
+}
+
+// resend sends again the referrals queued long ago and never triaged, and
+// escalates those already sent again the most times.
+func (s *Service) resend(ctx context.Context, now time.Time) (resent, untriaged int, _ error) {
+	stale, err := s.store.StaleQueued(ctx, now.Add(-s.opts.ResendAfter), s.opts.Limit)
+	errs := []error{err}
+	for _, id := range stale {
+		ok, err := s.store.RecordResend(ctx, id, now, s.opts.MaxResends)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if ok {
+			if err := s.triage.EnqueueReferral(ctx, id); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			resent++
+			slog.WarnContext(ctx, "referral queued long ago but not triaged; sent again", "referralId", id)
+			continue
+		}
+		entry := audit.Entry{ID: ids.NewULID(now), At: now, Subject: audit.Referral(id), Action: audit.Untriaged, Actor: audit.System("sweep")}
+		flagged, err := s.store.MarkUntriaged(ctx, id, now, entry)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if flagged {
+			untriaged++
+			slog.ErrorContext(ctx, "referral could not be triaged; escalated to the MASH manager to screen by hand", "referralId", id, "resends", s.opts.MaxResends)
+		}
+	}
+	return resent, untriaged, errors.Join(errs...)
 }
 
 // Now is the moment a run sweeps as of: the schedule's time from the event

@@ -25,6 +25,38 @@ type fakeStore struct {
 	failMarkID string
 	custody    map[string]CustodyRequest
 	custodyQ   []string
+	sentAt     map[string]time.Time // queued id → last sent to the triage queue
+	resends    map[string]int
+	untriaged  map[string]bool
+}
+
+func (f *fakeStore) StaleQueued(_ context.Context, before time.Time, limit int) ([]string, error) {
+	var out []string
+	for id, at := range f.sentAt {
+		if at.Before(before) && !f.untriaged[id] {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out[:min(limit, len(out))], nil
+}
+
+func (f *fakeStore) RecordResend(_ context.Context, id string, at time.Time, max int) (bool, error) {
+	if _, ok := f.sentAt[id]; !ok || f.untriaged[id] || f.resends[id] >= max {
+		return false, nil
+	}
+	f.resends[id]++
+	f.sentAt[id] = at
+	return true, nil
+}
+
+func (f *fakeStore) MarkUntriaged(_ context.Context, id string, _ time.Time, e audit.Entry) (bool, error) {
+	if _, ok := f.sentAt[id]; !ok || f.untriaged[id] {
+		return false, nil
+	}
+	f.untriaged[id] = true
+	f.audits = append(f.audits, e)
+	return true, nil
 }
 
 func (f *fakeStore) UnqueuedCustodyRequests(_ context.Context, before time.Time, limit int) ([]CustodyRequest, error) {
@@ -140,6 +172,12 @@ func newStore() *fakeStore {
 			"on-time": now.Add(time.Hour),
 		},
 		overdue:   map[string]bool{},
+		sentAt: map[string]time.Time{
+			"lost":   now.Add(-25 * time.Minute),
+			"recent": now.Add(-10 * time.Minute),
+		},
+		resends:   map[string]int{},
+		untriaged: map[string]bool{},
 		followUps: map[Key]time.Time{{"REFERRAL#a", "FOLLOWUP#1"}: now.Add(-time.Second), {"REFERRAL#b", "FOLLOWUP#2"}: now.Add(time.Minute)},
 		fuOverdue: map[Key]bool{},
 		custody: map[string]CustodyRequest{
@@ -156,10 +194,10 @@ func TestRunRequeuesFlagsAndReports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(q.sent, []string{"edge", "old"}) || !slices.Equal(st.queued, q.sent) {
-		t.Errorf("queued %v (sent %v), want edge and old but not the referral stored 30 s ago", st.queued, q.sent)
+	if !slices.Equal(q.sent, []string{"edge", "old", "lost"}) || !slices.Equal(st.queued, []string{"edge", "old"}) {
+		t.Errorf("queued %v (sent %v), want edge and old but not the referral stored 30 s ago, and lost sent again", st.queued, q.sent)
 	}
-	if r.Requeued != 2 || r.OverdueReferrals != 1 || r.OverdueFollowUps != 1 || r.DeadLetterMessages != 2 {
+	if r.Requeued != 2 || r.Resent != 1 || r.Untriaged != 0 || r.OverdueReferrals != 1 || r.OverdueFollowUps != 1 || r.DeadLetterMessages != 2 {
 		t.Errorf("report %+v", r)
 	}
 	if !st.overdue["late"] || st.overdue["on-time"] {
@@ -173,8 +211,55 @@ func TestRunRequeuesFlagsAndReports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.Requeued != 0 || again.OverdueReferrals != 0 || again.OverdueFollowUps != 0 {
+	if again.Requeued != 0 || again.Resent != 0 || again.OverdueReferrals != 0 || again.OverdueFollowUps != 0 {
 		t.Errorf("second run %+v changed something", again)
+	}
+}
+
+func TestRunResendsALostReferralThenEscalatesIt(t *testing.T) {
+	st, q := newStore(), &fakeTriage{}
+	svc := New(st, q, &fakeFollowUps{}, fakeDLQ{}, Options{})
+	at := now
+	for i := 1; i <= DefaultMaxResends; i++ {
+		r, err := svc.Run(context.Background(), at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Untriaged != 0 || st.resends["lost"] != i {
+			t.Fatalf("run %d: report %+v, %d resends of lost", i, r, st.resends["lost"])
+		}
+		at = at.Add(DefaultResendAfter + time.Minute)
+	}
+	if n := slices.Index(q.sent, "lost"); n < 0 {
+		t.Fatal("lost never sent again")
+	}
+	sent := len(q.sent)
+	r, err := svc.Run(context.Background(), at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Untriaged != 1 || !st.untriaged["lost"] || slices.Contains(q.sent[sent:], "lost") {
+		t.Fatalf("report %+v, sent after the last resend %v: want lost escalated, not sent", r, q.sent[sent:])
+	}
+	untriagedEntries := func() (n int) {
+		for _, e := range st.audits {
+			if e.Action == audit.Untriaged && e.Subject == audit.Referral("lost") && e.Actor == audit.System("sweep") {
+				n++
+			}
+		}
+		return n
+	}
+	if n := untriagedEntries(); n != 1 {
+		t.Errorf("%d untriaged audit entries for lost, want 1", n)
+	}
+	for range 5 {
+		at = at.Add(DefaultResendAfter + time.Minute)
+		if _, err := svc.Run(context.Background(), at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := untriagedEntries(); n != 1 || st.resends["lost"] != DefaultMaxResends {
+		t.Errorf("after more runs: %d untriaged entries, %d resends; want 1 and %d", n, st.resends["lost"], DefaultMaxResends)
 	}
 }
 
@@ -211,7 +296,7 @@ func TestRunCarriesOnPastFailures(t *testing.T) {
 func TestRunWithQueueDownLeavesReferralsUnqueued(t *testing.T) {
 	st := newStore()
 	r, err := New(st, &fakeTriage{fail: true}, &fakeFollowUps{}, fakeDLQ{}, Options{}).Run(context.Background(), now)
-	if err == nil || r.Requeued != 0 || len(st.queued) != 0 || len(st.unqueued) != 3 {
+	if err == nil || r.Requeued != 0 || r.Resent != 0 || len(st.queued) != 0 || len(st.unqueued) != 3 {
 		t.Errorf("report %+v, err %v, queued %v: want nothing marked queued", r, err, st.queued)
 	}
 }

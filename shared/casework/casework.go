@@ -1,7 +1,7 @@
-// Package casework serves the people who work referrals: reading a referral
-// (and, as the product grows, its history, decisions and follow-ups). Every
-// read is written to the audit trail before the referral is returned; a read
-// that cannot be audited is refused.
+// Package casework serves the people who work referrals: the triage queue,
+// a referral with its history (earlier referrals, screening, decisions,
+// follow-ups), and its audit trail. Every read is written to the audit trail
+// before anything is returned; a read that cannot be audited is refused.
 package casework
 
 import (
@@ -12,13 +12,14 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/decision"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
 // ErrNotFound is returned by a Store when there is no such referral.
-var ErrNotFound = errors.New("not found")
+var ErrNotFound = referral.ErrNotFound
 
 // Store reads referrals and appends to the audit trail.
 type Store interface {
@@ -26,8 +27,12 @@ type Store interface {
 	Referral(ctx context.Context, id string) (*referral.Record, error)
 	// FollowUps returns the follow-ups of a referral or custody request.
 	FollowUps(ctx context.Context, t followup.SourceType, id string) ([]followup.FollowUp, error)
+	// Decisions returns the referral's screening decisions, oldest first.
+	Decisions(ctx context.Context, referralID string) ([]decision.Decision, error)
 	// AppendAudit writes one audit entry; it never overwrites one.
 	AppendAudit(ctx context.Context, e audit.Entry) error
+	QueueStore
+	AuditStore
 }
 
 // Request says who is asking and through which route.
@@ -49,9 +54,12 @@ func New(store Store, now func() time.Time) *Service {
 }
 
 // ReferralView is a referral as staff see it: the record (with its
-// screening once triaged) and the follow-ups the system started for it.
+// screening and earlier referrals of the same child once triaged), its
+// decisions (oldest first; the current one is not superseded), and the
+// follow-ups the system started for it.
 type ReferralView struct {
 	*referral.Record
+	Decisions []decision.Decision `json:"decisions"`
 	FollowUps []followup.FollowUp `json:"followUps"`
 }
 
@@ -80,6 +88,16 @@ func (s *Service) Referral(ctx context.Context, id string, req Request) (*Referr
 	if err != nil {
 		return nil, apperr.Wrap(err, apperr.Unavailable, "The referral's follow-ups could not be read just now. Please try again.")
 	}
+	ds, err := s.store.Decisions(ctx, id)
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Unavailable, "The referral's decisions could not be read just now. Please try again.")
+	}
+	if ds == nil {
+		ds = []decision.Decision{}
+	}
+	if fus == nil {
+		fus = []followup.FollowUp{}
+	}
 	slog.InfoContext(ctx, "referral read", "referralId", id, "role", req.Actor.Role)
-	return &ReferralView{Record: rec, FollowUps: fus}, nil
+	return &ReferralView{Record: rec, Decisions: ds, FollowUps: fus}, nil
 }

@@ -157,13 +157,13 @@ func JSONBody(req Request, maxBytes int) ([]byte, error) {
 	ct := Header(req, "Content-Type")
 	mt, params, err := mime.ParseMediaType(ct)
 	if ct == "" || err != nil || mt != "application/json" {
-		return nil, apperr.New(apperr.Unsupported, "Send the referral as JSON with the header Content-Type: application/json.")
+		return nil, apperr.New(apperr.Unsupported, "Send the request body as JSON with the header Content-Type: application/json.")
 	}
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
 		return nil, apperr.New(apperr.Unsupported, "Send the body in UTF-8 (Content-Type: application/json; charset=utf-8).")
 	}
 	if len(strings.TrimSpace(string(body))) == 0 {
-		return nil, apperr.New(apperr.Malformed, "The request body is empty. Send the referral as a JSON object.")
+		return nil, apperr.New(apperr.Malformed, "The request body is empty. Send a JSON object.")
 	}
 	return body, nil
 }

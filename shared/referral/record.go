@@ -1,6 +1,12 @@
 package referral
 
-import "time"
+import (
+	"errors"
+	"time"
+)
+
+// ErrNotFound is returned by a store when there is no such referral.
+var ErrNotFound = errors.New("not found")
 
 // Status is where a stored referral is in its life.
 type Status string
@@ -14,6 +20,8 @@ const (
 	// StatusAwaitingDecision: screened automatically (priority, due times,
 	// earlier referrals) and waiting for a MASH screener's decision.
 	StatusAwaitingDecision Status = "AWAITING_DECISION"
+	// StatusDecided: a MASH screener recorded a decision.
+	StatusDecided Status = "DECIDED"
 )
 
 // Triaged reports whether the automatic screening has been done.

@@ -1,0 +1,27 @@
+// Command mash-api is the Lambda behind the MASH's routes: the triage queue,
+// screening decisions and a referral's audit trail.
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/csc-frontdoor/frontdoor/shared/casework"
+	"github.com/csc-frontdoor/frontdoor/shared/decision"
+	"github.com/csc-frontdoor/frontdoor/shared/dynamo"
+	"github.com/csc-frontdoor/frontdoor/shared/httpapi"
+	"github.com/csc-frontdoor/frontdoor/shared/lambdaenv"
+)
+
+func main() {
+	cfg := lambdaenv.Setup(context.Background())
+	store := dynamo.New(dynamo.NewClient(cfg), lambdaenv.Require("TABLE_NAME"))
+	mash := casework.New(store, time.Now)
+	lambda.Start(httpapi.Handle(httpapi.Routes(map[string]httpapi.HandlerFunc{
+		"GET /triage-queue":              httpapi.TriageQueue(mash),
+		"POST /referrals/{id}/decisions": httpapi.DecideReferral(decision.New(store, time.Now)),
+		"GET /referrals/{id}/audit":      httpapi.ReferralAudit(mash),
+	})))
+}

@@ -1,0 +1,158 @@
+package casework
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/ids"
+	"github.com/csc-frontdoor/frontdoor/shared/referral"
+)
+
+// Limits of a page of the triage queue.
+const (
+	DefaultQueueLimit = 25
+	MaxQueueLimit     = 100
+)
+
+// ActionListed is the audit action for a referral shown in a page of the
+// triage queue.
+const ActionListed audit.Action = "referral.listed"
+
+// ErrBadCursor is returned by a Store for a cursor it did not make.
+var ErrBadCursor = errors.New("bad cursor")
+
+// QueueQuery selects a page of the triage queue.
+type QueueQuery struct {
+	// Priority is RED, AMBER or GREEN; empty for all.
+	Priority string
+	// Overdue, when set, keeps only overdue (true) or only not yet overdue
+	// (false) referrals.
+	Overdue *bool
+	// Cursor is where the last page ended; empty for the first page.
+	Cursor string
+	Limit  int
+}
+
+// QueueStore reads the triage queue.
+type QueueStore interface {
+	// TriageQueue returns referrals awaiting a decision matching q, overdue
+	// ones first, then by decision due time, and the cursor of the next
+	// page (empty at the end). It returns ErrBadCursor for a cursor it did
+	// not make.
+	TriageQueue(ctx context.Context, q QueueQuery) ([]*referral.Record, string, error)
+	// AppendAudits writes audit entries, none overwriting another.
+	AppendAudits(ctx context.Context, es []audit.Entry) error
+}
+
+// QueueItem is a referral as a line of the triage queue: enough to choose
+// what to open next, no more.
+type QueueItem struct {
+	ID             string          `json:"id"`
+	Reference      string          `json:"reference"`
+	Status         referral.Status `json:"status"`
+	ReceivedAt     time.Time       `json:"receivedAt"`
+	Priority       string          `json:"priority"`
+	Reasons        []string        `json:"reasons"`
+	DecisionDueAt  time.Time       `json:"decisionDueAt"`
+	ScreeningDueAt time.Time       `json:"screeningDueAt"`
+	PriorityDueAt  time.Time       `json:"priorityDueAt"`
+	Overdue        bool            `json:"overdue"`
+	ReReferral     bool            `json:"reReferral"`
+	Children       int             `json:"children"`
+	ReferralSource string          `json:"referralSource"`
+}
+
+// QueuePage is one page of the triage queue.
+type QueuePage struct {
+	Items []QueueItem `json:"items"`
+	// Next is the cursor of the next page; empty on the last.
+	Next string `json:"next,omitempty"`
+}
+
+// ParseQueueQuery reads the query string of GET /triage-queue, naming each
+// parameter at fault.
+func ParseQueueQuery(params map[string]string) (QueueQuery, error) {
+	var q QueueQuery
+	var fs []apperr.FieldError
+	for name := range params {
+		if !slices.Contains([]string{"priority", "overdue", "cursor", "limit"}, name) {
+			fs = append(fs, apperr.FieldError{Field: name, Message: "This is not a filter of the triage queue; use priority, overdue, cursor or limit."})
+		}
+	}
+	switch p := params["priority"]; p {
+	case "", "RED", "AMBER", "GREEN":
+		q.Priority = p
+	default:
+		fs = append(fs, apperr.FieldError{Field: "priority", Message: "The priority is RED, AMBER or GREEN."})
+	}
+	if v, ok := params["overdue"]; ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil || (v != "true" && v != "false") {
+			fs = append(fs, apperr.FieldError{Field: "overdue", Message: "Overdue is true or false."})
+		} else {
+			q.Overdue = &b
+		}
+	}
+	q.Limit = DefaultQueueLimit
+	if v, ok := params["limit"]; ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > MaxQueueLimit {
+			fs = append(fs, apperr.FieldError{Field: "limit", Message: "The limit is a whole number from 1 to " + strconv.Itoa(MaxQueueLimit) + "."})
+		} else {
+			q.Limit = n
+		}
+	}
+	q.Cursor = params["cursor"]
+	if len(fs) > 0 {
+		slices.SortFunc(fs, func(a, b apperr.FieldError) int { return strings.Compare(a.Field, b.Field) })
+		return QueueQuery{}, &apperr.Error{Code: apperr.Malformed, Message: "The triage queue cannot be read with these parameters.", Fields: fs}
+	}
+	return q, nil
+}
+
+// Queue lists a page of the triage queue and audits each referral shown.
+func (s *Service) Queue(ctx context.Context, q QueueQuery, req Request) (*QueuePage, error) {
+	recs, next, err := s.store.TriageQueue(ctx, q)
+	if errors.Is(err, ErrBadCursor) {
+		return nil, &apperr.Error{Code: apperr.Malformed, Message: "The triage queue cannot be read with these parameters.",
+			Fields: []apperr.FieldError{{Field: "cursor", Message: "This cursor was not made by the triage queue. Use the \"next\" of the page before, unchanged, or leave it out to start again."}}}
+	}
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Unavailable, "The triage queue could not be read just now. Please try again.")
+	}
+	now := s.now().UTC()
+	page := &QueuePage{Items: make([]QueueItem, 0, len(recs)), Next: next}
+	entries := make([]audit.Entry, 0, len(recs))
+	for _, r := range recs {
+		page.Items = append(page.Items, queueItem(r, now))
+		entries = append(entries, audit.Entry{
+			ID: ids.NewULID(now), At: now, Subject: audit.Referral(r.ID), Action: ActionListed,
+			Actor: req.Actor, Route: req.Route, RequestID: req.RequestID,
+		})
+	}
+	if err := s.store.AppendAudits(ctx, entries); err != nil {
+		return nil, apperr.Wrap(err, apperr.Unavailable, "The triage queue could not be read just now (the read could not be audited). Please try again.")
+	}
+	return page, nil
+}
+
+// queueItem summarises r; it is overdue once flagged by the sweep or past
+// its decision due time.
+func queueItem(r *referral.Record, now time.Time) QueueItem {
+	it := QueueItem{
+		ID: r.ID, Reference: r.Reference, Status: r.Status, ReceivedAt: r.ReceivedAt,
+		Children: len(r.Form.Children), ReferralSource: r.Source,
+	}
+	if sc := r.Screening; sc != nil {
+		it.Priority, it.Reasons, it.ReReferral = sc.Priority, sc.Reasons, sc.ReReferral
+		it.DecisionDueAt, it.ScreeningDueAt, it.PriorityDueAt = sc.DecisionDueAt, sc.ScreeningDueAt, sc.PriorityDueAt
+		it.Overdue = sc.OverdueAt != nil || now.After(sc.DecisionDueAt)
+	}
+	return it
+}

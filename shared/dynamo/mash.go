@@ -1,0 +1,263 @@
+package dynamo
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/casework"
+	"github.com/csc-frontdoor/frontdoor/shared/ids"
+	"github.com/csc-frontdoor/frontdoor/shared/referral"
+)
+
+var _ casework.QueueStore = (*Store)(nil)
+
+// maxQueueScan bounds how many queue entries one page looks at when a
+// priority filter skips most of them; the page then ends early with a
+// cursor.
+const maxQueueScan = 1000
+
+// queueCursor is where a page of the triage queue ended: the partition
+// (by its place in the list) and the last entry's sort key.
+type queueCursor struct {
+	Part int    `json:"p"`
+	SK   string `json:"k"`
+}
+
+func (c queueCursor) encode() string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// decodeQueueCursor reads a cursor, checking that it names a partition of
+// parts and an entry key of the queue's shape ("<time>#<ulid>").
+func decodeQueueCursor(s string, parts []string) (queueCursor, error) {
+	var c queueCursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) > 256 {
+		return c, casework.ErrBadCursor
+	}
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil || c.Part < 0 || c.Part >= len(parts) {
+		return c, casework.ErrBadCursor
+	}
+	at, id, ok := strings.Cut(c.SK, "#")
+	if _, err := time.Parse(keyTime, at); !ok || err != nil || !ids.IsULID(id) {
+		return c, casework.ErrBadCursor
+	}
+	return c, nil
+}
+
+// TriageQueue pages through the MASH queue: the OVERDUE partition, then
+// AWAITING_DECISION, each by decision due time. The index holds keys only;
+// the referrals are read by key and filtered by priority here.
+func (st *Store) TriageQueue(ctx context.Context, q casework.QueueQuery) ([]*referral.Record, string, error) {
+	parts := []string{QueueOverdue, QueueAwaitingDecision}
+	if q.Overdue != nil && *q.Overdue {
+		parts = parts[:1]
+	} else if q.Overdue != nil {
+		parts = parts[1:]
+	}
+	var cur queueCursor
+	if q.Cursor != "" {
+		var err error
+		if cur, err = decodeQueueCursor(q.Cursor, parts); err != nil {
+			return nil, "", err
+		}
+	}
+	var out []*referral.Record
+	scanned := 0
+	for part := cur.Part; part < len(parts); part++ {
+		in := &dynamodb.QueryInput{
+			TableName:              &st.table,
+			IndexName:              aws.String(IndexByState),
+			KeyConditionExpression: aws.String("gsi1pk = :p"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":p": s(parts[part]),
+			},
+			Limit: aws.Int32(int32(min(q.Limit, 100))),
+		}
+		if part == cur.Part && cur.SK != "" {
+			_, id, _ := strings.Cut(cur.SK, "#")
+			in.ExclusiveStartKey = map[string]types.AttributeValue{
+				"gsi1pk": s(parts[part]), "gsi1sk": s(cur.SK), "pk": s("REFERRAL#" + id), "sk": s("REFERRAL"),
+			}
+		}
+		p := dynamodb.NewQueryPaginator(st.db, in)
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, "", fmt.Errorf("query triage queue %s: %w", parts[part], err)
+			}
+			recs, err := st.referralsByKey(ctx, page.Items)
+			if err != nil {
+				return nil, "", err
+			}
+			for i, key := range page.Items {
+				scanned++
+				sk := key["gsi1sk"].(*types.AttributeValueMemberS).Value
+				if r := recs[i]; r != nil && (q.Priority == "" || (r.Screening != nil && r.Screening.Priority == q.Priority)) {
+					out = append(out, r)
+				}
+				last := i == len(page.Items)-1 && !p.HasMorePages() && part == len(parts)-1
+				if (len(out) == q.Limit || scanned >= maxQueueScan) && !last {
+					return out, queueCursor{Part: part, SK: sk}.encode(), nil
+				}
+			}
+		}
+	}
+	return out, "", nil
+}
+
+// referralsByKey reads the referrals whose index entries are keys, in the
+// same order; an entry whose referral is gone (or moved on meanwhile) gives
+// nil.
+func (st *Store) referralsByKey(ctx context.Context, keys []map[string]types.AttributeValue) ([]*referral.Record, error) {
+	out := make([]*referral.Record, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	want := make([]map[string]types.AttributeValue, len(keys))
+	index := make(map[string]int, len(keys))
+	for i, k := range keys {
+		want[i] = map[string]types.AttributeValue{"pk": k["pk"], "sk": k["sk"]}
+		index[k["pk"].(*types.AttributeValueMemberS).Value] = i
+	}
+	for attempt := 0; len(want) > 0; attempt++ {
+		if err := backoff(ctx, attempt); err != nil {
+			return nil, fmt.Errorf("read triage queue referrals: %d keys left unread: %w", len(want), err)
+		}
+		res, err := st.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
+			st.table: {Keys: want, ConsistentRead: aws.Bool(true)},
+		}})
+		if err != nil {
+			return nil, fmt.Errorf("read triage queue referrals: %w", err)
+		}
+		for _, item := range res.Responses[st.table] {
+			rec, err := recordFromItem(item)
+			if err != nil {
+				return nil, err
+			}
+			if rec.Status == referral.StatusAwaitingDecision {
+				out[index["REFERRAL#"+rec.ID]] = rec
+			}
+		}
+		want = res.UnprocessedKeys[st.table].Keys
+	}
+	return out, nil
+}
+
+// AppendAudits writes audit entries in batches of 25, none overwriting
+// another (each has a fresh ULID).
+func (st *Store) AppendAudits(ctx context.Context, es []audit.Entry) error {
+	for start := 0; start < len(es); start += 25 {
+		batch := es[start:min(start+25, len(es))]
+		reqs := make([]types.WriteRequest, len(batch))
+		for i, e := range batch {
+			reqs[i] = types.WriteRequest{PutRequest: &types.PutRequest{Item: auditItem(e)}}
+		}
+		for attempt := 0; len(reqs) > 0; attempt++ {
+			if err := backoff(ctx, attempt); err != nil {
+				return fmt.Errorf("append audit entries: %d left unwritten: %w", len(reqs), err)
+			}
+			out, err := st.db.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{st.table: reqs}})
+			if err != nil {
+				return fmt.Errorf("append %d audit entries: %w", len(batch), err)
+			}
+			reqs = out.UnprocessedItems[st.table]
+		}
+	}
+	return nil
+}
+
+// maxBatchAttempts bounds the retries of a batch's unprocessed items.
+const maxBatchAttempts = 8
+
+// backoff waits before a batch's attempt: not at all before the first, then
+// 50 ms doubling each time; it gives up after maxBatchAttempts.
+func backoff(ctx context.Context, attempt int) error {
+	if attempt == 0 {
+		return nil
+	}
+	if attempt >= maxBatchAttempts {
+		return errors.New("still unprocessed after retries")
+	}
+	t := time.NewTimer(50 * time.Millisecond << (attempt - 1))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// AuditTrail returns the newest max audit entries filed under a referral,
+// oldest first, and whether older ones were left out. It reads newest
+// first so a long trail costs max items, not all of them.
+func (st *Store) AuditTrail(ctx context.Context, referralID string, max int) ([]audit.Entry, bool, error) {
+	out, err := st.db.Query(ctx, &dynamodb.QueryInput{
+		TableName:              &st.table,
+		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :prefix)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": s("REFERRAL#" + referralID), ":prefix": s("AUDIT#"),
+		},
+		ScanIndexForward: aws.Bool(false),
+		ConsistentRead:   aws.Bool(true),
+		Limit:            aws.Int32(int32(max + 1)),
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("read audit trail of referral %s: %w", referralID, err)
+	}
+	items := out.Items
+	truncated := len(items) > max
+	if len(items) > max {
+		items = items[:max]
+	}
+	es := make([]audit.Entry, len(items))
+	for i, item := range items {
+		e, err := auditEntryFrom(item)
+		if err != nil {
+			return nil, false, fmt.Errorf("read audit trail of referral %s: %w", referralID, err)
+		}
+		es[len(items)-1-i] = e
+	}
+	return es, truncated, nil
+}
+
+// auditEntryFrom reads an audit item back.
+func auditEntryFrom(item map[string]types.AttributeValue) (audit.Entry, error) {
+	var raw struct {
+		ID          string            `dynamodbav:"id"`
+		At          string            `dynamodbav:"at"`
+		SubjectType string            `dynamodbav:"subjectType"`
+		SubjectID   string            `dynamodbav:"subjectId"`
+		Action      string            `dynamodbav:"action"`
+		Actor       map[string]string `dynamodbav:"actor"`
+		Route       string            `dynamodbav:"route"`
+		RequestID   string            `dynamodbav:"requestId"`
+	}
+	if err := attributevalue.UnmarshalMap(item, &raw); err != nil {
+		return audit.Entry{}, fmt.Errorf("decode audit entry: %w", err)
+	}
+	at, err := time.Parse(keyTime, raw.At)
+	if err != nil {
+		return audit.Entry{}, fmt.Errorf("decode time of audit entry %s: %w", raw.ID, err)
+	}
+	return audit.Entry{
+		ID: raw.ID, At: at, Subject: audit.Subject{Type: audit.SubjectType(raw.SubjectType), ID: raw.SubjectID},
+		Action: audit.Action(raw.Action), Actor: audit.Actor{ID: raw.Actor["id"], Role: raw.Actor["role"], IP: raw.Actor["ip"]},
+		Route: raw.Route, RequestID: raw.RequestID,
+	}, nil
+}

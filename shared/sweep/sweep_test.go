@@ -171,7 +171,7 @@ func newStore() *fakeStore {
 			"late":    now.Add(-time.Minute),
 			"on-time": now.Add(time.Hour),
 		},
-		overdue:   map[string]bool{},
+		overdue: map[string]bool{},
 		sentAt: map[string]time.Time{
 			"lost":   now.Add(-25 * time.Minute),
 			"recent": now.Add(-10 * time.Minute),

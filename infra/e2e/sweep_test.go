@@ -15,6 +15,8 @@ import (
 
 type sweepReport struct {
 	Requeued           int            `json:"requeued"`
+	Resent             int            `json:"resent"`
+	Untriaged          int            `json:"untriaged"`
 	CustodyResent      int            `json:"custodyResent"`
 	OverdueReferrals   int            `json:"overdueReferrals"`
 	OverdueFollowUps   int            `json:"overdueFollowUps"`

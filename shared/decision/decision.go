@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/ids"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 	"github.com/csc-frontdoor/frontdoor/shared/strictjson"
 )
@@ -153,6 +154,9 @@ func Validate(r *Request) error {
 		add("version", "Send the version of the referral you read (the \"version\" of GET /referrals/{id}), so a decision is never made on a referral that changed since.")
 	} else if *r.Version < 1 {
 		add("version", "The version is a whole number from 1.")
+	}
+	if r.Supersedes != "" && !ids.IsULID(r.Supersedes) {
+		add("supersedes", "This is not a decision id: a decision id is 26 characters, like 01JDCQ2Z8Q7X3V4N5M6K7J8H9G.")
 	}
 	if r.Outcome == "" {
 		add("outcome", "Choose an outcome: %s.", outcomeList())

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -64,6 +66,7 @@ func TestValidate(t *testing.T) {
 		{"allocated worker missing", string(body(`"outcome": "pass-to-allocated-worker"`)), []string{"allocatedWorker"}},
 		{"long authority name", string(body(`"outcome": "transfer-to-another-authority", "transferTo": "` + strings.Repeat("a", MaxName+1) + `"`)), []string{"transferTo"}},
 		{"referrer not told without reason", `{"version": 1, "outcome": "early-help", "adviceGiven": "x", "rationale": "` + rationale + `", "levelOfNeed": 2, "referrerInformed": false}`, []string{"referrerNotInformedReason"}},
+		{"supersedes not an id", string(body(`"outcome": "early-help", "adviceGiven": "x", "supersedes": "last"`)), []string{"supersedes"}},
 		{"reason when the referrer was told", string(body(`"outcome": "early-help", "adviceGiven": "x", "referrerNotInformedReason": "n/a"`)), []string{"referrerNotInformedReason"}},
 	}
 	for _, tt := range tests {
@@ -253,5 +256,35 @@ func TestDecideRefuses(t *testing.T) {
 				t.Errorf("something was written: %v %v", tt.store.decisions, tt.store.audits)
 			}
 		})
+	}
+}
+
+// TestSamplesAreValid keeps events/decisions true: every sample decodes and
+// validates.
+func TestSamplesAreValid(t *testing.T) {
+	files, err := filepath.Glob("../../events/decisions/*.json")
+	if err != nil || len(files) < len(Outcomes) {
+		t.Fatalf("%d samples (%v), want one per outcome at least", len(files), err)
+	}
+	seen := map[Outcome]bool{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, err := Decode(b)
+		if err == nil {
+			err = Validate(req)
+		}
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		seen[req.Outcome] = true
+	}
+	for _, o := range Outcomes {
+		if !seen[o] {
+			t.Errorf("no sample decision with outcome %s", o)
+		}
 	}
 }

@@ -1,0 +1,237 @@
+// Package stats computes the figures the MASH manager is asked for, from the
+// stored referrals and follow-ups of a period: referrals received (by
+// census referral source), the re-referral rate, the share of screening
+// decisions made within one working day, the share of return home
+// interviews completed within 72 hours, the appropriate adult's time to
+// arrival (median and 90th percentile), and what is overdue, by type.
+//
+// Each figure is about a cohort fixed by the period: referrals received in
+// it, and follow-ups started in it (the child's return, the custody
+// request). Later events of that cohort count wherever they fall, so the
+// figures of a past period settle once its cohort's work is done.
+package stats
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+)
+
+// MaxDays is the longest period asked for at once.
+const MaxDays = 366
+
+// london is the zone the period's days are in.
+var london = mustLoad("Europe/London")
+
+func mustLoad(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// Period is [From, To): whole days in England, From's midnight to the
+// midnight after the last day.
+type Period struct {
+	From, To time.Time
+}
+
+// ParsePeriod reads from and to, dates (2026-11-01) of the first and last
+// day, both included, naming each parameter at fault.
+func ParsePeriod(params map[string]string) (Period, error) {
+	var fs []apperr.FieldError
+	day := func(name string) time.Time {
+		v, ok := params[name]
+		if !ok || v == "" {
+			fs = append(fs, apperr.FieldError{Field: name, Message: "Give the " + name + " date, like 2026-11-01."})
+			return time.Time{}
+		}
+		t, err := time.ParseInLocation(time.DateOnly, v, london)
+		if err != nil {
+			fs = append(fs, apperr.FieldError{Field: name, Message: "The " + name + " date is a date like 2026-11-01."})
+		}
+		return t
+	}
+	for name := range params {
+		if name != "from" && name != "to" {
+			fs = append(fs, apperr.FieldError{Field: name, Message: "The figures take only from and to."})
+		}
+	}
+	from, last := day("from"), day("to")
+	if len(fs) == 0 {
+		to := last.AddDate(0, 0, 1)
+		switch {
+		case to.Before(from) || to.Equal(from):
+			fs = append(fs, apperr.FieldError{Field: "to", Message: "The to date must be on or after the from date."})
+		case to.After(from.AddDate(0, 0, MaxDays)):
+			fs = append(fs, apperr.FieldError{Field: "to", Message: "Ask for at most " + strconv.Itoa(MaxDays) + " days at once."})
+		}
+		if len(fs) == 0 {
+			return Period{From: from.UTC(), To: to.UTC()}, nil
+		}
+	}
+	slices.SortFunc(fs, func(a, b apperr.FieldError) int { return strings.Compare(a.Field, b.Field) })
+	return Period{}, &apperr.Error{Code: apperr.Malformed, Message: "The figures cannot be computed for these dates.", Fields: fs}
+}
+
+// Contains reports whether t is in the period.
+func (p Period) Contains(t time.Time) bool { return !t.Before(p.From) && t.Before(p.To) }
+
+// Months returns the months ("2026-11", in UTC) the period touches, for
+// stores that keep items by month.
+func (p Period) Months() []string {
+	var out []string
+	for m := time.Date(p.From.Year(), p.From.Month(), 1, 0, 0, 0, 0, time.UTC); m.Before(p.To); m = m.AddDate(0, 1, 0) {
+		out = append(out, m.Format("2006-01"))
+	}
+	return out
+}
+
+// Referral is what the figures need of a referral.
+type Referral struct {
+	ReceivedAt time.Time
+	// Source is the census referral source code.
+	Source     string
+	ReReferral bool
+	// ScreeningDueAt is set once triaged; FirstDecidedAt once decided.
+	ScreeningDueAt *time.Time
+	FirstDecidedAt *time.Time
+	// DecisionOverdue: the sweep flagged the decision overdue.
+	DecisionOverdue bool
+}
+
+// FollowUp is what the figures need of a follow-up.
+type FollowUp struct {
+	Kind string
+	// StartAt is when its clock started: the child's return, the custody
+	// request.
+	StartAt time.Time
+	DueAt   time.Time
+	Status  string
+	// CompletedAt is set once completed; ArrivedAt when the appropriate
+	// adult arrived.
+	CompletedAt *time.Time
+	ArrivedAt   *time.Time
+	// Overdue: the sweep flagged it overdue.
+	Overdue bool
+}
+
+// Kinds whose figures are computed.
+const (
+	KindReturnHomeInterview = "return-home-interview"
+	KindAppropriateAdult    = "appropriate-adult"
+	StatusCompleted         = "COMPLETED"
+)
+
+// Figures are the manager's figures for a period. A share or rate is nil
+// when nothing was there to divide.
+type Figures struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+
+	ReferralsReceived int            `json:"referralsReceived"`
+	BySource          map[string]int `json:"referralsBySource"`
+	ReReferrals       int            `json:"reReferrals"`
+	ReReferralRate    *float64       `json:"reReferralRate"`
+
+	Decided                  int      `json:"decided"`
+	DecidedWithinOneDay      int      `json:"decidedWithinOneWorkingDay"`
+	ShareDecidedWithinOneDay *float64 `json:"shareDecidedWithinOneWorkingDay"`
+	AwaitingDecision         int      `json:"awaitingDecision"`
+
+	ReturnHomeInterviews     int      `json:"returnHomeInterviews"`
+	RHICompletedWithin72h    int      `json:"returnHomeInterviewsCompletedWithin72h"`
+	ShareRHICompletedIn72h   *float64 `json:"shareReturnHomeInterviewsCompletedWithin72h"`
+	AppropriateAdults        int      `json:"appropriateAdultRequests"`
+	AppropriateAdultsArrived int      `json:"appropriateAdultsArrived"`
+	MedianMinutesToArrival   *float64 `json:"appropriateAdultMedianMinutesToArrival"`
+	P90MinutesToArrival      *float64 `json:"appropriateAdult90thPercentileMinutesToArrival"`
+
+	// Overdue counts what the sweep flagged overdue, by type: "decision"
+	// and each follow-up kind.
+	Overdue map[string]int `json:"overdue"`
+}
+
+// Compute works out the figures of the period from the referrals received
+// and the follow-ups started in it (others are ignored).
+func Compute(p Period, refs []Referral, fus []FollowUp) Figures {
+	f := Figures{From: p.From, To: p.To, BySource: map[string]int{}, Overdue: map[string]int{}}
+	for _, r := range refs {
+		if !p.Contains(r.ReceivedAt) {
+			continue
+		}
+		f.ReferralsReceived++
+		f.BySource[r.Source]++
+		if r.ReReferral {
+			f.ReReferrals++
+		}
+		switch {
+		case r.FirstDecidedAt != nil:
+			f.Decided++
+			if r.ScreeningDueAt != nil && !r.FirstDecidedAt.After(*r.ScreeningDueAt) {
+				f.DecidedWithinOneDay++
+			}
+		default:
+			f.AwaitingDecision++
+		}
+		if r.DecisionOverdue {
+			f.Overdue["decision"]++
+		}
+	}
+	f.ReReferralRate = share(f.ReReferrals, f.ReferralsReceived)
+	f.ShareDecidedWithinOneDay = share(f.DecidedWithinOneDay, f.Decided)
+
+	var arrivals []float64
+	for _, u := range fus {
+		if !p.Contains(u.StartAt) {
+			continue
+		}
+		if u.Overdue {
+			f.Overdue[u.Kind]++
+		}
+		switch u.Kind {
+		case KindReturnHomeInterview:
+			f.ReturnHomeInterviews++
+			if u.Status == StatusCompleted && u.CompletedAt != nil && !u.CompletedAt.After(u.DueAt) {
+				f.RHICompletedWithin72h++
+			}
+		case KindAppropriateAdult:
+			f.AppropriateAdults++
+			if u.ArrivedAt != nil {
+				f.AppropriateAdultsArrived++
+				arrivals = append(arrivals, u.ArrivedAt.Sub(u.StartAt).Minutes())
+			}
+		}
+	}
+	f.ShareRHICompletedIn72h = share(f.RHICompletedWithin72h, f.ReturnHomeInterviews)
+	f.MedianMinutesToArrival = percentile(arrivals, 50)
+	f.P90MinutesToArrival = percentile(arrivals, 90)
+	return f
+}
+
+// share is n/of rounded to 4 places, or nil when of is 0.
+func share(n, of int) *float64 {
+	if of == 0 {
+		return nil
+	}
+	v := math.Round(float64(n)/float64(of)*1e4) / 1e4
+	return &v
+}
+
+// percentile is the nearest-rank pth percentile of xs (rounded to 0.1), or
+// nil when there are none.
+func percentile(xs []float64, p float64) *float64 {
+	if len(xs) == 0 {
+		return nil
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	rank := int(math.Ceil(p / 100 * float64(len(s))))
+	v := math.Round(s[max(rank, 1)-1]*10) / 10
+	return &v
+}

@@ -69,6 +69,9 @@ build-SubmitReferralFunction:
 build-GetReferralFunction:
 	$(GO_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/get-referral
 
+build-MashApiFunction:
+	$(GO_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/mash-api
+
 build-TriageFunction:
 	$(GO_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/triage
 
@@ -80,6 +83,15 @@ build-CustodyRequestFunction:
 
 build-SweepFunction:
 	$(GO_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/sweep
+
+build-ProviderApiFunction:
+	$(GO_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/provider-api
+
+build-ReferrerApiFunction:
+	$(GO_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/referrer-api
+
+build-HelplineApiFunction:
+	$(GO_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/helpline-api
 
 # ---------------------------------------------------------------- use
 .PHONY: run
@@ -95,6 +107,11 @@ invoke: ## run one function once against `make run`: make invoke FN=SweepFunctio
 .PHONY: sweep
 sweep: ## run the sweep once now against `make run`
 	@$(MAKE) --no-print-directory invoke FN=SweepFunction EVENT=events/sweep/scheduled.json
+
+.PHONY: token
+token: ## print a bearer token for `make run`: make -s token ROLE=mash (ROLE=mash,mash-manager; SUB=, TTL=8h)
+	@go build -o $(LOCAL)/bin/frontdoor-local ./infra/cmd/local
+	@$(LOCAL)/bin/frontdoor-local token -role '$(ROLE)' $(if $(SUB),-sub '$(SUB)') $(if $(TTL),-ttl '$(TTL)')
 
 .PHONY: test
 test: tools ## run every test (unit and integration against the real local stack)

@@ -1,7 +1,10 @@
 // Package apigw serves Lambda functions over HTTP as an API Gateway HTTP API
 // does, with the version 2.0 payload format: it matches the request to a route
-// from the template, turns it into an events.APIGatewayV2HTTPRequest, invokes
-// the route's function and writes its events.APIGatewayV2HTTPResponse back.
+// from the template, checks the caller's token when the route has a JWT
+// authorizer (signature, issuer, audience, expiry, scopes; 401 or 403 without
+// invoking anything, as the HTTP API answers), turns the request into an
+// events.APIGatewayV2HTTPRequest carrying the verified claims, invokes the
+// route's function and writes its events.APIGatewayV2HTTPResponse back.
 package apigw
 
 import (
@@ -40,6 +43,12 @@ type Route struct {
 	Method   string
 	Path     string
 	Function string
+	// Authorizer checks the caller's token before the function runs; nil
+	// for an open route.
+	Authorizer *Authorizer
+	// Scopes, when not empty, admit only tokens holding at least one of
+	// them.
+	Scopes []string
 }
 
 // Key is the route key, as API Gateway writes it: "POST /referrals".
@@ -52,8 +61,12 @@ type Options struct {
 	// Log receives one access-log line per request (never bodies, headers or
 	// query strings). Nil discards.
 	Log *slog.Logger
-	// Now is the clock for request times; time.Now when nil.
+	// Now is the clock for request times and token validity; time.Now
+	// when nil.
 	Now func() time.Time
+	// Leeway is the clock skew allowed on a token's exp, nbf and iat; zero
+	// allows none.
+	Leeway time.Duration
 }
 
 // Gateway is an http.Handler for a set of routes.
@@ -92,6 +105,12 @@ func New(routes []Route, inv Invoker, opts Options) (*Gateway, error) {
 		}
 		if seen[r.Key()] {
 			return nil, fmt.Errorf("apigw: route %q is defined twice", r.Key())
+		}
+		if a := r.Authorizer; a != nil && (a.Header == "" || a.Issuer == "" || len(a.Audience) == 0 || a.Keys == nil) {
+			return nil, fmt.Errorf("apigw: route %q: authorizer %s needs a header, an issuer, an audience and keys", r.Key(), a.Name)
+		}
+		if r.Authorizer == nil && len(r.Scopes) > 0 {
+			return nil, fmt.Errorf("apigw: route %q has scopes but no authorizer", r.Key())
 		}
 		seen[r.Key()] = true
 		g.routes = append(g.routes, compiled{Route: r, segs: split(r.Path)})
@@ -182,14 +201,18 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := g.opts.Now()
 	reqID := newRequestID(start)
 	w.Header().Set("Apigw-Requestid", reqID)
-	status, routeKey := g.serve(w, r, reqID, start)
-	g.opts.Log.Info("request",
+	status, routeKey, deny := g.serve(w, r, reqID, start)
+	attrs := []any{
 		"requestId", reqID,
 		"routeKey", routeKey,
 		"method", r.Method,
 		"status", status,
 		"ms", g.opts.Now().Sub(start).Milliseconds(),
-	)
+	}
+	if deny != "" {
+		attrs = append(attrs, "deny", deny)
+	}
+	g.opts.Log.Info("request", attrs...)
 }
 
 func plain(w http.ResponseWriter, status int, msg string) int {
@@ -199,29 +222,46 @@ func plain(w http.ResponseWriter, status int, msg string) int {
 	return status
 }
 
-func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, reqID string, now time.Time) (int, string) {
+// serve answers one request and returns its status, its route key and, for
+// a request refused by the authorizer, why.
+func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, reqID string, now time.Time) (int, string, string) {
 	c, params, ok := g.route(r.Method, r.URL.EscapedPath())
 	if !ok {
-		return plain(w, http.StatusNotFound, "Not Found"), "-"
+		return plain(w, http.StatusNotFound, "Not Found"), "-", ""
+	}
+	var jwtCtx *events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription
+	if c.Authorizer != nil {
+		claims, scopes, d := g.authorize(r, c)
+		if d != nil {
+			reason := d.reason
+			if reason == "" {
+				reason = "no token"
+			}
+			return d.write(w), c.Key(), reason
+		}
+		jwtCtx = &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: claims, Scopes: scopes}
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
 	if err != nil {
-		return plain(w, http.StatusBadRequest, "Bad Request"), c.Key()
+		return plain(w, http.StatusBadRequest, "Bad Request"), c.Key(), ""
 	}
 	if len(body) > MaxBody {
-		return plain(w, http.StatusRequestEntityTooLarge, "Request Entity Too Large"), c.Key()
+		return plain(w, http.StatusRequestEntityTooLarge, "Request Entity Too Large"), c.Key(), ""
 	}
 	ev := g.event(r, c, params, body, reqID, now)
+	if jwtCtx != nil {
+		ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{JWT: jwtCtx}
+	}
 	payload, err := json.Marshal(ev)
 	if err != nil {
-		return plain(w, http.StatusInternalServerError, "Internal Server Error"), c.Key()
+		return plain(w, http.StatusInternalServerError, "Internal Server Error"), c.Key(), ""
 	}
 	out, err := g.inv.Invoke(r.Context(), c.Function, payload)
 	if err != nil {
 		g.opts.Log.Error("invocation failed", "requestId", reqID, "function", c.Function, "error", lambdart.Describe(err))
-		return plain(w, http.StatusInternalServerError, "Internal Server Error"), c.Key()
+		return plain(w, http.StatusInternalServerError, "Internal Server Error"), c.Key(), ""
 	}
-	return writeResponse(w, out), c.Key()
+	return writeResponse(w, out), c.Key(), ""
 }
 
 func (g *Gateway) event(r *http.Request, c compiled, params map[string]string, body []byte, reqID string, now time.Time) events.APIGatewayV2HTTPRequest {

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/csc-frontdoor/frontdoor/shared/auth"
 )
 
 // BenchmarkSubmitReferral measures one referral through the whole local
@@ -37,6 +39,7 @@ func BenchmarkSubmitReferral(b *testing.B) {
 func BenchmarkSubmitToTriaged(b *testing.B) {
 	body := sample(b, "missing-episode.json")
 	api := env.stack.APIURL()
+	bearer := "Bearer " + token(b, auth.MASH)
 	for b.Loop() {
 		resp, err := http.Post(api+"/referrals", "application/json", bytes.NewReader(body))
 		if err != nil {
@@ -49,7 +52,12 @@ func BenchmarkSubmitToTriaged(b *testing.B) {
 			b.Fatalf("submit: %d %v", resp.StatusCode, err)
 		}
 		for {
-			g, err := http.Get(api + "/referrals/" + r.ID)
+			req, err := http.NewRequest(http.MethodGet, api+"/referrals/"+r.ID, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			req.Header.Set("Authorization", bearer)
+			g, err := http.DefaultClient.Do(req)
 			if err != nil {
 				b.Fatal(err)
 			}

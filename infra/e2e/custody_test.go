@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/csc-frontdoor/frontdoor/shared/auth"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
 )
 
@@ -137,7 +138,7 @@ func TestCustodyRequestStartsFollowUps(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, b := post(t, "/custody-requests", "application/json", custodySample(t, tt.name), nil)
+			resp, b := postAs(t, "/custody-requests", custodySample(t, tt.name), auth.Police)
 			if resp.StatusCode != http.StatusAccepted {
 				t.Fatalf("status %d, body %s", resp.StatusCode, b)
 			}
@@ -207,7 +208,7 @@ func TestCustodyRequestBadInputWritesNothing(t *testing.T) {
 	waitEmpty(t, env.stack.QueueURL("FollowUpQueue"))
 	before := custodyItemCount(t)
 
-	resp, b := post(t, "/custody-requests", "application/json", custodySample(t, "invalid.json"), nil)
+	resp, b := postAs(t, "/custody-requests", custodySample(t, "invalid.json"), auth.Police)
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("invalid: status %d, body %s", resp.StatusCode, b)
 	}
@@ -224,11 +225,11 @@ func TestCustodyRequestBadInputWritesNothing(t *testing.T) {
 		}
 	}
 
-	resp, b = post(t, "/custody-requests", "text/plain", custodySample(t, "appropriate-adult.json"), nil)
+	resp, b = post(t, "/custody-requests", "text/plain", custodySample(t, "appropriate-adult.json"), map[string]string{"Authorization": "Bearer " + token(t, auth.Police)})
 	if resp.StatusCode != http.StatusUnsupportedMediaType {
 		t.Errorf("text/plain: status %d, body %s", resp.StatusCode, b)
 	}
-	resp, b = post(t, "/custody-requests", "application/json", []byte(`{"custodySuite": "x", "extra": 1}`), nil)
+	resp, b = postAs(t, "/custody-requests", []byte(`{"custodySuite": "x", "extra": 1}`), auth.Police)
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("unknown member: status %d, body %s", resp.StatusCode, b)
 	}
@@ -242,7 +243,7 @@ func TestCustodyRequestBadInputWritesNothing(t *testing.T) {
 // A custody request whose follow-up commands cannot be sent stays stored and
 // findable by the sweep, and the officer still gets a receipt.
 func TestCustodyFollowUpSendFailureKeepsTheRequest(t *testing.T) {
-	resp := postWithDeadQueue(t, "CustodyRequestFunction", "FOLLOWUP_QUEUE_URL", "/custody-requests", custodySample(t, "appropriate-adult.json"))
+	resp := postWithDeadQueue(t, "CustodyRequestFunction", "FOLLOWUP_QUEUE_URL", "/custody-requests", custodySample(t, "appropriate-adult.json"), auth.Police)
 	r := decode[custodyReceipt](t, []byte(resp.Body))
 	if r.ID == "" || r.Reference == "" || len(r.FollowUps) != 1 {
 		t.Fatalf("receipt %s", resp.Body)
@@ -278,7 +279,7 @@ func TestCustodyFollowUpSendFailureKeepsTheRequest(t *testing.T) {
 func TestCustodyNoPersonalDataInLogs(t *testing.T) {
 	names := []string{"appropriate-adult.json", "appropriate-adult-and-accommodation.json", "invalid.json"}
 	for _, name := range names {
-		resp, b := post(t, "/custody-requests", "application/json", custodySample(t, name), nil)
+		resp, b := postAs(t, "/custody-requests", custodySample(t, name), auth.Police)
 		if want := map[bool]int{true: 422, false: 202}[name == "invalid.json"]; resp.StatusCode != want {
 			t.Fatalf("%s: %d %s", name, resp.StatusCode, b)
 		}

@@ -78,11 +78,17 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(buildDir)
+	authDir, err := os.MkdirTemp("", "frontdoor-e2e-auth-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(authDir)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	st, err := stack.Start(ctx, stack.Config{
 		ProjectDir:        root,
-		BuildDir:          filepath.Join(os.TempDir(), "frontdoor-e2e-build"),
+		BuildDir:          buildDir,
 		StackName:         "frontdoor-e2e",
 		APIAddr:           "127.0.0.1:0",
 		DynamoDB:          dynamoOptions(root),
@@ -90,6 +96,7 @@ func run(m *testing.M) int {
 		DisableSchedules:  true,
 		VisibilityTimeout: 2 * time.Second,
 		Parameters:        map[string]string{"ChildMatchKey": "e2e-child-match-key-0123456789abcdef"},
+		AuthDir:           authDir,
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "start the local stack (run `make test`, which installs DynamoDB Local and Java): %v\n", err)

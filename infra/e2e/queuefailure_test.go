@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/csc-frontdoor/frontdoor/infra/lambdart"
+	"github.com/csc-frontdoor/frontdoor/shared/auth"
 )
 
 // A referral whose message cannot be sent stays stored, marked as needing
@@ -33,8 +34,9 @@ func TestQueueFailureKeepsTheReferralAndTheReceipt(t *testing.T) {
 
 // postWithDeadQueue runs the real binary of function on its own, with the
 // queue URL in queueVar pointing at a queue that does not exist, and posts
-// body to path through it. It fails the test unless the answer is 202.
-func postWithDeadQueue(t *testing.T, function, queueVar, path string, body []byte) events.APIGatewayV2HTTPResponse {
+// body to path through it, as a caller holding roles (none for an open
+// route). It fails the test unless the answer is 202.
+func postWithDeadQueue(t *testing.T, function, queueVar, path string, body []byte, roles ...auth.Role) events.APIGatewayV2HTTPResponse {
 	t.Helper()
 	fn, err := lambdart.Start(context.Background(), lambdart.Config{
 		Name: function,
@@ -63,6 +65,9 @@ func postWithDeadQueue(t *testing.T, function, queueVar, path string, body []byt
 			RequestID: "queue-failure-test",
 			HTTP:      events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "POST", Path: path, SourceIP: "127.0.0.1"},
 		},
+	}
+	if len(roles) > 0 {
+		ev.RequestContext.Authorizer = authorizerContext(t, roles...)
 	}
 	payload, _ := json.Marshal(ev)
 	out, err := fn.Invoke(context.Background(), payload)

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/csc-frontdoor/frontdoor/shared/auth"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
 )
 
@@ -57,7 +58,7 @@ func waitFor(t *testing.T, id string, ok func(view) bool) view {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		resp, body := get(t, "/referrals/"+id)
+		resp, body := getAs(t, "/referrals/"+id, auth.MASH)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("GET %s: %d %s", id, resp.StatusCode, body)
 		}

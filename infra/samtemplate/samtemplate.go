@@ -1,6 +1,6 @@
 // Package samtemplate reads what the local stack needs from template.yaml:
-// functions (with Globals merged) and their events, DynamoDB tables and SQS
-// queues. The template is the single source of truth; nothing here repeats it.
+// functions (with Globals merged) and their events, HTTP APIs and their JWT
+// authorizers, DynamoDB tables and SQS queues. The template is the single source of truth; nothing here repeats it.
 //
 // It reads the JSON form of the template with intrinsic functions left
 // unevaluated (goformation's typed parser drops SQS events with
@@ -25,6 +25,7 @@ import (
 type Template struct {
 	Parameters map[string]string
 	Functions  []Function
+	APIs       []HTTPAPI
 	Tables     []Table
 	Queues     []Queue
 }
@@ -41,9 +42,83 @@ type Function struct {
 	Schedules []ScheduleEvent
 }
 
-// HTTPEvent is an HttpApi event.
+// HTTPEvent is an HttpApi event: one route.
 type HTTPEvent struct {
 	Name, Method, Path string
+	// API is the logical id of the HttpApi (ApiId); empty for the implicit
+	// API SAM creates for events without one.
+	API string
+	// Authorizer is the authorizer the route uses: its own Auth.Authorizer,
+	// or else its API's DefaultAuthorizer; NoAuthorizer when the route is
+	// open.
+	Authorizer string
+	// Scopes are the route's AuthorizationScopes (or else its authorizer's):
+	// a token must hold at least one of them. Empty means any valid token.
+	Scopes []string
+}
+
+// Key is the route key: "GET /referrals/{id}".
+func (e HTTPEvent) Key() string { return e.Method + " " + e.Path }
+
+// NoAuthorizer is the Authorizer of an open route.
+const NoAuthorizer = "NONE"
+
+// HTTPAPI is an AWS::Serverless::HttpApi.
+type HTTPAPI struct {
+	LogicalID string
+	// DefaultAuthorizer applies to every route that names none; empty when
+	// routes are open unless they name one.
+	DefaultAuthorizer string
+	// Authorizers are the API's JWT authorizers by name.
+	Authorizers map[string]Authorizer
+}
+
+// Authorizer is a JWT (OAuth 2.0 / OpenID Connect) authorizer of an HttpApi.
+type Authorizer struct {
+	Name string
+	// Header is the request header that carries the token, from an
+	// IdentitySource of the form $request.header.<name>.
+	Header string
+	// Issuer and Audience are the JwtConfiguration, still unresolved (use
+	// JWT to resolve them).
+	Issuer   any
+	Audience []any
+	// Scopes are the authorizer's AuthorizationScopes, which apply to the
+	// routes that name none of their own.
+	Scopes []string
+}
+
+// JWT resolves the authorizer's issuer and audiences.
+func (a Authorizer) JWT(r Resolver) (issuer string, audience []string, err error) {
+	if issuer, err = Resolve(a.Issuer, r); err != nil {
+		return "", nil, fmt.Errorf("authorizer %s issuer: %w", a.Name, err)
+	}
+	if issuer == "" {
+		return "", nil, fmt.Errorf("authorizer %s: the issuer is empty", a.Name)
+	}
+	for _, v := range a.Audience {
+		aud, err := Resolve(v, r)
+		if err != nil {
+			return "", nil, fmt.Errorf("authorizer %s audience: %w", a.Name, err)
+		}
+		if aud != "" {
+			audience = append(audience, aud)
+		}
+	}
+	if len(audience) == 0 {
+		return "", nil, fmt.Errorf("authorizer %s: no audience", a.Name)
+	}
+	return issuer, audience, nil
+}
+
+// API returns the HttpApi with the logical id, or nil.
+func (t *Template) API(id string) *HTTPAPI {
+	for i := range t.APIs {
+		if t.APIs[i].LogicalID == id {
+			return &t.APIs[i]
+		}
+	}
+	return nil
 }
 
 // SQSEvent is an SQS event source mapping.
@@ -134,6 +209,7 @@ type rawTemplate struct {
 	}
 	Globals struct {
 		Function map[string]json.RawMessage
+		HttpApi  map[string]json.RawMessage
 	}
 	Resources map[string]struct {
 		Type       string
@@ -171,6 +247,11 @@ func Parse(yamlSrc []byte) (*Template, error) {
 			if f, err = parseFunction(id, raw.Globals.Function, r.Properties); err == nil {
 				t.Functions = append(t.Functions, f)
 			}
+		case "AWS::Serverless::HttpApi":
+			var a HTTPAPI
+			if a, err = parseHTTPAPI(id, raw.Globals.HttpApi, r.Properties); err == nil {
+				t.APIs = append(t.APIs, a)
+			}
 		case "AWS::DynamoDB::Table":
 			var tb Table
 			if tb, err = parseTable(id, r.Properties); err == nil {
@@ -186,7 +267,113 @@ func Parse(yamlSrc []byte) (*Template, error) {
 			return nil, fmt.Errorf("template resource %s: %w", id, err)
 		}
 	}
+	if err := t.resolveRouteAuth(); err != nil {
+		return nil, err
+	}
 	return t, nil
+}
+
+// resolveRouteAuth gives every route its effective authorizer and scopes,
+// as SAM does: the event's own Auth, else its API's default authorizer, and
+// the authorizer's scopes when the event names none.
+func (t *Template) resolveRouteAuth() error {
+	for i := range t.Functions {
+		f := &t.Functions[i]
+		for j := range f.HTTP {
+			e := &f.HTTP[j]
+			var api *HTTPAPI
+			if e.API != "" {
+				if api = t.API(e.API); api == nil {
+					return fmt.Errorf("template resource %s: event %s: ApiId %s is not an AWS::Serverless::HttpApi in the template", f.LogicalID, e.Name, e.API)
+				}
+			}
+			if e.Authorizer == "" && api != nil {
+				e.Authorizer = api.DefaultAuthorizer
+			}
+			if e.Authorizer == "" {
+				e.Authorizer = NoAuthorizer
+			}
+			if e.Authorizer == NoAuthorizer {
+				if len(e.Scopes) > 0 {
+					return fmt.Errorf("template resource %s: event %s: AuthorizationScopes on a route without an authorizer", f.LogicalID, e.Name)
+				}
+				continue
+			}
+			var a Authorizer
+			ok := false
+			if api != nil {
+				a, ok = api.Authorizers[e.Authorizer]
+			}
+			if !ok {
+				return fmt.Errorf("template resource %s: event %s: authorizer %s is not defined on its API", f.LogicalID, e.Name, e.Authorizer)
+			}
+			if len(e.Scopes) == 0 {
+				e.Scopes = a.Scopes
+			}
+		}
+	}
+	return nil
+}
+
+func parseHTTPAPI(id string, globals, props map[string]json.RawMessage) (HTTPAPI, error) {
+	a := HTTPAPI{LogicalID: id, Authorizers: map[string]Authorizer{}}
+	src, ok := props["Auth"]
+	if !ok {
+		src, ok = globals["Auth"]
+	}
+	if !ok {
+		return a, nil
+	}
+	var auth struct {
+		DefaultAuthorizer string
+		Authorizers       map[string]struct {
+			IdentitySource      string
+			AuthorizationScopes []string
+			JwtConfiguration    map[string]any
+		}
+	}
+	if err := json.Unmarshal(src, &auth); err != nil {
+		return a, fmt.Errorf("Auth: %w", err)
+	}
+	for name, raw := range auth.Authorizers {
+		if raw.JwtConfiguration == nil {
+			return a, fmt.Errorf("Auth authorizer %s: only JWT authorizers (JwtConfiguration) run locally", name)
+		}
+		source := raw.IdentitySource
+		if source == "" {
+			source = "$request.header.Authorization"
+		}
+		header, ok := strings.CutPrefix(source, "$request.header.")
+		if !ok || header == "" {
+			return a, fmt.Errorf("Auth authorizer %s: IdentitySource %q: want $request.header.<name>", name, source)
+		}
+		z := Authorizer{Name: name, Header: header, Scopes: raw.AuthorizationScopes}
+		for k, v := range raw.JwtConfiguration {
+			switch strings.ToLower(k) {
+			case "issuer":
+				z.Issuer = v
+			case "audience":
+				list, ok := v.([]any)
+				if !ok {
+					return a, fmt.Errorf("Auth authorizer %s: JwtConfiguration audience must be a list", name)
+				}
+				z.Audience = list
+			default:
+				return a, fmt.Errorf("Auth authorizer %s: JwtConfiguration %s is not known", name, k)
+			}
+		}
+		if z.Issuer == nil || len(z.Audience) == 0 {
+			return a, fmt.Errorf("Auth authorizer %s: JwtConfiguration needs issuer and audience", name)
+		}
+		a.Authorizers[name] = z
+	}
+	if d := auth.DefaultAuthorizer; d != "" && d != NoAuthorizer {
+		if _, ok := a.Authorizers[d]; !ok {
+			return a, fmt.Errorf("Auth DefaultAuthorizer %s is not one of the Authorizers", d)
+		}
+		a.DefaultAuthorizer = d
+	}
+	return a, nil
 }
 
 // Function returns the function with the logical id, or nil.
@@ -248,7 +435,20 @@ func parseFunction(id string, globals, props map[string]json.RawMessage) (Functi
 			if method == "" || path == "" {
 				return f, fmt.Errorf("event %s: HttpApi needs Method and Path", name)
 			}
-			f.HTTP = append(f.HTTP, HTTPEvent{Name: name, Method: strings.ToUpper(method), Path: path})
+			e := HTTPEvent{Name: name, Method: strings.ToUpper(method), Path: path}
+			if id, ok := p["ApiId"]; ok {
+				api, err := logicalRef(id)
+				if err != nil {
+					return f, fmt.Errorf("event %s: ApiId: %w", name, err)
+				}
+				e.API = api
+			}
+			if auth, ok := p["Auth"]; ok {
+				if err := parseRouteAuth(auth, &e); err != nil {
+					return f, fmt.Errorf("event %s: %w", name, err)
+				}
+			}
+			f.HTTP = append(f.HTTP, e)
 		case "SQS":
 			q, err := logicalRef(p["Queue"])
 			if err != nil {
@@ -285,6 +485,40 @@ func parseFunction(id string, globals, props map[string]json.RawMessage) (Functi
 		}
 	}
 	return f, nil
+}
+
+// parseRouteAuth reads an HttpApi event's Auth: Authorizer and
+// AuthorizationScopes.
+func parseRouteAuth(v any, e *HTTPEvent) error {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Errorf("Auth: want a map, got %v", v)
+	}
+	for k, val := range m {
+		switch k {
+		case "Authorizer":
+			s, ok := val.(string)
+			if !ok || s == "" {
+				return fmt.Errorf("Auth.Authorizer: want a name or NONE, got %v", val)
+			}
+			e.Authorizer = s
+		case "AuthorizationScopes":
+			list, ok := val.([]any)
+			if !ok {
+				return fmt.Errorf("Auth.AuthorizationScopes: want a list, got %v", val)
+			}
+			for _, sc := range list {
+				s, ok := sc.(string)
+				if !ok || s == "" {
+					return fmt.Errorf("Auth.AuthorizationScopes: want names, got %v", sc)
+				}
+				e.Scopes = append(e.Scopes, s)
+			}
+		default:
+			return fmt.Errorf("Auth.%s is not supported locally", k)
+		}
+	}
+	return nil
 }
 
 // logicalRef returns X from {"Fn::GetAtt": [X, "Arn"]}, {"Fn::GetAtt": "X.Arn"}

@@ -2,6 +2,7 @@ package samtemplate
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -177,6 +178,149 @@ func TestProjectTemplate(t *testing.T) {
 	for _, f := range tpl.Functions {
 		if len(f.HTTP)+len(f.SQS)+len(f.Schedules) == 0 {
 			t.Errorf("%s has no event: nothing would ever run it", f.LogicalID)
+		}
+	}
+}
+
+const authSample = `
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  AuthIssuer:
+    Type: String
+  AuthAudience:
+    Type: String
+    Default: frontdoor-api
+Resources:
+  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        DefaultAuthorizer: Jwt
+        Authorizers:
+          Jwt:
+            IdentitySource: "$request.header.Authorization"
+            JwtConfiguration:
+              issuer: !Ref AuthIssuer
+              audience: [!Ref AuthAudience, other-app]
+          Scoped:
+            AuthorizationScopes: [admin]
+            JwtConfiguration: {issuer: "https://idp.example", audience: [x]}
+  Open:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        Submit:
+          Type: HttpApi
+          Properties: {ApiId: !Ref Api, Method: POST, Path: /referrals, Auth: {Authorizer: NONE}}
+  Staff:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        Get:
+          Type: HttpApi
+          Properties:
+            ApiId: !Ref Api
+            Method: GET
+            Path: /referrals/{id}
+            Auth:
+              Authorizer: Jwt
+              AuthorizationScopes: [mash, mash-manager]
+        Default:
+          Type: HttpApi
+          Properties: {ApiId: !Ref Api, Method: GET, Path: /default}
+        AuthorizerScopes:
+          Type: HttpApi
+          Properties: {ApiId: !Ref Api, Method: GET, Path: /admin, Auth: {Authorizer: Scoped}}
+        Implicit:
+          Type: HttpApi
+          Properties: {Method: GET, Path: /implicit}
+`
+
+func TestParseAuth(t *testing.T) {
+	tpl, err := Parse([]byte(authSample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := tpl.API("Api")
+	if api == nil || api.DefaultAuthorizer != "Jwt" || len(api.Authorizers) != 2 {
+		t.Fatalf("API %+v", api)
+	}
+	jwt := api.Authorizers["Jwt"]
+	if jwt.Header != "Authorization" || api.Authorizers["Scoped"].Header != "Authorization" {
+		t.Errorf("authorizer headers %q %q", jwt.Header, api.Authorizers["Scoped"].Header)
+	}
+	iss, aud, err := jwt.JWT(fakeResolver{"AuthIssuer": "http://127.0.0.1:3000/local-issuer", "AuthAudience": "frontdoor-api"})
+	if err != nil || iss != "http://127.0.0.1:3000/local-issuer" || strings.Join(aud, ",") != "frontdoor-api,other-app" {
+		t.Errorf("JWT() = %q %v %v", iss, aud, err)
+	}
+	if _, _, err := jwt.JWT(fakeResolver{"AuthAudience": "a"}); err == nil {
+		t.Error("JWT() resolved an issuer parameter that has no value")
+	}
+	routes := map[string]HTTPEvent{}
+	for _, f := range tpl.Functions {
+		for _, e := range f.HTTP {
+			routes[e.Key()] = e
+		}
+	}
+	tests := []struct {
+		key, api, authorizer, scopes string
+	}{
+		{"POST /referrals", "Api", NoAuthorizer, ""},
+		{"GET /referrals/{id}", "Api", "Jwt", "mash,mash-manager"},
+		{"GET /default", "Api", "Jwt", ""},
+		{"GET /admin", "Api", "Scoped", "admin"},
+		{"GET /implicit", "", NoAuthorizer, ""},
+	}
+	for _, tt := range tests {
+		e, ok := routes[tt.key]
+		if !ok {
+			t.Errorf("no route %s", tt.key)
+			continue
+		}
+		if e.API != tt.api || e.Authorizer != tt.authorizer || strings.Join(e.Scopes, ",") != tt.scopes {
+			t.Errorf("%s: api %q authorizer %q scopes %v; want %q %q %q", tt.key, e.API, e.Authorizer, e.Scopes, tt.api, tt.authorizer, tt.scopes)
+		}
+	}
+}
+
+func TestParseAuthRefuses(t *testing.T) {
+	api := func(auth string) string {
+		return "Resources:\n  Api:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      Auth:\n" + auth
+	}
+	fn := func(event string) string {
+		return "\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        E:\n          Type: HttpApi\n          Properties: " + event + "\n"
+	}
+	good := "        Authorizers:\n          Jwt:\n            JwtConfiguration: {issuer: https://i, audience: [a]}\n"
+	tests := map[string]string{
+		"default authorizer not defined": api("        DefaultAuthorizer: Missing\n" + good),
+		"no issuer":                      api("        Authorizers:\n          Jwt:\n            JwtConfiguration: {audience: [a]}\n"),
+		"no audience":                    api("        Authorizers:\n          Jwt:\n            JwtConfiguration: {issuer: https://i}\n"),
+		"audience not a list":            api("        Authorizers:\n          Jwt:\n            JwtConfiguration: {issuer: https://i, audience: a}\n"),
+		"not a JWT authorizer":           api("        Authorizers:\n          Lambda:\n            FunctionArn: arn:x\n"),
+		"identity source not a header":   api("        Authorizers:\n          Jwt:\n            IdentitySource: $request.querystring.token\n            JwtConfiguration: {issuer: https://i, audience: [a]}\n"),
+		"route names unknown authorizer": api(good) + fn("{ApiId: !Ref Api, Method: GET, Path: /x, Auth: {Authorizer: Other}}"),
+		"scopes on an open route":        api(good) + fn("{ApiId: !Ref Api, Method: GET, Path: /x, Auth: {Authorizer: NONE, AuthorizationScopes: [a]}}"),
+		"unknown route auth key":         api(good) + fn("{ApiId: !Ref Api, Method: GET, Path: /x, Auth: {Authoriser: Jwt}}"),
+		"scopes not a list":              api(good) + fn("{ApiId: !Ref Api, Method: GET, Path: /x, Auth: {Authorizer: Jwt, AuthorizationScopes: a}}"),
+		"ApiId not an HttpApi":           api(good) + fn("{ApiId: !Ref Nothing, Method: GET, Path: /x}"),
+	}
+	for name, src := range tests {
+		if _, err := Parse([]byte(src)); err == nil {
+			t.Errorf("%s: parsed", name)
+		}
+	}
+}
+
+func TestProjectTemplateRouteAuth(t *testing.T) {
+	tpl, err := Load("../../template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range tpl.Functions {
+		for _, e := range f.HTTP {
+			if e.Authorizer != NoAuthorizer && len(e.Scopes) == 0 {
+				t.Errorf("%s admits any signed-in caller: name its roles in AuthorizationScopes", e.Key())
+			}
 		}
 	}
 }

@@ -26,12 +26,15 @@ func (s *Stack) startEventSources(ctx context.Context) error {
 			if !ok {
 				return fmt.Errorf("stack: %s event %s: queue %s is not in the template", f.LogicalID, e.Name, e.Queue)
 			}
-			gate := &sync.Mutex{}
-			s.gates[f.LogicalID] = gate
+			g, ok := s.gates[f.LogicalID]
+			if !ok {
+				g = &gate{}
+				s.gates[f.LogicalID] = g
+			}
 			s.workers.Add(1)
 			go func() {
 				defer s.workers.Done()
-				s.pollSQS(ctx, f.LogicalID, e, url, gate)
+				s.pollSQS(ctx, f.LogicalID, e, url, g)
 			}()
 		}
 		if s.cfg.DisableSchedules {
@@ -60,11 +63,11 @@ func (s *Stack) startEventSources(ctx context.Context) error {
 // ReportBatchItemFailures only those it did not list as failed; on a function
 // error none, so they come back after the visibility timeout and reach the
 // dead-letter queue after maxReceiveCount receives, as in Lambda.
-func (s *Stack) pollSQS(ctx context.Context, function string, e samtemplate.SQSEvent, url string, gate *sync.Mutex) {
+func (s *Stack) pollSQS(ctx context.Context, function string, e samtemplate.SQSEvent, url string, g *gate) {
 	for ctx.Err() == nil {
-		gate.Lock()
+		g.run.Lock()
 		s.pollOnce(ctx, function, e, url)
-		gate.Unlock()
+		g.run.Unlock()
 	}
 }
 
@@ -73,14 +76,41 @@ func (s *Stack) pollSQS(ctx context.Context, function string, e samtemplate.SQSE
 // It returns once the function is no longer receiving.
 func (s *Stack) Pause(function string) {
 	if g, ok := s.gates[function]; ok {
-		g.Lock()
+		g.pause()
 	}
 }
 
 // Resume restarts event sources stopped by Pause.
+// Resuming a function that is not paused does nothing.
 func (s *Stack) Resume(function string) {
 	if g, ok := s.gates[function]; ok {
-		g.Unlock()
+		g.resume()
+	}
+}
+
+// gate lets a function's pollers run unless paused. Pause and Resume may be
+// called any number of times, in any order.
+type gate struct {
+	run    sync.Mutex // held by a poller for each batch, and while paused
+	mu     sync.Mutex // guards paused
+	paused bool
+}
+
+func (g *gate) pause() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.paused {
+		g.run.Lock()
+		g.paused = true
+	}
+}
+
+func (g *gate) resume() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.paused {
+		g.run.Unlock()
+		g.paused = false
 	}
 }
 

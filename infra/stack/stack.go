@@ -1,8 +1,10 @@
 // Package stack runs the whole system on this machine from template.yaml:
 // DynamoDB Local and the SQS emulator with the template's table and queues,
 // every function's real bootstrap (built by the Makefile targets `sam build`
-// calls) behind the Lambda Runtime API emulation, the HTTP API routes, the SQS
-// event sources and the schedules. Everything listens on 127.0.0.1 only.
+// calls) behind the Lambda Runtime API emulation, the HTTP API routes behind
+// their JWT authorizer (verifying tokens from the local issuer, whose key
+// lives in AuthDir), the SQS event sources and the schedules. Everything
+// listens on 127.0.0.1 only.
 package stack
 
 import (
@@ -11,8 +13,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,6 +35,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/infra/apigw"
 	"github.com/csc-frontdoor/frontdoor/infra/dynamolocal"
 	"github.com/csc-frontdoor/frontdoor/infra/lambdart"
+	"github.com/csc-frontdoor/frontdoor/infra/localauth"
 	"github.com/csc-frontdoor/frontdoor/infra/provision"
 	"github.com/csc-frontdoor/frontdoor/infra/samtemplate"
 	"github.com/csc-frontdoor/frontdoor/infra/sqslocal"
@@ -69,6 +74,12 @@ type Config struct {
 	// Output receives the functions' logs and the API's access log. Nil
 	// discards.
 	Output io.Writer
+	// AuthDir holds the local issuer's signing key (localauth.KeyFile),
+	// created there on first start. The HTTP API verifies bearer tokens
+	// against it as the template's JWT authorizer does against the real
+	// issuer. The issuer is the AuthIssuer parameter, or the API's URL
+	// followed by localauth.IssuerPath when that is not set.
+	AuthDir string
 }
 
 // Stack is the running system.
@@ -88,7 +99,8 @@ type Stack struct {
 	ddbURL, sqsURL string
 	cancel         context.CancelFunc
 	workers        sync.WaitGroup
-	gates          map[string]*sync.Mutex
+	gates          map[string]*gate
+	auth           *localauth.Authority
 }
 
 // Start builds and starts everything; on any error what was started is
@@ -109,6 +121,13 @@ func Start(ctx context.Context, cfg Config) (st *Stack, err error) {
 	if host, _, err := net.SplitHostPort(cfg.APIAddr); err != nil || host != "127.0.0.1" {
 		return nil, fmt.Errorf("stack: API address %q must be 127.0.0.1:<port>", cfg.APIAddr)
 	}
+	if cfg.AuthDir == "" {
+		return nil, errors.New("stack: AuthDir (where the local signing key lives) is required")
+	}
+	cfg.Parameters = maps.Clone(cfg.Parameters)
+	if cfg.Parameters == nil {
+		cfg.Parameters = map[string]string{}
+	}
 	tpl, err := samtemplate.Load(filepath.Join(cfg.ProjectDir, "template.yaml"))
 	if err != nil {
 		return nil, fmt.Errorf("stack: %w", err)
@@ -117,7 +136,7 @@ func Start(ctx context.Context, cfg Config) (st *Stack, err error) {
 		cfg:       cfg,
 		tpl:       tpl,
 		functions: map[string]*lambdart.Function{},
-		gates:     map[string]*sync.Mutex{},
+		gates:     map[string]*gate{},
 		log:       slog.New(slog.NewJSONHandler(&prefixed{prefix: "[local] ", w: cfg.Output}, nil)),
 	}
 	defer func() {
@@ -259,25 +278,91 @@ func (s *Stack) startFunctions(ctx context.Context, only []string) error {
 }
 
 func (s *Stack) serveAPI() error {
-	var routes []apigw.Route
-	for _, f := range s.tpl.Functions {
-		for _, e := range f.HTTP {
-			routes = append(routes, apigw.Route{Method: e.Method, Path: e.Path, Function: f.LogicalID})
-		}
-	}
-	gw, err := apigw.New(routes, s, apigw.Options{Log: slog.New(slog.NewJSONHandler(&prefixed{prefix: "[api] ", w: s.cfg.Output}, nil))})
-	if err != nil {
-		return fmt.Errorf("stack: %w", err)
-	}
 	ln, err := net.Listen("tcp", s.cfg.APIAddr)
 	if err != nil {
 		return fmt.Errorf("stack: HTTP API on %s (set FRONTDOOR_API_PORT to use another port): %w", s.cfg.APIAddr, err)
 	}
 	s.apiURL = "http://" + ln.Addr().String()
-	s.api = &http.Server{Handler: gw, ReadHeaderTimeout: 10 * time.Second}
+	handler, err := s.apiHandler()
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	s.api = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.api.Serve(ln) }()
 	return nil
 }
+
+// apiHandler is the HTTP API: the template's routes, each behind its JWT
+// authorizer verifying tokens against the local issuer's key, and the local
+// issuer's discovery document and key set under its path.
+func (s *Stack) apiHandler() (http.Handler, error) {
+	if err := s.openAuth(); err != nil {
+		return nil, err
+	}
+	authorizers := map[string]*apigw.Authorizer{}
+	var routes []apigw.Route
+	for _, f := range s.tpl.Functions {
+		for _, e := range f.HTTP {
+			r := apigw.Route{Method: e.Method, Path: e.Path, Function: f.LogicalID}
+			if e.Authorizer != samtemplate.NoAuthorizer {
+				id := e.API + "/" + e.Authorizer
+				a, ok := authorizers[id]
+				if !ok {
+					def := s.tpl.API(e.API).Authorizers[e.Authorizer]
+					issuer, audience, err := def.JWT(s)
+					if err != nil {
+						return nil, fmt.Errorf("stack: %s: %w", e.API, err)
+					}
+					a = &apigw.Authorizer{Name: e.Authorizer, Header: def.Header, Issuer: issuer, Audience: audience, Keys: s.auth}
+					authorizers[id] = a
+				}
+				r.Authorizer, r.Scopes = a, e.Scopes
+			}
+			routes = append(routes, r)
+		}
+	}
+	gw, err := apigw.New(routes, s, apigw.Options{Log: slog.New(slog.NewJSONHandler(&prefixed{prefix: "[api] ", w: s.cfg.Output}, nil))})
+	if err != nil {
+		return nil, fmt.Errorf("stack: %w", err)
+	}
+	issuerPath := ""
+	if u, err := url.Parse(s.auth.Issuer); err == nil && strings.HasPrefix(s.auth.Issuer, s.apiURL+"/") {
+		issuerPath = strings.TrimRight(u.Path, "/") + "/.well-known/"
+	}
+	if issuerPath == "" {
+		return gw, nil
+	}
+	keys := s.auth.Handler()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, issuerPath) {
+			keys.ServeHTTP(w, r)
+			return
+		}
+		gw.ServeHTTP(w, r)
+	}), nil
+}
+
+// openAuth loads (or creates) the local issuer's key for the issuer and
+// audience the template's authorizer names.
+func (s *Stack) openAuth() error {
+	if s.cfg.Parameters["AuthIssuer"] == "" {
+		s.cfg.Parameters["AuthIssuer"] = localauth.IssuerFor(s.apiURL)
+	}
+	audience, err := s.Ref("AuthAudience")
+	if err != nil {
+		audience = localauth.DefaultAudience
+	}
+	a, err := localauth.Open(s.cfg.AuthDir, s.cfg.Parameters["AuthIssuer"], audience)
+	if err != nil {
+		return fmt.Errorf("stack: %w", err)
+	}
+	s.auth = a
+	return nil
+}
+
+// Auth is the local issuer: it mints tokens the HTTP API accepts.
+func (s *Stack) Auth() *localauth.Authority { return s.auth }
 
 // Invoke invokes a function by logical id; it is the HTTP API's Invoker and
 // what tests use to run a function directly (as `sam local invoke`).
@@ -358,12 +443,20 @@ func (s *Stack) SQSEndpoint() string { return s.sqsURL }
 // APIURL is the HTTP API's base URL.
 func (s *Stack) APIURL() string { return s.apiURL }
 
-// Routes lists the HTTP API's route keys and their functions, sorted.
+// Routes lists the HTTP API's route keys, their functions and who may call
+// them (open, or the roles a token needs), sorted.
 func (s *Stack) Routes() []string {
 	var out []string
 	for _, f := range s.tpl.Functions {
 		for _, e := range f.HTTP {
-			out = append(out, e.Method+" "+e.Path+" -> "+f.LogicalID)
+			who := "open"
+			if e.Authorizer != samtemplate.NoAuthorizer {
+				who = "any token"
+				if len(e.Scopes) > 0 {
+					who = "token: " + strings.Join(e.Scopes, " | ")
+				}
+			}
+			out = append(out, e.Key()+" -> "+f.LogicalID+" ("+who+")")
 		}
 	}
 	sort.Strings(out)
@@ -436,7 +529,7 @@ func Attach(ctx context.Context, cfg Config, ddbURL, sqsURL, function string) (*
 	}
 	s := &Stack{
 		cfg: cfg, tpl: tpl, ddbURL: ddbURL, sqsURL: sqsURL,
-		functions: map[string]*lambdart.Function{}, gates: map[string]*sync.Mutex{}, queues: map[string]string{},
+		functions: map[string]*lambdart.Function{}, gates: map[string]*gate{}, queues: map[string]string{},
 		log: slog.New(slog.NewJSONHandler(&prefixed{prefix: "[local] ", w: cfg.Output}, nil)),
 	}
 	for _, q := range tpl.Queues {

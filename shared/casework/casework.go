@@ -16,6 +16,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
+	"github.com/csc-frontdoor/frontdoor/shared/referrer"
 )
 
 // ErrNotFound is returned by a Store when there is no such referral.
@@ -29,6 +30,8 @@ type Store interface {
 	FollowUps(ctx context.Context, t followup.SourceType, id string) ([]followup.FollowUp, error)
 	// Decisions returns the referral's screening decisions, oldest first.
 	Decisions(ctx context.Context, referralID string) ([]decision.Decision, error)
+	// Addenda returns what the referrer added later, oldest first.
+	Addenda(ctx context.Context, referralID string) ([]referrer.Addendum, error)
 	// AppendAudit writes one audit entry; it never overwrites one.
 	AppendAudit(ctx context.Context, e audit.Entry) error
 	QueueStore
@@ -55,11 +58,12 @@ func New(store Store, now func() time.Time) *Service {
 
 // ReferralView is a referral as staff see it: the record (with its
 // screening and earlier referrals of the same child once triaged), its
-// decisions (oldest first; the current one is not superseded), and the
-// follow-ups the system started for it.
+// decisions (oldest first; the current one is not superseded), what the
+// referrer added later, and the follow-ups the system started for it.
 type ReferralView struct {
 	*referral.Record
 	Decisions []decision.Decision `json:"decisions"`
+	Addenda   []referrer.Addendum `json:"addenda"`
 	FollowUps []followup.FollowUp `json:"followUps"`
 }
 
@@ -95,9 +99,16 @@ func (s *Service) Referral(ctx context.Context, id string, req Request) (*Referr
 	if ds == nil {
 		ds = []decision.Decision{}
 	}
+	adds, err := s.store.Addenda(ctx, id)
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Unavailable, "The referral's addenda could not be read just now. Please try again.")
+	}
+	if adds == nil {
+		adds = []referrer.Addendum{}
+	}
 	if fus == nil {
 		fus = []followup.FollowUp{}
 	}
 	slog.InfoContext(ctx, "referral read", "referralId", id, "role", req.Actor.Role)
-	return &ReferralView{Record: rec, Decisions: ds, FollowUps: fus}, nil
+	return &ReferralView{Record: rec, Decisions: ds, Addenda: adds, FollowUps: fus}, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/decision"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
+	"github.com/csc-frontdoor/frontdoor/shared/referrer"
 )
 
 const refID = "01KAQ3ZZ8Q7X3V4N5M6K7J8H9G"
@@ -30,6 +31,7 @@ type memStore struct {
 	auditErr  error
 	gotQuery  QueueQuery
 	trail     []audit.Entry
+	addenda   []referrer.Addendum
 }
 
 func (m *memStore) Referral(_ context.Context, id string) (*referral.Record, error) {
@@ -43,6 +45,9 @@ func (m *memStore) FollowUps(context.Context, followup.SourceType, string) ([]fo
 }
 func (m *memStore) Decisions(context.Context, string) ([]decision.Decision, error) {
 	return m.decisions, nil
+}
+func (m *memStore) Addenda(context.Context, string) ([]referrer.Addendum, error) {
+	return m.addenda, nil
 }
 func (m *memStore) AppendAudit(_ context.Context, e audit.Entry) error {
 	if m.auditErr != nil {
@@ -187,13 +192,14 @@ func TestReferralShowsDecisions(t *testing.T) {
 	st := &memStore{
 		recs:      map[string]*referral.Record{refID: screened(refID, now, nil)},
 		decisions: []decision.Decision{{ID: "d1", SupersededBy: "d2"}, {ID: "d2", Supersedes: "d1"}},
+		addenda:   []referrer.Addendum{{ID: "a1", ReferralID: refID}},
 	}
 	v, err := New(st, func() time.Time { return now }).Referral(context.Background(), refID, screener)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(v.Decisions) != 2 || v.FollowUps == nil {
-		t.Errorf("view decisions %v follow-ups %v", v.Decisions, v.FollowUps)
+	if len(v.Decisions) != 2 || v.FollowUps == nil || len(v.Addenda) != 1 {
+		t.Errorf("view decisions %v addenda %v follow-ups %v", v.Decisions, v.Addenda, v.FollowUps)
 	}
 	if len(st.audits) != 1 || st.audits[0].Action != audit.Read {
 		t.Errorf("audit %+v", st.audits)

@@ -5,7 +5,7 @@ package dynamo
 //	item                 pk                   sk                 gsi1pk / gsi1sk (ByState)
 //	custody request      CUSTODY#<id>         CUSTODY            CUSTODY#RECEIVED / <receivedAt>#<id> while unqueued
 //	audit entry          CUSTODY#<id>         AUDIT#<ulid>       -
-//	follow-up            CUSTODY#<id>         FOLLOWUP#<id>      FOLLOWUP#OPEN / <dueAt>#<id>
+//	follow-up            CUSTODY#<id>         FOLLOWUP#<id>      FOLLOWUP#<provider>#<status> / <flag>#<dueAt>#<id>
 
 import (
 	"context"

@@ -91,6 +91,23 @@ func idempotencyKey(hash string) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{"pk": s("IDEMPOTENCY#" + hash), "sk": s("IDEMPOTENCY")}
 }
 
+// idempotencyPut is the transaction write that records an idempotency key
+// and the response to replay, unless an unexpired record for the key exists.
+func (st *Store) idempotencyPut(idem *intake.Idempotency, now time.Time) types.TransactWriteItem {
+	item := idempotencyKey(idem.KeyHash)
+	item["type"] = s("idempotency")
+	item["requestHash"] = s(idem.RequestHash)
+	item["referralId"] = s(idem.ReferralID)
+	item["response"] = &types.AttributeValueMemberB{Value: idem.Response}
+	item["expiresAt"] = n(idem.ExpiresAt.Unix())
+	return types.TransactWriteItem{Put: &types.Put{
+		TableName: &st.table, Item: item,
+		// An expired record that TTL has not yet removed may be reused.
+		ConditionExpression:       aws.String("attribute_not_exists(pk) OR expiresAt < :now"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":now": n(now.Unix())},
+	}}
+}
+
 // referralItem turns a record into its item.
 func referralItem(rec *referral.Record) (map[string]types.AttributeValue, error) {
 	form, err := formEncoder.Encode(rec.Form)
@@ -210,19 +227,8 @@ func (st *Store) CreateReferral(ctx context.Context, rec *referral.Record, idem 
 	var writes []types.TransactWriteItem
 	idemIndex, refIndex := -1, -1
 	if idem != nil {
-		idemItem := idempotencyKey(idem.KeyHash)
-		idemItem["type"] = s("idempotency")
-		idemItem["requestHash"] = s(idem.RequestHash)
-		idemItem["referralId"] = s(idem.ReferralID)
-		idemItem["response"] = &types.AttributeValueMemberB{Value: idem.Response}
-		idemItem["expiresAt"] = n(idem.ExpiresAt.Unix())
 		idemIndex = len(writes)
-		writes = append(writes, types.TransactWriteItem{Put: &types.Put{
-			TableName: &st.table, Item: idemItem,
-			// An expired record that TTL has not yet removed may be reused.
-			ConditionExpression:       aws.String("attribute_not_exists(pk) OR expiresAt < :now"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":now": n(rec.ReceivedAt.Unix())},
-		}})
+		writes = append(writes, st.idempotencyPut(idem, rec.ReceivedAt))
 	}
 	writes = append(writes, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: item, ConditionExpression: notExists}})
 	refIndex = len(writes)

@@ -23,19 +23,54 @@ func sourcePK(t followup.SourceType, id string) string {
 	return "REFERRAL#" + id
 }
 
-// CreateFollowUp writes the follow-up (pk <source>, sk FOLLOWUP#<id>, in
-// ByState FOLLOWUP#OPEN by due time) unless it exists.
-func (st *Store) CreateFollowUp(ctx context.Context, f followup.FollowUp) (bool, error) {
+// followUpPartition is the ByState partition of a provider's follow-ups in
+// a status: FOLLOWUP#<provider>#<status>. Partitioning by provider lets each
+// provider page through its own follow-ups and nobody else's.
+func followUpPartition(p followup.Provider, st followup.Status) string {
+	return "FOLLOWUP#" + string(p) + "#" + string(st)
+}
+
+// Flags that begin a follow-up's ByState sort key: "0" once it was flagged
+// overdue, "1" before, so that in every partition the flagged ones come
+// first, and the sweep can ask for the unflagged ones past due alone.
+const (
+	followUpFlagged   = "0#"
+	followUpUnflagged = "1#"
+)
+
+// followUpSortKey is a follow-up's ByState sort key:
+// <flag>#<dueAt>#<id>.
+func followUpSortKey(f followup.FollowUp) string {
+	flag := followUpUnflagged
+	if f.OverdueAt != nil {
+		flag = followUpFlagged
+	}
+	return flag + f.DueAt.UTC().Format(keyTime) + "#" + f.ID
+}
+
+// followUpItem turns a follow-up into its item: pk <source>, sk
+// FOLLOWUP#<id>, in ByState by provider, status, flag and due time.
+func followUpItem(f followup.FollowUp) (map[string]types.AttributeValue, error) {
 	item, err := formEncoder.Encode(f)
 	if err != nil {
-		return false, fmt.Errorf("encode follow-up %s: %w", f.ID, err)
+		return nil, fmt.Errorf("encode follow-up %s: %w", f.ID, err)
 	}
 	m := item.(*types.AttributeValueMemberM).Value
 	m["pk"] = s(sourcePK(f.SourceType, f.SourceID))
 	m["sk"] = s("FOLLOWUP#" + f.ID)
 	m["type"] = s("follow-up")
-	m["gsi1pk"] = s(FollowUpsOpen)
-	m["gsi1sk"] = s(f.DueAt.UTC().Format(keyTime) + "#" + f.ID)
+	m["gsi1pk"] = s(followUpPartition(f.Provider, f.Status))
+	m["gsi1sk"] = s(followUpSortKey(f))
+	return m, nil
+}
+
+// CreateFollowUp writes the follow-up (pk <source>, sk FOLLOWUP#<id>, in
+// ByState FOLLOWUP#<provider>#OPEN by due time) unless it exists.
+func (st *Store) CreateFollowUp(ctx context.Context, f followup.FollowUp) (bool, error) {
+	m, err := followUpItem(f)
+	if err != nil {
+		return false, err
+	}
 	_, err = st.db.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName: &st.table, Item: m, ConditionExpression: aws.String("attribute_not_exists(pk)"),
 	})

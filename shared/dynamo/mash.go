@@ -125,37 +125,50 @@ func (st *Store) TriageQueue(ctx context.Context, q casework.QueueQuery) ([]*ref
 // nil.
 func (st *Store) referralsByKey(ctx context.Context, keys []map[string]types.AttributeValue) ([]*referral.Record, error) {
 	out := make([]*referral.Record, len(keys))
-	if len(keys) == 0 {
-		return out, nil
-	}
 	want := make([]map[string]types.AttributeValue, len(keys))
 	index := make(map[string]int, len(keys))
 	for i, k := range keys {
 		want[i] = map[string]types.AttributeValue{"pk": k["pk"], "sk": k["sk"]}
 		index[k["pk"].(*types.AttributeValueMemberS).Value] = i
 	}
-	for attempt := 0; len(want) > 0; attempt++ {
-		if err := backoff(ctx, attempt); err != nil {
-			return nil, fmt.Errorf("read triage queue referrals: %d keys left unread: %w", len(want), err)
-		}
-		res, err := st.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
-			st.table: {Keys: want, ConsistentRead: aws.Bool(true)},
-		}})
+	items, err := st.batchGet(ctx, want)
+	if err != nil {
+		return nil, fmt.Errorf("read triage queue referrals: %w", err)
+	}
+	for _, item := range items {
+		rec, err := recordFromItem(item)
 		if err != nil {
-			return nil, fmt.Errorf("read triage queue referrals: %w", err)
+			return nil, err
 		}
-		for _, item := range res.Responses[st.table] {
-			rec, err := recordFromItem(item)
+		if rec.Status == referral.StatusAwaitingDecision {
+			out[index["REFERRAL#"+rec.ID]] = rec
+		}
+	}
+	return out, nil
+}
+
+// batchGet reads items by key (consistent reads, 100 keys a call,
+// unprocessed keys read again), in no particular order; keys not found are
+// left out.
+func (st *Store) batchGet(ctx context.Context, keys []map[string]types.AttributeValue) ([]map[string]types.AttributeValue, error) {
+	var items []map[string]types.AttributeValue
+	for start := 0; start < len(keys); start += 100 {
+		want := keys[start:min(start+100, len(keys))]
+		for attempt := 0; len(want) > 0; attempt++ {
+			if err := backoff(ctx, attempt); err != nil {
+				return nil, fmt.Errorf("%d keys left unread: %w", len(want), err)
+			}
+			out, err := st.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
+				st.table: {Keys: want, ConsistentRead: aws.Bool(true)},
+			}})
 			if err != nil {
 				return nil, err
 			}
-			if rec.Status == referral.StatusAwaitingDecision {
-				out[index["REFERRAL#"+rec.ID]] = rec
-			}
+			items = append(items, out.Responses[st.table]...)
+			want = out.UnprocessedKeys[st.table].Keys
 		}
-		want = res.UnprocessedKeys[st.table].Keys
 	}
-	return out, nil
+	return items, nil
 }
 
 // AppendAudits writes audit entries in batches of 25, none overwriting

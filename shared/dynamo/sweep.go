@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
+	"github.com/csc-frontdoor/frontdoor/shared/ids"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 	"github.com/csc-frontdoor/frontdoor/shared/sweep"
 )
@@ -71,19 +73,47 @@ func (st *Store) DueReferrals(ctx context.Context, now time.Time, limit int) ([]
 	return idsFrom(items), err
 }
 
-// DueFollowUps returns open follow-ups due before now.
+// DueFollowUps returns the follow-ups due before now and not yet flagged
+// overdue, open or accepted, of every provider: the unflagged ("1#") part of
+// each FOLLOWUP#<provider>#OPEN and FOLLOWUP#<provider>#ACCEPTED partition up
+// to now. It reads up to limit from each and returns the limit due longest
+// ago, whichever provider they are for, so that one provider's backlog does
+// not hold back another's.
 func (st *Store) DueFollowUps(ctx context.Context, now time.Time, limit int) ([]sweep.Key, error) {
-	items, err := st.before(ctx, FollowUpsOpen, now, limit)
-	if err != nil {
-		return nil, err
+	type due struct {
+		sk  string
+		key sweep.Key
 	}
-	keys := make([]sweep.Key, 0, len(items))
-	for _, item := range items {
-		pk, _ := item["pk"].(*types.AttributeValueMemberS)
-		sk, _ := item["sk"].(*types.AttributeValueMemberS)
-		if pk != nil && sk != nil {
-			keys = append(keys, sweep.Key{PK: pk.Value, SK: sk.Value})
+	var all []due
+	for _, p := range followup.Providers {
+		for _, status := range []followup.Status{followup.StatusOpen, followup.StatusAccepted} {
+			part := followUpPartition(p, status)
+			out, err := st.db.Query(ctx, &dynamodb.QueryInput{
+				TableName:              &st.table,
+				IndexName:              aws.String(IndexByState),
+				KeyConditionExpression: aws.String("gsi1pk = :p AND gsi1sk BETWEEN :lo AND :hi"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{
+					":p": s(part), ":lo": s(followUpUnflagged), ":hi": s(followUpUnflagged + now.UTC().Format(keyTime)),
+				},
+				Limit: aws.Int32(int32(limit)),
+			})
+			if err != nil {
+				return nil, fmt.Errorf("query %s: %w", part, err)
+			}
+			for _, item := range out.Items {
+				pk, _ := item["pk"].(*types.AttributeValueMemberS)
+				sk, _ := item["sk"].(*types.AttributeValueMemberS)
+				g, _ := item["gsi1sk"].(*types.AttributeValueMemberS)
+				if pk != nil && sk != nil && g != nil {
+					all = append(all, due{sk: g.Value, key: sweep.Key{PK: pk.Value, SK: sk.Value}})
+				}
+			}
 		}
+	}
+	slices.SortFunc(all, func(a, b due) int { return strings.Compare(a.sk, b.sk) })
+	keys := make([]sweep.Key, 0, min(limit, len(all)))
+	for _, d := range all[:min(limit, len(all))] {
+		keys = append(keys, d.key)
 	}
 	return keys, nil
 }
@@ -144,22 +174,45 @@ func (st *Store) MarkReferralOverdue(ctx context.Context, id string, now time.Ti
 	})
 }
 
-// MarkFollowUpOverdue moves an open follow-up to OVERDUE with its
-// escalation, once.
+// MarkFollowUpOverdue flags a follow-up overdue, once: an OPEN one becomes
+// OVERDUE, an ACCEPTED one stays ACCEPTED; either moves to the flagged part
+// of its partition, with its audit entry and an escalation to the MASH
+// manager. It reads the follow-up first and writes on condition that its
+// version is unchanged; false when there is nothing to flag (or it changed
+// meanwhile, when the next sweep looks again).
 func (st *Store) MarkFollowUpOverdue(ctx context.Context, k sweep.Key, now time.Time) (bool, error) {
 	id := strings.TrimPrefix(k.SK, "FOLLOWUP#")
+	key := map[string]types.AttributeValue{"pk": s(k.PK), "sk": s(k.SK)}
+	got, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key, ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return false, fmt.Errorf("read follow-up %s: %w", id, err)
+	}
+	if got.Item == nil {
+		return false, nil
+	}
+	var f followup.FollowUp
+	if err := formDecoder.Decode(&types.AttributeValueMemberM{Value: got.Item}, &f); err != nil {
+		return false, fmt.Errorf("decode follow-up %s: %w", id, err)
+	}
+	next, ok := f.MarkOverdue(now)
+	if !ok {
+		return false, nil
+	}
+	entry := audit.Entry{ID: ids.NewULID(now), At: now.UTC(), Subject: audit.FollowUp(id), Action: followup.ActionOverdue, Actor: audit.System("sweep")}
 	return st.transactOnce(ctx, "mark follow-up "+id+" overdue", []types.TransactWriteItem{
 		{Update: &types.Update{
 			TableName:                &st.table,
-			Key:                      map[string]types.AttributeValue{"pk": s(k.PK), "sk": s(k.SK)},
-			UpdateExpression:         aws.String("SET #status = :overdue, overdueAt = :at, gsi1pk = :part, version = version + :one"),
-			ConditionExpression:      aws.String("#status = :open"),
+			Key:                      key,
+			UpdateExpression:         aws.String("SET #status = :status, overdueAt = :at, gsi1pk = :part, gsi1sk = :sk, version = :next"),
+			ConditionExpression:      aws.String("version = :prev"),
 			ExpressionAttributeNames: map[string]string{"#status": "status"},
 			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":overdue": s(string(followup.StatusOverdue)), ":open": s(string(followup.StatusOpen)),
-				":part": s(FollowUpsOverdue), ":at": s(now.UTC().Format(time.RFC3339Nano)), ":one": n(1),
+				":status": s(string(next.Status)), ":at": s(next.OverdueAt.Format(time.RFC3339Nano)),
+				":part": s(followUpPartition(next.Provider, next.Status)), ":sk": s(followUpSortKey(next)),
+				":prev": n(int64(f.Version)), ":next": n(int64(next.Version)),
 			},
 		}},
 		st.escalation("FOLLOWUP#"+id, k.PK, "follow-up", now),
+		{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: aws.String("attribute_not_exists(pk)")}},
 	})
 }

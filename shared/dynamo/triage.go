@@ -126,10 +126,7 @@ const (
 	QueueAwaitingDecision = "REFERRAL#AWAITING_DECISION"
 	// QueueOverdue holds referrals whose decision is overdue, by due time.
 	QueueOverdue = "REFERRAL#OVERDUE"
-	// FollowUpsOpen holds open follow-ups by due time.
-	FollowUpsOpen = "FOLLOWUP#OPEN"
-	// FollowUpsOverdue holds overdue follow-ups by due time.
-	FollowUpsOverdue = "FOLLOWUP#OVERDUE"
+	// Follow-ups are in FOLLOWUP#<provider>#<status> (followUpPartition).
 	// EscalationsOpen holds escalations to the MASH manager by time raised.
 	EscalationsOpen = "ESCALATION#OPEN"
 	// CustodyUnqueued holds custody requests whose follow-ups were not yet

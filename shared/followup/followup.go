@@ -124,6 +124,9 @@ const (
 	ProviderMASH Provider = "mash"
 )
 
+// Providers lists every provider, in the order of Kinds.
+var Providers = []Provider{ProviderRHIService, ProviderAppropriateAdult, ProviderPlacements, ProviderMASH}
+
 // Status is where a follow-up is in its life.
 type Status string
 
@@ -132,24 +135,39 @@ const (
 	// StatusOpen: created, not yet done, not yet past due (as far as the
 	// store knows).
 	StatusOpen Status = "OPEN"
-	// StatusOverdue: past its due time and not done.
+	// StatusOverdue: past its due time, not yet accepted and not done.
 	StatusOverdue Status = "OVERDUE"
-	// StatusCompleted: done.
+	// StatusAccepted: the provider has taken it on and is working on it.
+	// An accepted follow-up that passes its due time stays ACCEPTED, with
+	// OverdueAt set.
+	StatusAccepted Status = "ACCEPTED"
+	// StatusCompleted: done. Final.
 	StatusCompleted Status = "COMPLETED"
-	// StatusCancelled: no longer needed.
+	// StatusDeclined: offered, and the child declined it. Final.
+	StatusDeclined Status = "DECLINED"
+	// StatusCancelled: no longer needed. Final.
 	StatusCancelled Status = "CANCELLED"
 )
 
 // Statuses lists every status.
-var Statuses = []Status{StatusOpen, StatusOverdue, StatusCompleted, StatusCancelled}
+var Statuses = []Status{StatusOpen, StatusOverdue, StatusAccepted, StatusCompleted, StatusDeclined, StatusCancelled}
+
+// ActiveStatuses are the statuses of follow-ups still to be done.
+var ActiveStatuses = []Status{StatusOpen, StatusOverdue, StatusAccepted}
 
 // Valid reports whether s is one of Statuses.
 func (s Status) Valid() bool {
 	switch s {
-	case StatusOpen, StatusOverdue, StatusCompleted, StatusCancelled:
+	case StatusOpen, StatusOverdue, StatusAccepted, StatusCompleted, StatusDeclined, StatusCancelled:
 		return true
 	}
 	return false
+}
+
+// Final reports whether a follow-up in status s is finished: nothing more
+// can be recorded on it.
+func (s Status) Final() bool {
+	return s == StatusCompleted || s == StatusDeclined || s == StatusCancelled
 }
 
 // SourceType is the type of record a follow-up comes from.
@@ -195,8 +213,29 @@ type FollowUp struct {
 	DueAt     time.Time `json:"dueAt"`
 	CreatedAt time.Time `json:"createdAt"`
 	// OverdueAt is when the follow-up was marked overdue; nil until then.
+	// It is kept after the follow-up is accepted, completed or declined, so
+	// that the figures count it as overdue.
 	OverdueAt *time.Time `json:"overdueAt,omitempty"`
 	Version   int        `json:"version"`
+
+	// AcceptedAt is when the provider accepted the follow-up.
+	AcceptedAt *time.Time `json:"acceptedAt,omitempty"`
+	// Attempts are the provider's attempts, in the order recorded.
+	Attempts []Attempt `json:"attempts,omitempty"`
+	// CompletedAt is when the completion was recorded.
+	CompletedAt *time.Time `json:"completedAt,omitempty"`
+	// ReturnHomeInterview is the record of a completed return home
+	// interview.
+	ReturnHomeInterview *ReturnHomeInterview `json:"returnHomeInterview,omitempty"`
+	// AppropriateAdult is the record of a completed appropriate adult
+	// attendance.
+	AppropriateAdult *AppropriateAdultAttendance `json:"appropriateAdult,omitempty"`
+	// Decline is the child's decline of a return home interview.
+	Decline *Decline `json:"decline,omitempty"`
+	// NewReferralID is the referral made because a completed return home
+	// interview found one was needed; that referral's origin names this
+	// follow-up.
+	NewReferralID string `json:"newReferralId,omitempty"`
 }
 
 // New returns the follow-up that c asks for, created at now: it validates c,
@@ -233,9 +272,30 @@ func New(c Command, clocks Clocks, cal WorkingDays, now time.Time) (FollowUp, er
 	}, nil
 }
 
-// IsOverdue reports whether f is OPEN and now is after its due time, that is,
-// whether it should now be marked OVERDUE. It is false for a follow-up that is
-// already OVERDUE, COMPLETED or CANCELLED, and false at the due instant itself.
+// IsOverdue reports whether f should now be flagged overdue: it is OPEN or
+// ACCEPTED, not yet flagged (OverdueAt is nil), and now is after its due
+// time. It is false for a follow-up that is already flagged, OVERDUE or
+// finished, and false at the due instant itself.
 func (f FollowUp) IsOverdue(now time.Time) bool {
-	return f.Status == StatusOpen && now.After(f.DueAt)
+	return (f.Status == StatusOpen || f.Status == StatusAccepted) && f.OverdueAt == nil && now.After(f.DueAt)
 }
+
+// MarkOverdue returns f flagged overdue at now, and true, when IsOverdue(now)
+// holds: an OPEN follow-up becomes OVERDUE, an ACCEPTED one stays ACCEPTED;
+// OverdueAt is set and the version goes up by one. Otherwise it returns f
+// unchanged and false.
+func (f FollowUp) MarkOverdue(now time.Time) (FollowUp, bool) {
+	if !f.IsOverdue(now) {
+		return f, false
+	}
+	at := now.UTC()
+	f.OverdueAt = &at
+	if f.Status == StatusOpen {
+		f.Status = StatusOverdue
+	}
+	f.Version++
+	return f, true
+}
+
+// Flagged reports whether f was ever flagged overdue.
+func (f FollowUp) Flagged() bool { return f.OverdueAt != nil }

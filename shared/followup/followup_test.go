@@ -2,6 +2,8 @@ package followup
 
 import (
 	"encoding/json"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -76,7 +78,7 @@ func TestNew(t *testing.T) {
 				SourceType: tt.cmd.SourceType, SourceID: tt.cmd.SourceID, ChildIndex: tt.cmd.ChildIndex,
 				StartAt: tt.cmd.StartAt, DueAt: tt.due, CreatedAt: now.UTC(), Version: 1,
 			}
-			if f != want {
+			if !reflect.DeepEqual(f, want) {
 				t.Errorf("New() =\n %+v\nwant\n %+v", f, want)
 			}
 			if f.CreatedAt.Location() != time.UTC || f.DueAt.Location() != time.UTC || f.StartAt.Location() != time.UTC {
@@ -127,34 +129,82 @@ func TestFollowUpJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
-	if back != f {
+	if !reflect.DeepEqual(back, f) {
 		t.Errorf("round trip = %+v, want %+v", back, f)
 	}
 }
 
 func TestIsOverdue(t *testing.T) {
 	due := utc(2026, time.June, 15, 17, 0, 0)
+	flagged := due.Add(time.Minute)
 	tests := []struct {
-		name   string
-		status Status
-		now    time.Time
-		want   bool
+		name    string
+		status  Status
+		overdue *time.Time
+		now     time.Time
+		want    bool
 	}{
-		{"open, before due", StatusOpen, due.Add(-time.Minute), false},
-		{"open, at due", StatusOpen, due, false},
-		{"open, just after due", StatusOpen, due.Add(time.Nanosecond), true},
-		{"open, long after due", StatusOpen, due.Add(72 * time.Hour), true},
-		{"open, after due in another zone", StatusOpen, due.Add(time.Second).In(time.FixedZone("BST", 3600)), true},
-		{"already overdue", StatusOverdue, due.Add(time.Hour), false},
-		{"completed", StatusCompleted, due.Add(time.Hour), false},
-		{"cancelled", StatusCancelled, due.Add(time.Hour), false},
+		{"open, before due", StatusOpen, nil, due.Add(-time.Minute), false},
+		{"open, at due", StatusOpen, nil, due, false},
+		{"open, just after due", StatusOpen, nil, due.Add(time.Nanosecond), true},
+		{"open, long after due", StatusOpen, nil, due.Add(72 * time.Hour), true},
+		{"open, after due in another zone", StatusOpen, nil, due.Add(time.Second).In(time.FixedZone("BST", 3600)), true},
+		{"already overdue", StatusOverdue, &flagged, due.Add(time.Hour), false},
+		{"accepted, before due", StatusAccepted, nil, due.Add(-time.Second), false},
+		{"accepted, after due", StatusAccepted, nil, due.Add(time.Second), true},
+		{"accepted, already flagged", StatusAccepted, &flagged, due.Add(time.Hour), false},
+		{"completed", StatusCompleted, nil, due.Add(time.Hour), false},
+		{"declined", StatusDeclined, nil, due.Add(time.Hour), false},
+		{"cancelled", StatusCancelled, nil, due.Add(time.Hour), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := FollowUp{Status: tt.status, DueAt: due}
+			f := FollowUp{Status: tt.status, DueAt: due, OverdueAt: tt.overdue, Version: 3}
 			if got := f.IsOverdue(tt.now); got != tt.want {
 				t.Errorf("IsOverdue(%s) = %v, want %v", tt.now, got, tt.want)
 			}
+			next, ok := f.MarkOverdue(tt.now)
+			if ok != tt.want {
+				t.Fatalf("MarkOverdue(%s) ok = %v, want %v", tt.now, ok, tt.want)
+			}
+			if !ok {
+				if !reflect.DeepEqual(next, f) {
+					t.Errorf("MarkOverdue changed a follow-up it did not flag: %+v", next)
+				}
+				return
+			}
+			wantStatus := map[Status]Status{StatusOpen: StatusOverdue, StatusAccepted: StatusAccepted}[tt.status]
+			if next.Status != wantStatus || next.Version != 4 || next.OverdueAt == nil || !next.OverdueAt.Equal(tt.now) || next.OverdueAt.Location() != time.UTC {
+				t.Errorf("MarkOverdue = status %s version %d overdueAt %v, want %s, 4, %s in UTC", next.Status, next.Version, next.OverdueAt, wantStatus, tt.now)
+			}
+			if f.OverdueAt != tt.overdue || f.Status != tt.status {
+				t.Error("MarkOverdue changed its receiver")
+			}
 		})
+	}
+}
+
+func TestStatusFinal(t *testing.T) {
+	for _, s := range Statuses {
+		want := s == StatusCompleted || s == StatusDeclined || s == StatusCancelled
+		if s.Final() != want {
+			t.Errorf("%s.Final() = %v, want %v", s, s.Final(), want)
+		}
+	}
+	for _, s := range ActiveStatuses {
+		if s.Final() || !s.Valid() {
+			t.Errorf("active status %s is final or not valid", s)
+		}
+	}
+}
+
+func TestProvidersCoverEveryKind(t *testing.T) {
+	for _, k := range Kinds {
+		if !slices.Contains(Providers, k.Provider()) {
+			t.Errorf("the provider of %s is not in Providers", k)
+		}
+	}
+	if len(Providers) != len(Kinds) {
+		t.Errorf("Providers %v, want one per kind", Providers)
 	}
 }

@@ -122,7 +122,7 @@ func New(store Store, queue Queue, now func() time.Time) *Service {
 // Idempotency-Key. Every error is an *apperr.Error; on any error nothing has
 // been written.
 func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, bool, error) {
-	if err := checkIdempotencyKey(sub.IdempotencyKey); err != nil {
+	if err := CheckIdempotencyKey(sub.IdempotencyKey); err != nil {
 		return Receipt{}, false, err
 	}
 	if len(sub.Body) > MaxBodyBytes {
@@ -248,9 +248,10 @@ func newReceipt(rec *referral.Record, token string, immediateRisk *bool) Receipt
 	return r
 }
 
-// checkIdempotencyKey accepts an empty key (none sent) or 1 to 255 visible
-// ASCII characters.
-func checkIdempotencyKey(k string) error {
+// CheckIdempotencyKey accepts an empty key (none sent) or 1 to 255 visible
+// ASCII characters, and otherwise returns an Invalid error naming the
+// Idempotency-Key header. Every route that honours the header uses it.
+func CheckIdempotencyKey(k string) error {
 	if k == "" {
 		return nil
 	}

@@ -73,10 +73,12 @@ type Store interface {
 	// an escalation to the MASH manager, once; false if already flagged or
 	// no longer awaiting a decision.
 	MarkReferralOverdue(ctx context.Context, id string, now time.Time, entry audit.Entry) (bool, error)
-	// DueFollowUps returns the open follow-ups due before now, at most limit.
+	// DueFollowUps returns the follow-ups not yet done (open or accepted)
+	// and not yet flagged, due before now, longest overdue first, at most
+	// limit.
 	DueFollowUps(ctx context.Context, now time.Time, limit int) ([]Key, error)
-	// MarkFollowUpOverdue flags the follow-up overdue with an escalation,
-	// once; false if it is no longer open.
+	// MarkFollowUpOverdue flags the follow-up overdue with an escalation
+	// and an audit entry, once; false if it is already flagged or done.
 	MarkFollowUpOverdue(ctx context.Context, k Key, now time.Time) (bool, error)
 }
 

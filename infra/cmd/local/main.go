@@ -10,6 +10,11 @@
 //	                                   file (as `sam local invoke -e`), against
 //	                                   the stack `make run` is running, and
 //	                                   print its response (make invoke, make sweep)
+//	local token -role <role>[,<role>] [-sub <subject>] [-ttl 8h]
+//	                                   print a bearer token from the local issuer
+//	                                   that the HTTP API of `make run` accepts
+//	                                   (make token ROLE=mash); the signing key is
+//	                                   .local/auth/signing-key.pem, made on first use
 //
 // Environment:
 //
@@ -26,16 +31,21 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/infra/dynamolocal"
+	"github.com/csc-frontdoor/frontdoor/infra/localauth"
+	"github.com/csc-frontdoor/frontdoor/infra/samtemplate"
 	"github.com/csc-frontdoor/frontdoor/infra/stack"
+	"github.com/csc-frontdoor/frontdoor/shared/auth"
 )
 
 func main() {
@@ -49,8 +59,10 @@ func main() {
 			event = os.Args[3]
 		}
 		err = invoke(os.Args[2], event)
+	case len(os.Args) >= 2 && os.Args[1] == "token":
+		err = token(os.Args[2:])
 	default:
-		fmt.Fprintln(os.Stderr, "usage: local run | local invoke <LogicalId> [event.json]")
+		fmt.Fprintln(os.Stderr, "usage: local run | local invoke <LogicalId> [event.json] | local token -role <role>[,<role>] [-sub <subject>] [-ttl 8h]")
 		os.Exit(2)
 	}
 	if err != nil {
@@ -83,6 +95,8 @@ type settings struct {
 	root                      string
 	apiPort, ddbPort, sqsPort int
 	params                    map[string]string
+	// authDir holds the local issuer's signing key.
+	authDir string
 }
 
 func load() (settings, error) {
@@ -104,12 +118,80 @@ func load() (settings, error) {
 	if st.sqsPort, err = port("FRONTDOOR_SQS_PORT", 9324); err != nil {
 		return st, err
 	}
+	st.authDir = filepath.Join(root, ".local", "auth")
 	st.params = map[string]string{
-		"LogLevel": envOr("FRONTDOOR_LOG_LEVEL", "INFO"),
+		"AuthIssuer": localauth.IssuerFor("http://127.0.0.1:" + strconv.Itoa(st.apiPort)),
+		"LogLevel":   envOr("FRONTDOOR_LOG_LEVEL", "INFO"),
 		// Local data only: a deployment takes its own secret key.
 		"ChildMatchKey": envOr("FRONTDOOR_CHILD_MATCH_KEY", "local-only-child-match-key-not-for-production"),
 	}
 	return st, nil
+}
+
+// maxTokenTTL bounds how long a local token lives.
+const maxTokenTTL = 24 * time.Hour
+
+// token prints a token from the local issuer for the roles asked for.
+func token(args []string) error {
+	fs := flag.NewFlagSet("token", flag.ContinueOnError)
+	roles := fs.String("role", "", "the caller's roles, comma-separated: "+roleNames())
+	sub := fs.String("sub", "", "the caller's subject, recorded in the audit trail (default local-<first role>)")
+	ttl := fs.Duration("ttl", 8*time.Hour, "how long the token is valid (at most 24h)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("token: unexpected %q", fs.Arg(0))
+	}
+	var names []string
+	for _, r := range strings.Split(*roles, ",") {
+		if r = strings.TrimSpace(r); r == "" {
+			continue
+		}
+		if !auth.Role(r).Valid() {
+			return fmt.Errorf("token: %q is not a role; the roles are %s", r, roleNames())
+		}
+		names = append(names, r)
+	}
+	if len(names) == 0 {
+		return fmt.Errorf("token: name a role with -role (make token ROLE=mash); the roles are %s", roleNames())
+	}
+	if *ttl <= 0 || *ttl > maxTokenTTL {
+		return fmt.Errorf("token: -ttl %s: want more than 0 and at most %s", *ttl, maxTokenTTL)
+	}
+	if *sub == "" {
+		*sub = "local-" + names[0]
+	}
+	set, err := load()
+	if err != nil {
+		return err
+	}
+	tpl, err := samtemplate.Load(filepath.Join(set.root, "template.yaml"))
+	if err != nil {
+		return err
+	}
+	audience := tpl.Parameters["AuthAudience"]
+	if audience == "" {
+		audience = localauth.DefaultAudience
+	}
+	a, err := localauth.Open(set.authDir, set.params["AuthIssuer"], audience)
+	if err != nil {
+		return err
+	}
+	tok, err := a.Mint(*sub, names, *ttl)
+	if err != nil {
+		return err
+	}
+	fmt.Println(tok)
+	return nil
+}
+
+func roleNames() string {
+	names := make([]string, len(auth.Roles))
+	for i, r := range auth.Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
 }
 
 func invoke(function, eventFile string) error {
@@ -172,6 +254,7 @@ func run() error {
 		SQSPort:    sqsPort,
 		Parameters: set.params,
 		Output:     os.Stdout,
+		AuthDir:    set.authDir,
 	})
 	if err != nil {
 		return err
@@ -195,6 +278,7 @@ Routes:
 	fmt.Printf(`
 Try:
   curl -sS -H 'content-type: application/json' -d @events/referrals/single-child.json %[1]s/referrals
+  curl -sS -H "Authorization: Bearer $(make -s token ROLE=mash)" %[1]s/triage-queue
   aws --endpoint-url %[2]s --region eu-west-2 dynamodb scan --table-name %[3]s --max-items 5
   aws --endpoint-url %[4]s --region eu-west-2 sqs receive-message --queue-url %[5]s --visibility-timeout 0
 (the AWS CLI wants credentials: export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local)

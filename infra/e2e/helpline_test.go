@@ -1,0 +1,645 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/auth"
+	"github.com/csc-frontdoor/frontdoor/shared/dynamo"
+	"github.com/csc-frontdoor/frontdoor/shared/helpline"
+	"github.com/csc-frontdoor/frontdoor/shared/ids"
+)
+
+// callSample reads a body from events/helpline. The functions run on the
+// real clock, so a call's calledAt is moved to ago before now.
+func callSample(t *testing.T, name string, ago time.Duration) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("../../events/helpline", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name == "escalation-referral.json" || name == "invalid.json" {
+		return b
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := m["calledAt"]; !ok {
+		t.Fatalf("%s has no calledAt; update this test", name)
+	}
+	m["calledAt"] = time.Now().Add(-ago).UTC().Format(time.RFC3339)
+	if b, err = json.Marshal(m); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// callReceipt is the 201 body of POST /helpline-calls.
+type callReceipt struct {
+	ID                  string    `json:"id"`
+	Status              string    `json:"status"`
+	Version             int       `json:"version"`
+	CalledAt            time.Time `json:"calledAt"`
+	SafeguardingConcern bool      `json:"safeguardingConcern"`
+}
+
+// callPage is the body of GET /helpline-calls.
+type callPage struct {
+	Calls []struct {
+		ID         string    `json:"id"`
+		Status     string    `json:"status"`
+		CalledAt   time.Time `json:"calledAt"`
+		LoggedBy   string    `json:"loggedBy"`
+		ReferralID string    `json:"referralId"`
+		Call       struct {
+			Caller struct {
+				Type      string `json:"type"`
+				Anonymous bool   `json:"anonymous"`
+				FirstName string `json:"firstName"`
+			} `json:"caller"`
+			Topics              []string `json:"topics"`
+			SafeguardingConcern bool     `json:"safeguardingConcern"`
+		} `json:"call"`
+	} `json:"calls"`
+	NextCursor string `json:"nextCursor"`
+}
+
+func (p callPage) ids() []string {
+	out := make([]string, len(p.Calls))
+	for i, c := range p.Calls {
+		out[i] = c.ID
+	}
+	return out
+}
+
+// logCall logs a sample call taken ago before now and returns its receipt.
+func logCall(t *testing.T, name string, ago time.Duration) callReceipt {
+	t.Helper()
+	resp, b := postAs(t, "/helpline-calls", callSample(t, name, ago), auth.Helpline)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("log %s: %d %s", name, resp.StatusCode, b)
+	}
+	return decode[callReceipt](t, b)
+}
+
+// listCalls lists calls with the given query as a caller holding role.
+func listCalls(t *testing.T, query url.Values, role auth.Role) callPage {
+	t.Helper()
+	resp, b := getAs(t, "/helpline-calls?"+query.Encode(), role)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /helpline-calls?%s: %d %s", query.Encode(), resp.StatusCode, b)
+	}
+	if bytes.Contains(b, []byte("scalationSecret")) {
+		t.Errorf("the list shows the escalation secret: %s", b)
+	}
+	return decode[callPage](t, b)
+}
+
+// callAudit returns the audit entries filed under a call: action and the
+// actor's role.
+func callAudit(t *testing.T, id string) [][2]string {
+	t.Helper()
+	out, err := env.ddb.Query(context.Background(), &dynamodb.QueryInput{
+		TableName:              &env.table,
+		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :a)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: "HELPLINE#" + id},
+			":a":  &types.AttributeValueMemberS{Value: "AUDIT#"},
+		},
+		ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries [][2]string
+	for _, item := range out.Items {
+		actor := item["actor"].(*types.AttributeValueMemberM).Value
+		entries = append(entries, [2]string{str(item, "action"), actor["role"].(*types.AttributeValueMemberS).Value})
+	}
+	return entries
+}
+
+// helplineItemCount counts the items filed under any helpline call.
+func helplineItemCount(t *testing.T) int {
+	t.Helper()
+	n := 0
+	p := dynamodb.NewScanPaginator(env.ddb, &dynamodb.ScanInput{
+		TableName:                 &env.table,
+		FilterExpression:          aws.String("begins_with(pk, :h)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":h": &types.AttributeValueMemberS{Value: "HELPLINE#"}},
+		ConsistentRead:            aws.Bool(true),
+	})
+	for p.HasMorePages() {
+		out, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += len(out.Items)
+	}
+	return n
+}
+
+// referralsFromCall returns the ids of the referrals whose origin is the call.
+func referralsFromCall(t *testing.T, callID string) []string {
+	t.Helper()
+	var found []string
+	p := dynamodb.NewScanPaginator(env.ddb, &dynamodb.ScanInput{
+		TableName:                &env.table,
+		FilterExpression:         aws.String("#type = :referral AND origin.id = :call"),
+		ExpressionAttributeNames: map[string]string{"#type": "type"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":referral": &types.AttributeValueMemberS{Value: "referral"}, ":call": &types.AttributeValueMemberS{Value: callID},
+		},
+		ConsistentRead: aws.Bool(true),
+	})
+	for p.HasMorePages() {
+		out, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, item := range out.Items {
+			found = append(found, str(item, "id"))
+		}
+	}
+	return found
+}
+
+// around is a query for the calls taken between from and to before now.
+func around(from, to time.Duration) url.Values {
+	now := time.Now().UTC()
+	return url.Values{"from": {now.Add(-from).Format(time.RFC3339)}, "to": {now.Add(-to).Format(time.RFC3339)}}
+}
+
+func TestHelplineCallIsLoggedListedAndAudited(t *testing.T) {
+	anon := logCall(t, "anonymous-parent.json", 10*time.Minute)
+	if !ids.IsULID(anon.ID) || anon.Status != "LOGGED" || anon.Version != 1 || anon.SafeguardingConcern {
+		t.Fatalf("receipt %+v", anon)
+	}
+	if got := getItem(t, "HELPLINE#"+anon.ID, "HELPLINE"); str(got, "status") != "LOGGED" {
+		t.Fatalf("stored item %v", got)
+	}
+	if a := callAudit(t, anon.ID); !slices.Equal(a, [][2]string{{"helpline.call-logged", "helpline"}}) {
+		t.Fatalf("audit after logging: %v", a)
+	}
+	concern := logCall(t, "named-carer-concern.json", 20*time.Minute)
+
+	q := around(30*time.Minute, -time.Minute)
+	page := listCalls(t, q, auth.Helpline)
+	i, j := slices.Index(page.ids(), anon.ID), slices.Index(page.ids(), concern.ID)
+	if i < 0 || j < 0 || i > j {
+		t.Fatalf("list %v: want %s, then the older %s", page.ids(), anon.ID, concern.ID)
+	}
+	c := page.Calls[i]
+	if !c.Call.Caller.Anonymous || c.Call.Caller.FirstName != "" || c.Call.Caller.Type != "parent" ||
+		!slices.Equal(c.Call.Topics, []string{"sleep", "behaviour"}) || c.LoggedBy != "e2e-helpline" || c.Status != "LOGGED" {
+		t.Errorf("listed call %+v", c)
+	}
+	for _, times := range [][2]time.Time{{page.Calls[j].CalledAt, concern.CalledAt}, {c.CalledAt, anon.CalledAt}} {
+		if !times[0].Equal(times[1]) {
+			t.Errorf("calledAt listed %v, logged %v", times[0], times[1])
+		}
+	}
+	for _, id := range []string{anon.ID, concern.ID} {
+		if a := callAudit(t, id); !slices.Contains(a, [2]string{"helpline.call-read", "helpline"}) {
+			t.Errorf("call %s: the list read was not audited: %v", id, a)
+		}
+	}
+
+	// The filter on the concern, and a range that leaves the calls out.
+	q.Set("safeguardingConcern", "true")
+	if got := listCalls(t, q, auth.Helpline).ids(); !slices.Contains(got, concern.ID) || slices.Contains(got, anon.ID) {
+		t.Errorf("concern calls %v: want %s and not %s", got, concern.ID, anon.ID)
+	}
+	q.Set("safeguardingConcern", "false")
+	if got := listCalls(t, q, auth.Helpline).ids(); slices.Contains(got, concern.ID) || !slices.Contains(got, anon.ID) {
+		t.Errorf("calls without a concern %v: want %s and not %s", got, anon.ID, concern.ID)
+	}
+	if got := listCalls(t, around(15*time.Minute, 5*time.Minute), auth.Helpline).ids(); !slices.Contains(got, anon.ID) || slices.Contains(got, concern.ID) {
+		t.Errorf("calls from 15 to 5 minutes ago %v: want %s only of the two", got, anon.ID)
+	}
+
+	// A MASH manager may read the list, and that read is audited as theirs.
+	if got := listCalls(t, around(30*time.Minute, -time.Minute), auth.MASHManager).ids(); !slices.Contains(got, anon.ID) {
+		t.Errorf("manager's list %v lacks %s", got, anon.ID)
+	}
+	if a := callAudit(t, anon.ID); !slices.Contains(a, [2]string{"helpline.call-read", "mash-manager"}) {
+		t.Errorf("the manager's read was not audited: %v", a)
+	}
+
+	// Pages of one, newest first, follow the cursor to the end.
+	q = around(30*time.Minute, -time.Minute)
+	q.Set("limit", "1")
+	var walked []string
+	for pages := 0; ; pages++ {
+		p := listCalls(t, q, auth.Helpline)
+		walked = append(walked, p.ids()...)
+		if p.NextCursor == "" || pages > 50 {
+			break
+		}
+		q = url.Values{"cursor": {p.NextCursor}, "limit": {"1"}}
+	}
+	if !slices.Equal(walked, page.ids()) {
+		t.Errorf("paged one at a time %v, want %v", walked, page.ids())
+	}
+}
+
+func TestHelplineBadRequestsWriteNothing(t *testing.T) {
+	valid := callSample(t, "anonymous-parent.json", time.Minute)
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		body   []byte
+		status int
+		fields []string // fields the problem must name
+	}{
+		{"invalid call", "POST", "/helpline-calls", callSample(t, "invalid.json", 0), 422,
+			[]string{"calledAt", "durationMinutes", "caller.type", "caller.firstName", "caller.phone", "childAgeBands", "adviceGiven", "safeguardingConcern"}},
+		{"anonymous caller's name", "POST", "/helpline-calls",
+			bytes.Replace(valid, []byte(`"anonymous":true`), []byte(`"anonymous":true,"firstName":"Test"`), 1), 422, []string{"caller.firstName"}},
+		{"unknown field", "POST", "/helpline-calls", bytes.Replace(valid, []byte(`"caller":{`), []byte(`"caller":{"surname":"x",`), 1), 400, []string{"caller.surname"}},
+		{"wrong type", "POST", "/helpline-calls", []byte(`{"durationMinutes":"ten"}`), 400, []string{"durationMinutes"}},
+		{"over 32 KiB", "POST", "/helpline-calls", append(bytes.Repeat([]byte(" "), 33<<10), valid...), 413, nil},
+		{"garbled cursor", "GET", "/helpline-calls?cursor=garbled", nil, 400, []string{"cursor"}},
+		{"range too long", "GET", "/helpline-calls?from=2026-01-01&to=2026-06-01", nil, 400, []string{"to"}},
+		{"unknown parameter", "GET", "/helpline-calls?concern=true", nil, 400, []string{"concern"}},
+		{"limit too high", "GET", "/helpline-calls?limit=101", nil, 400, []string{"limit"}},
+	}
+	if !bytes.Contains(valid, []byte(`"anonymous":true`)) || !bytes.Contains(valid, []byte(`"caller":{`)) {
+		t.Fatal("anonymous-parent.json changed shape; update this test")
+	}
+	before := helplineItemCount(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var resp *http.Response
+			var b []byte
+			if tt.method == "GET" {
+				resp, b = getAs(t, tt.path, auth.Helpline)
+			} else {
+				resp, b = postAs(t, tt.path, tt.body, auth.Helpline)
+			}
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.status, b)
+			}
+			p := decode[problem](t, b)
+			var named []string
+			for _, e := range p.Errors {
+				named = append(named, e.Field)
+			}
+			for _, f := range tt.fields {
+				if !slices.Contains(named, f) {
+					t.Errorf("problem names %v, want %s among them", named, f)
+				}
+			}
+		})
+	}
+	if after := helplineItemCount(t); after != before {
+		t.Errorf("helpline items %d before, %d after bad requests", before, after)
+	}
+}
+
+func TestHelplineEscalation(t *testing.T) {
+	call := logCall(t, "named-carer-concern.json", 5*time.Minute)
+	form := callSample(t, "escalation-referral.json", 0)
+	path := "/helpline-calls/" + call.ID + "/referrals"
+
+	// A form whose referrer is not the helpline is refused, and nothing made.
+	other := bytes.Replace(form, []byte(`"agencyType": "helpline"`), []byte(`"agencyType": "voluntary-sector"`), 1)
+	if bytes.Equal(other, form) {
+		t.Fatal(`escalation-referral.json no longer has "agencyType": "helpline"; update this test`)
+	}
+	resp, b := postAs(t, path, other, auth.Helpline)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !bytes.Contains(b, []byte(`"referrer.agencyType"`)) {
+		t.Fatalf("escalation by another agency: %d %s", resp.StatusCode, b)
+	}
+
+	resp, b = postAs(t, path, form, auth.Helpline)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("escalate: %d %s", resp.StatusCode, b)
+	}
+	r := decode[receipt](t, b)
+	if !ids.IsULID(r.ID) || r.Reference == "" || r.ReceiptToken == "" || resp.Header.Get("Location") != "/referrals/"+r.ID {
+		t.Fatalf("receipt %s, location %q", b, resp.Header.Get("Location"))
+	}
+
+	// The referral goes through triage like any other and names its origin.
+	waitFor(t, r.ID, triaged)
+	resp, b = getAs(t, "/referrals/"+r.ID, auth.MASH)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET referral: %d %s", resp.StatusCode, b)
+	}
+	got := decode[struct {
+		Origin *struct {
+			Type string `json:"type"`
+			ID   string `json:"id"`
+		} `json:"origin"`
+		Source string `json:"referralSource"`
+	}](t, b)
+	if got.Origin == nil || got.Origin.Type != "helpline-call" || got.Origin.ID != call.ID || got.Source != "5B" {
+		t.Errorf("referral origin %+v, source %q; want the call %s and 5B", got.Origin, got.Source, call.ID)
+	}
+	if a := auditActions(t, r.ID); a["referral.submitted"] != 1 {
+		t.Errorf("referral audit %v", a)
+	}
+
+	// The call is marked with the referral, and the escalation audited.
+	q := around(10*time.Minute, -time.Minute)
+	q.Set("safeguardingConcern", "true")
+	page := listCalls(t, q, auth.Helpline)
+	k := slices.Index(page.ids(), call.ID)
+	if k < 0 || page.Calls[k].Status != "ESCALATED" || page.Calls[k].ReferralID != r.ID {
+		t.Fatalf("listed calls %+v: want %s escalated to %s", page.Calls, call.ID, r.ID)
+	}
+	if a := callAudit(t, call.ID); !slices.Contains(a, [2]string{"helpline.call-escalated", "helpline"}) {
+		t.Errorf("call audit %v", a)
+	}
+
+	// Again: 409 naming the referral; never a second referral.
+	resp, b = postAs(t, path, form, auth.Helpline)
+	if resp.StatusCode != http.StatusConflict || !bytes.Contains(b, []byte(r.ID)) {
+		t.Errorf("escalate again: %d %s; want 409 naming %s", resp.StatusCode, b, r.ID)
+	}
+	if refs := referralsFromCall(t, call.ID); !slices.Equal(refs, []string{r.ID}) {
+		t.Errorf("referrals from the call %v, want only %s", refs, r.ID)
+	}
+}
+
+func TestHelplineConcurrentEscalationsMakeOneReferral(t *testing.T) {
+	call := logCall(t, "named-carer-concern.json", 5*time.Minute)
+	form := callSample(t, "escalation-referral.json", 0)
+	tok := token(t, auth.Helpline)
+	const n = 6
+	statuses := make([]int, n)
+	bodies := make([][]byte, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			req, err := http.NewRequest(http.MethodPost, env.stack.APIURL()+"/helpline-calls/"+call.ID+"/referrals", bytes.NewReader(form))
+			if err != nil {
+				statuses[i] = -1
+				return
+			}
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+tok)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				statuses[i] = -1
+				return
+			}
+			defer resp.Body.Close()
+			var buf bytes.Buffer
+			_, _ = buf.ReadFrom(resp.Body)
+			statuses[i], bodies[i] = resp.StatusCode, buf.Bytes()
+		})
+	}
+	wg.Wait()
+	refs := referralsFromCall(t, call.ID)
+	if len(refs) != 1 {
+		t.Fatalf("%d referrals from one call escalated %d times at once: %v", len(refs), n, refs)
+	}
+	created := 0
+	for i, s := range statuses {
+		switch s {
+		case http.StatusCreated:
+			created++
+			if !bytes.Contains(bodies[i], []byte(refs[0])) {
+				t.Errorf("attempt %d: 201 with another referral: %s", i, bodies[i])
+			}
+		case http.StatusConflict:
+			if !bytes.Contains(bodies[i], []byte(refs[0])) {
+				t.Errorf("attempt %d: 409 not naming %s: %s", i, refs[0], bodies[i])
+			}
+		default:
+			t.Errorf("attempt %d: %d %s", i, s, bodies[i])
+		}
+	}
+	if created == 0 {
+		t.Error("no attempt succeeded")
+	}
+}
+
+func TestHelplineEscalationRefused(t *testing.T) {
+	form := callSample(t, "escalation-referral.json", 0)
+	noConcern := logCall(t, "anonymous-parent.json", 5*time.Minute)
+	tests := []struct {
+		name   string
+		id     string
+		status int
+	}{
+		{"a call without a concern", noConcern.ID, http.StatusConflict},
+		{"no such call", ids.NewULID(time.Now()), http.StatusNotFound},
+		{"not a call id", "not-an-id", http.StatusNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, b := postAs(t, "/helpline-calls/"+tt.id+"/referrals", form, auth.Helpline)
+			if resp.StatusCode != tt.status {
+				t.Errorf("status %d, want %d: %s", resp.StatusCode, tt.status, b)
+			}
+		})
+	}
+	if refs := referralsFromCall(t, noConcern.ID); len(refs) != 0 {
+		t.Errorf("referrals %v made from a call without a concern", refs)
+	}
+}
+
+func TestHelplineRoles(t *testing.T) {
+	call := logCall(t, "named-carer-concern.json", 5*time.Minute)
+	body := callSample(t, "anonymous-parent.json", time.Minute)
+	form := callSample(t, "escalation-referral.json", 0)
+	before := helplineItemCount(t)
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		body   []byte
+		roles  []auth.Role
+		status int
+	}{
+		{"police may not log", "POST", "/helpline-calls", body, []auth.Role{auth.Police}, http.StatusForbidden},
+		{"police may not list", "GET", "/helpline-calls", nil, []auth.Role{auth.Police}, http.StatusForbidden},
+		{"police may not escalate", "POST", "/helpline-calls/" + call.ID + "/referrals", form, []auth.Role{auth.Police}, http.StatusForbidden},
+		{"a screener may not list", "GET", "/helpline-calls", nil, []auth.Role{auth.MASH}, http.StatusForbidden},
+		{"a manager may not log", "POST", "/helpline-calls", body, []auth.Role{auth.MASHManager}, http.StatusForbidden},
+		{"a manager may not escalate", "POST", "/helpline-calls/" + call.ID + "/referrals", form, []auth.Role{auth.MASHManager}, http.StatusForbidden},
+		{"no token", "POST", "/helpline-calls", body, nil, http.StatusUnauthorized},
+		{"no token to list", "GET", "/helpline-calls", nil, nil, http.StatusUnauthorized},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var resp *http.Response
+			var b []byte
+			if tt.method == "GET" {
+				resp, b = getAs(t, tt.path, tt.roles...)
+			} else {
+				resp, b = postAs(t, tt.path, tt.body, tt.roles...)
+			}
+			if resp.StatusCode != tt.status {
+				t.Errorf("status %d, want %d: %s", resp.StatusCode, tt.status, b)
+			}
+		})
+	}
+	if after := helplineItemCount(t); after != before {
+		t.Errorf("helpline items %d before, %d after refused requests", before, after)
+	}
+	if refs := referralsFromCall(t, call.ID); len(refs) != 0 {
+		t.Errorf("referrals %v made by callers without the helpline role", refs)
+	}
+}
+
+// TestHelplineStoreListsAcrossMonths drives the store's list on DynamoDB
+// Local with calls placed in three months (long ago, so that no other test's
+// calls are in range): both halves of each month merged newest first, the
+// filter, the range bounds, and pages that cross months.
+func TestHelplineStoreListsAcrossMonths(t *testing.T) {
+	store := dynamo.New(env.ddb, env.table)
+	ctx := context.Background()
+	base := time.Date(2021, 3, 1, 0, 0, 0, 0, time.UTC)
+	at := []time.Time{ // oldest first
+		base.AddDate(0, 0, -1),   // 28 Feb: before the range
+		base,                     // 1 Mar 00:00: the range's first moment
+		base.Add(36 * time.Hour), // 2 Mar
+		base.AddDate(0, 0, 20),   // 21 Mar
+		base.AddDate(0, 1, 0).Add(-time.Millisecond), // 31 Mar 23:59:59.999
+		base.AddDate(0, 1, 0),                        // 1 Apr
+		base.AddDate(0, 1, 14),                       // 15 Apr
+		base.AddDate(0, 2, 3),                        // 4 May
+		base.AddDate(0, 2, 10),                       // 11 May: the range's end, not included
+	}
+	var all []helpline.Record
+	for i, when := range at {
+		concern := i%2 == 1
+		rec := &helpline.Record{
+			ID: ids.NewULID(when), Status: helpline.StatusLogged, Version: 1, CalledAt: when, LoggedAt: when,
+			LoggedBy: "e2e", EscalationSecret: ids.NewToken(),
+			Call: helpline.Call{CalledAt: when.Format(time.RFC3339Nano), DurationMinutes: 5, SafeguardingConcern: &concern},
+		}
+		entry := audit.Entry{ID: ids.NewULID(when), At: when, Subject: audit.HelplineCall(rec.ID), Action: helpline.ActionLogged, Actor: audit.System("e2e")}
+		if err := store.CreateHelplineCall(ctx, rec, entry); err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, *rec)
+	}
+	slices.Reverse(all) // newest first
+	inRange := all[1 : len(all)-1]
+	from, to := base, base.AddDate(0, 2, 10)
+
+	idsOf := func(recs []helpline.Record) []string {
+		out := make([]string, len(recs))
+		for i, r := range recs {
+			out[i] = r.ID
+		}
+		return out
+	}
+	where := func(keep func(helpline.Record) bool) []string {
+		var out []helpline.Record
+		for _, r := range inRange {
+			if keep(r) {
+				out = append(out, r)
+			}
+		}
+		return idsOf(out)
+	}
+	yes, no := true, false
+	for _, tc := range []struct {
+		name    string
+		concern *bool
+		want    []string
+	}{
+		{"every call", nil, idsOf(inRange)},
+		{"with a concern", &yes, where(func(r helpline.Record) bool { return r.Call.Concern() })},
+		{"without", &no, where(func(r helpline.Record) bool { return !r.Call.Concern() })},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			recs, more, err := store.ListHelplineCalls(ctx, helpline.ListQuery{From: from, To: to, Concern: tc.concern, Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := idsOf(recs); !slices.Equal(got, tc.want) || more {
+				t.Errorf("listed %v (more %v), want %v", got, more, tc.want)
+			}
+			for limit := 1; limit <= 3; limit++ {
+				var walked []string
+				q := helpline.ListQuery{From: from, To: to, Concern: tc.concern, Limit: limit}
+				for pages := 0; pages < 20; pages++ {
+					recs, more, err := store.ListHelplineCalls(ctx, q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					walked = append(walked, idsOf(recs)...)
+					if !more {
+						break
+					}
+					pos := helpline.PositionOf(&recs[len(recs)-1])
+					q.After = &pos
+				}
+				if !slices.Equal(walked, tc.want) {
+					t.Errorf("pages of %d: %v, want %v", limit, walked, tc.want)
+				}
+			}
+		})
+	}
+	// The calls come back whole.
+	recs, _, err := store.ListHelplineCalls(ctx, helpline.ListQuery{From: from, To: to, Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := recs[0]; r.ID != inRange[0].ID || !r.CalledAt.Equal(inRange[0].CalledAt) || r.Call.DurationMinutes != 5 || r.EscalationSecret == "" {
+		t.Errorf("listed %+v", r)
+	}
+}
+
+// TestHelplineNoPersonalDataInLogs checks that nothing a caller or the
+// escalation form says about a person reached the functions' logs.
+func TestHelplineNoPersonalDataInLogs(t *testing.T) {
+	call := logCall(t, "named-carer-concern.json", 2*time.Minute)
+	resp, b := postAs(t, "/helpline-calls/"+call.ID+"/referrals", callSample(t, "escalation-referral.json", 0), auth.Helpline)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("escalate: %d %s", resp.StatusCode, b)
+	}
+	if resp, b := postAs(t, "/helpline-calls", callSample(t, "invalid.json", 0), auth.Helpline); resp.StatusCode != 422 {
+		t.Fatalf("invalid call: %d %s", resp.StatusCode, b)
+	}
+	listCalls(t, around(10*time.Minute, -time.Minute), auth.Helpline)
+	if !logsContain(`"msg":"helpline call escalated"`) {
+		t.Fatal("the helpline function's logs were not captured")
+	}
+	var personal []string
+	for _, name := range []string{"anonymous-parent.json", "named-carer-concern.json", "invalid.json"} {
+		var c map[string]any
+		if err := json.Unmarshal(callSample(t, name, 0), &c); err != nil {
+			t.Fatal(err)
+		}
+		caller := c["caller"].(map[string]any)
+		for _, k := range []string{"firstName", "phone", "email"} {
+			if v, ok := caller[k].(string); ok {
+				personal = append(personal, v)
+			}
+		}
+		personal = append(personal, c["adviceGiven"].(string))
+	}
+	personal = append(personal, personalStrings(t, callSample(t, "escalation-referral.json", 0))...)
+	for _, s := range personal {
+		if len(s) >= 4 && logsContain(s) {
+			t.Errorf("the logs contain %q", s)
+		}
+	}
+	if len(personal) < 10 {
+		t.Errorf("only %d personal strings checked: %q", len(personal), personal)
+	}
+}

@@ -1,0 +1,85 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/auth"
+	"github.com/csc-frontdoor/frontdoor/shared/helpline"
+	"github.com/csc-frontdoor/frontdoor/shared/intake"
+)
+
+// Helpline is what the parenting helpline's routes need of the domain.
+type Helpline interface {
+	Log(ctx context.Context, body []byte, meta helpline.Meta) (*helpline.Receipt, error)
+	List(ctx context.Context, params map[string]string, meta helpline.Meta) (*helpline.Page, error)
+	Escalate(ctx context.Context, callID string, body []byte, meta helpline.Meta) (*helpline.EscalationReceipt, bool, error)
+}
+
+// LogHelplineCall handles POST /helpline-calls, for helpline advisers.
+func LogHelplineCall(svc Helpline) HandlerFunc {
+	return func(ctx context.Context, req Request) (Response, error) {
+		_, actor, err := Caller(req, auth.Helpline)
+		if err != nil {
+			return Response{}, err
+		}
+		body, err := JSONBody(req, helpline.MaxBody)
+		if err != nil {
+			return Response{}, err
+		}
+		receipt, err := svc.Log(ctx, body, helplineMeta(req, actor))
+		if err != nil {
+			return Response{}, err
+		}
+		return JSON(http.StatusCreated, receipt), nil
+	}
+}
+
+// ListHelplineCalls handles GET /helpline-calls, for helpline advisers and,
+// for oversight, MASH managers.
+func ListHelplineCalls(svc Helpline) HandlerFunc {
+	return func(ctx context.Context, req Request) (Response, error) {
+		_, actor, err := Caller(req, auth.Helpline, auth.MASHManager)
+		if err != nil {
+			return Response{}, err
+		}
+		page, err := svc.List(ctx, req.QueryStringParameters, helplineMeta(req, actor))
+		if err != nil {
+			return Response{}, err
+		}
+		return JSON(http.StatusOK, page), nil
+	}
+}
+
+// EscalateHelplineCall handles POST /helpline-calls/{id}/referrals, for
+// helpline advisers: the body is a referral form as POST /referrals takes
+// it. The answer is the referral's receipt, 201 Created, with the header
+// Idempotent-Replayed when an earlier attempt had already made the
+// referral.
+func EscalateHelplineCall(svc Helpline) HandlerFunc {
+	return func(ctx context.Context, req Request) (Response, error) {
+		_, actor, err := Caller(req, auth.Helpline)
+		if err != nil {
+			return Response{}, err
+		}
+		body, err := JSONBody(req, intake.MaxBodyBytes)
+		if err != nil {
+			return Response{}, err
+		}
+		receipt, replayed, err := svc.Escalate(ctx, req.PathParameters["id"], body, helplineMeta(req, actor))
+		if err != nil {
+			return Response{}, err
+		}
+		resp := JSON(http.StatusCreated, receipt)
+		resp.Headers["Location"] = "/referrals/" + receipt.ID
+		if replayed {
+			resp.Headers["Idempotent-Replayed"] = "true"
+		}
+		return resp, nil
+	}
+}
+
+func helplineMeta(req Request, actor audit.Actor) helpline.Meta {
+	return helpline.Meta{Actor: actor, Route: req.RouteKey, RequestID: req.RequestContext.RequestID}
+}

@@ -1,0 +1,212 @@
+package referrer
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/ids"
+	"github.com/csc-frontdoor/frontdoor/shared/intake"
+	"github.com/csc-frontdoor/frontdoor/shared/referral"
+)
+
+// Service answers referrers.
+type Service struct {
+	store Store
+	now   func() time.Time
+}
+
+// New returns a Service. now is the clock; pass time.Now in production.
+func New(store Store, now func() time.Time) *Service {
+	return &Service{store: store, now: now}
+}
+
+// Status returns where the referral that req's reference and token identify
+// is in the workflow, and when the referrer added information to it, after
+// auditing the check. Every error is an *apperr.Error; every reference and
+// token that do not match a referral together get the same NotFound error.
+func (s *Service) Status(ctx context.Context, req Request) (*Status, error) {
+	rec, err := s.find(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	sent, err := s.store.AddendaSent(ctx, rec.ID)
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Unavailable, "The status of your referral could not be checked just now. Please try again in a minute.")
+	}
+	now := s.now().UTC()
+	if err := s.store.AppendAudit(ctx, s.entry(rec.ID, ActionStatusChecked, req, now)); err != nil {
+		return nil, apperr.Wrap(err, apperr.Unavailable, "The status of your referral could not be checked just now. Please try again in a minute.")
+	}
+	stage := StageOf(rec.Status)
+	st := &Status{
+		Reference:    rec.Reference,
+		ReceivedAt:   rec.ReceivedAt,
+		Status:       stage,
+		Description:  descriptions[stage],
+		AddendaCount: len(sent),
+		Addenda:      sent,
+	}
+	if st.Addenda == nil {
+		st.Addenda = []Sent{}
+	}
+	if stage == StageDecided {
+		st.DecidedAt = rec.DecidedAt
+	}
+	slog.InfoContext(ctx, "referral status checked", "referralId", rec.ID, "status", string(stage))
+	return st, nil
+}
+
+// AddAddendum stores the information in req's body as an addendum to the
+// referral that req's reference and token identify, with its audit entry,
+// and returns the receipt and whether it is a replay of an earlier request
+// with the same Idempotency-Key. The referral as sent is never changed;
+// only its count of addenda and its version move, so that a decision made
+// on what a screener read before the addendum arrived is refused as stale.
+// Every error is an *apperr.Error; on any error nothing has been written.
+func (s *Service) AddAddendum(ctx context.Context, req AddendumRequest) (*Receipt, bool, error) {
+	if err := intake.CheckIdempotencyKey(req.IdempotencyKey); err != nil {
+		return nil, false, err
+	}
+	form, err := Decode(req.Body)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := Validate(form); err != nil {
+		return nil, false, err
+	}
+	rec, err := s.find(ctx, req.Request)
+	if err != nil {
+		return nil, false, err
+	}
+
+	// Times are stored to the millisecond: the receipt shows what is kept.
+	now := s.now().UTC().Truncate(time.Millisecond)
+	a := &Addendum{ID: ids.NewULID(now), ReferralID: rec.ID, ReceivedAt: now, Information: form.Information, Urgent: *form.Urgent}
+	receipt := newReceipt(rec, a)
+	var idem *intake.Idempotency
+	if req.IdempotencyKey != "" {
+		canonical, err := json.Marshal(form)
+		if err != nil {
+			return nil, false, apperr.Wrap(err, apperr.Internal, "The addendum could not be processed.")
+		}
+		idem = &intake.Idempotency{
+			KeyHash:     idempotencyKeyHash(rec.ID, req.IdempotencyKey),
+			RequestHash: ids.Hash(string(canonical)),
+			ReferralID:  rec.ID,
+			ExpiresAt:   now.Add(intake.IdempotencyTTL),
+		}
+		if idem.Response, err = json.Marshal(receipt); err != nil {
+			return nil, false, apperr.Wrap(err, apperr.Internal, "The addendum could not be processed.")
+		}
+	}
+	err = s.store.AddAddendum(ctx, a, idem, s.entry(rec.ID, ActionAddendumAdded, req.Request, now), MaxAddenda)
+	switch {
+	case errors.Is(err, intake.ErrIdempotencyKeyUsed) && idem != nil:
+		return s.replay(ctx, idem, now)
+	case errors.Is(err, ErrTooManyAddenda):
+		return nil, false, apperr.Wrap(err, apperr.Conflict,
+			"This referral already has %d addenda, the most we take online. Telephone the multi-agency safeguarding hub to give them this information.", MaxAddenda)
+	case err != nil:
+		return nil, false, apperr.Wrap(err, apperr.Unavailable,
+			"The information could not be stored just now and has not been added. Please try again in a minute with the same Idempotency-Key; if it is urgent, telephone the multi-agency safeguarding hub.")
+	}
+	if a.Urgent && rec.Status == referral.StatusDecided {
+		slog.WarnContext(ctx, "urgent addendum on a referral already decided", "referralId", rec.ID)
+	}
+	slog.InfoContext(ctx, "addendum added", "referralId", rec.ID, "addendumId", a.ID, "urgent", a.Urgent)
+	return receipt, false, nil
+}
+
+// find returns the referral that req's reference and token identify
+// together. A missing token is named; every other failure (a reference that
+// is not one, an unknown reference, a wrong token) gets the same NotFound
+// error, so that a caller cannot tell which references exist.
+func (s *Service) find(ctx context.Context, req Request) (*Referral, error) {
+	if req.Token == "" {
+		return nil, errNoToken()
+	}
+	reference, ok := ids.NormaliseReference(req.Reference)
+	if !ok {
+		return nil, errNotFound()
+	}
+	rec, err := s.store.ReferralByReference(ctx, reference)
+	if errors.Is(err, ErrNotFound) {
+		return nil, errNotFound()
+	}
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Unavailable, "Your referral could not be looked up just now. Please try again in a minute.")
+	}
+	// Compared in constant time, so the time taken says nothing of how
+	// much of the hash matched.
+	if subtle.ConstantTimeCompare([]byte(ids.Hash(req.Token)), []byte(rec.ReceiptTokenHash)) != 1 {
+		slog.WarnContext(ctx, "receipt token does not match the reference", "referralId", rec.ID)
+		return nil, errNotFound()
+	}
+	return rec, nil
+}
+
+// replay answers an addendum whose Idempotency-Key was used before on the
+// same referral.
+func (s *Service) replay(ctx context.Context, idem *intake.Idempotency, now time.Time) (*Receipt, bool, error) {
+	prev, err := s.store.Idempotency(ctx, idem.KeyHash, now)
+	if err != nil {
+		return nil, false, apperr.Wrap(err, apperr.Unavailable, "The addendum could not be checked just now. Please try again in a minute.")
+	}
+	if prev == nil {
+		return nil, false, apperr.New(apperr.Conflict, "This Idempotency-Key has just expired. Send the information again with a new key.")
+	}
+	if prev.RequestHash != idem.RequestHash {
+		return nil, false, apperr.WithFields("This Idempotency-Key was already used for a different addendum.", []apperr.FieldError{{
+			Field:   "Idempotency-Key",
+			Message: "This key was already used with different information. Use a new key for each new addendum; reuse a key only to retry the same one.",
+		}})
+	}
+	var r Receipt
+	if err := json.Unmarshal(prev.Response, &r); err != nil {
+		return nil, false, apperr.Wrap(err, apperr.Internal, "The earlier receipt could not be read.")
+	}
+	slog.InfoContext(ctx, "idempotent replay of an addendum", "referralId", prev.ReferralID, "addendumId", r.ID)
+	return &r, true, nil
+}
+
+// entry is the audit entry of a referrer's request.
+func (s *Service) entry(referralID string, action audit.Action, req Request, now time.Time) audit.Entry {
+	return audit.Entry{
+		ID: ids.NewULID(now), At: now, Subject: audit.Referral(referralID), Action: action,
+		Actor: req.Actor, Route: req.Route, RequestID: req.RequestID,
+	}
+}
+
+// idempotencyKeyHash is the hash an addendum's Idempotency-Key is kept
+// under. It is scoped to the referral, so a key is never confused with the
+// same key sent with a referral or with an addendum to another referral.
+func idempotencyKeyHash(referralID, key string) string {
+	return ids.Hash("addendum\x00" + referralID + "\x00" + key)
+}
+
+// Messages on an addendum's receipt.
+const (
+	addedMessage  = "Your information has been added to referral %s. The multi-agency safeguarding hub sees it with the referral; what you sent before is unchanged."
+	urgentMessage = " You marked it urgent: if a child is in immediate danger, call 999 now."
+	// decidedUrgentMessage: a decided referral is no longer on the hub's
+	// queue, so urgent news must also reach a person.
+	decidedUrgentMessage = " A decision has already been recorded on this referral, so telephone the multi-agency safeguarding hub as well, or make a new referral."
+)
+
+func newReceipt(rec *Referral, a *Addendum) *Receipt {
+	msg := fmt.Sprintf(addedMessage, rec.Reference)
+	if a.Urgent {
+		msg += urgentMessage
+		if rec.Status == referral.StatusDecided {
+			msg += decidedUrgentMessage
+		}
+	}
+	return &Receipt{ID: a.ID, Reference: rec.Reference, ReceivedAt: a.ReceivedAt, Urgent: a.Urgent, Message: msg}
+}

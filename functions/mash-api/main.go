@@ -1,5 +1,5 @@
 // Command mash-api is the Lambda behind the MASH's routes: the triage queue,
-// screening decisions and a referral's audit trail.
+// screening decisions, a referral's audit trail and the manager's figures.
 package main
 
 import (
@@ -13,6 +13,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/dynamo"
 	"github.com/csc-frontdoor/frontdoor/shared/httpapi"
 	"github.com/csc-frontdoor/frontdoor/shared/lambdaenv"
+	"github.com/csc-frontdoor/frontdoor/shared/stats"
 )
 
 func main() {
@@ -23,5 +24,6 @@ func main() {
 		"GET /triage-queue":              httpapi.TriageQueue(mash),
 		"POST /referrals/{id}/decisions": httpapi.DecideReferral(decision.New(store, time.Now)),
 		"GET /referrals/{id}/audit":      httpapi.ReferralAudit(mash),
+		"GET /stats":                     httpapi.Stats(stats.NewService(store)),
 	})))
 }

@@ -45,6 +45,7 @@ var accessMatrix = map[string]access{
 	"GET /triage-queue":                            allow(auth.MASH, auth.MASHManager),
 	"POST /referrals/{id}/decisions":               allow(auth.MASH, auth.MASHManager),
 	"GET /referrals/{id}/audit":                    allow(auth.MASHManager),
+	"GET /stats":                                   allow(auth.MASHManager),
 	"POST /custody-requests":                       allow(auth.Police),
 	"POST /helpline-calls":                         allow(auth.Helpline),
 	"GET /helpline-calls":                          allow(auth.Helpline, auth.MASHManager),

@@ -195,3 +195,79 @@ func TestManagerReadsTheAuditTrail(t *testing.T) {
 		t.Errorf("last entry %+v, want this read by the manager", last)
 	}
 }
+
+// figures is the body of GET /stats.
+type figures struct {
+	ReferralsReceived   int            `json:"referralsReceived"`
+	BySource            map[string]int `json:"referralsBySource"`
+	ReReferrals         int            `json:"reReferrals"`
+	Decided             int            `json:"decided"`
+	DecidedWithinOneDay int            `json:"decidedWithinOneWorkingDay"`
+	AwaitingDecision    int            `json:"awaitingDecision"`
+}
+
+func readFigures(t *testing.T, query string) figures {
+	t.Helper()
+	resp, body := getAs(t, "/stats?"+query, auth.MASHManager)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /stats?%s: %d %s", query, resp.StatusCode, body)
+	}
+	return decode[figures](t, body)
+}
+
+// TestFiguresCountWhatIsStored reads the figures around two new referrals
+// and a decision: the counts grow by exactly what was stored.
+func TestFiguresCountWhatIsStored(t *testing.T) {
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := time.Now().In(london)
+	query := "from=" + today.AddDate(0, 0, -1).Format(time.DateOnly) + "&to=" + today.AddDate(0, 0, 1).Format(time.DateOnly)
+	before := readFigures(t, query)
+
+	a, b := submit(t, "single-child.json"), submit(t, "immediate-risk.json")
+	va, vb := waitFor(t, a.ID, triaged), waitFor(t, b.ID, triaged)
+	if resp, body := postAs(t, "/referrals/"+a.ID+"/decisions", decisionBody(va.Version, "child-in-need-assessment", `, "primaryNeed": "N1"`), auth.MASH); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("decision: %d %s", resp.StatusCode, body)
+	}
+	after := readFigures(t, query)
+
+	reReferrals := 0
+	for _, v := range []view{va, vb} {
+		if v.Screening.ReReferral {
+			reReferrals++
+		}
+	}
+	if got := after.ReferralsReceived - before.ReferralsReceived; got != 2 {
+		t.Errorf("referrals received grew by %d, want 2", got)
+	}
+	if got := after.ReReferrals - before.ReReferrals; got != reReferrals {
+		t.Errorf("re-referrals grew by %d, want %d", got, reReferrals)
+	}
+	if got := after.Decided - before.Decided; got != 1 {
+		t.Errorf("decided grew by %d, want 1", got)
+	}
+	if got := after.DecidedWithinOneDay - before.DecidedWithinOneDay; got != 1 {
+		t.Errorf("decided within one working day grew by %d, want 1 (decided at once)", got)
+	}
+	if got := after.AwaitingDecision - before.AwaitingDecision; got != 1 {
+		t.Errorf("awaiting decision grew by %d, want 1", got)
+	}
+	if after.ReferralsReceived != sum(after.BySource) {
+		t.Errorf("by source %v does not add up to %d", after.BySource, after.ReferralsReceived)
+	}
+	if resp, _ := getAs(t, "/stats?"+query, auth.MASH); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a screener read the figures: %d", resp.StatusCode)
+	}
+	if resp, body := getAs(t, "/stats?from=2026-12-01&to=2026-11-01", auth.MASHManager); resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), `"to"`) {
+		t.Errorf("backwards period: %d %s", resp.StatusCode, body)
+	}
+}
+
+func sum(m map[string]int) (n int) {
+	for _, v := range m {
+		n += v
+	}
+	return n
+}

@@ -41,6 +41,7 @@ const keyTime = "2006-01-02T15:04:05.000Z"
 const (
 	IndexByState = "ByState"
 	IndexByChild = "ByChild"
+	IndexByMonth = "ByMonth"
 )
 
 // API is the part of the DynamoDB client the store uses.
@@ -127,6 +128,8 @@ func referralItem(rec *referral.Record) (map[string]types.AttributeValue, error)
 	if rec.QueuedAt != nil {
 		item["queuedAt"] = s(rec.QueuedAt.UTC().Format(keyTime))
 	}
+	item["gsi3pk"] = s(StatsReferrals + rec.ReceivedAt.UTC().Format("2006-01"))
+	item["gsi3sk"] = s(rec.ReceivedAt.UTC().Format(keyTime) + "#" + rec.ID)
 	if rec.Origin != nil {
 		item["origin"] = &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{
 			"type": s(rec.Origin.Type), "id": s(rec.Origin.ID),

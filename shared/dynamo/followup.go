@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -61,6 +62,11 @@ func followUpItem(f followup.FollowUp) (map[string]types.AttributeValue, error) 
 	m["type"] = s("follow-up")
 	m["gsi1pk"] = s(followUpPartition(f.Provider, f.Status))
 	m["gsi1sk"] = s(followUpSortKey(f))
+	m["gsi3pk"] = s(StatsFollowUps + f.StartAt.UTC().Format("2006-01"))
+	m["gsi3sk"] = s(f.StartAt.UTC().Format(keyTime) + "#" + f.ID)
+	if f.AppropriateAdult != nil {
+		m["arrivedAt"] = s(f.AppropriateAdult.ArrivedAt.UTC().Format(time.RFC3339Nano))
+	}
 	return m, nil
 }
 

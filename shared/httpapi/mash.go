@@ -7,6 +7,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
 	"github.com/csc-frontdoor/frontdoor/shared/casework"
 	"github.com/csc-frontdoor/frontdoor/shared/decision"
+	"github.com/csc-frontdoor/frontdoor/shared/stats"
 )
 
 // MASH is what the MASH's routes need of the domain.
@@ -72,5 +73,24 @@ func ReferralAudit(svc MASH) HandlerFunc {
 			return Response{}, err
 		}
 		return JSON(http.StatusOK, trail), nil
+	}
+}
+
+// Figurer computes the MASH manager's figures.
+type Figurer interface {
+	Figures(ctx context.Context, params map[string]string) (*stats.Figures, error)
+}
+
+// Stats handles GET /stats?from=&to=, for the MASH manager.
+func Stats(svc Figurer) HandlerFunc {
+	return func(ctx context.Context, req Request) (Response, error) {
+		if _, _, err := Caller(req, auth.MASHManager); err != nil {
+			return Response{}, err
+		}
+		f, err := svc.Figures(ctx, req.QueryStringParameters)
+		if err != nil {
+			return Response{}, err
+		}
+		return JSON(http.StatusOK, f), nil
 	}
 }

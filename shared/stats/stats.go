@@ -12,6 +12,7 @@
 package stats
 
 import (
+	"context"
 	"math"
 	"slices"
 	"strconv"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/followup"
 )
 
 // MaxDays is the longest period asked for at once.
@@ -107,12 +109,12 @@ type Referral struct {
 
 // FollowUp is what the figures need of a follow-up.
 type FollowUp struct {
-	Kind string
+	Kind followup.Kind
 	// StartAt is when its clock started: the child's return, the custody
 	// request.
 	StartAt time.Time
 	DueAt   time.Time
-	Status  string
+	Status  followup.Status
 	// CompletedAt is set once completed; ArrivedAt when the appropriate
 	// adult arrived.
 	CompletedAt *time.Time
@@ -121,12 +123,9 @@ type FollowUp struct {
 	Overdue bool
 }
 
-// Kinds whose figures are computed.
-const (
-	KindReturnHomeInterview = "return-home-interview"
-	KindAppropriateAdult    = "appropriate-adult"
-	StatusCompleted         = "COMPLETED"
-)
+// OverdueDecision is the Overdue key of screening decisions; the other
+// keys are follow-up kinds.
+const OverdueDecision = "SCREENING_DECISION"
 
 // Figures are the manager's figures for a period. A share or rate is nil
 // when nothing was there to divide.
@@ -152,8 +151,8 @@ type Figures struct {
 	MedianMinutesToArrival   *float64 `json:"appropriateAdultMedianMinutesToArrival"`
 	P90MinutesToArrival      *float64 `json:"appropriateAdult90thPercentileMinutesToArrival"`
 
-	// Overdue counts what the sweep flagged overdue, by type: "decision"
-	// and each follow-up kind.
+	// Overdue counts what the sweep flagged overdue, by type:
+	// OverdueDecision and each follow-up kind.
 	Overdue map[string]int `json:"overdue"`
 }
 
@@ -180,7 +179,7 @@ func Compute(p Period, refs []Referral, fus []FollowUp) Figures {
 			f.AwaitingDecision++
 		}
 		if r.DecisionOverdue {
-			f.Overdue["decision"]++
+			f.Overdue[OverdueDecision]++
 		}
 	}
 	f.ReReferralRate = share(f.ReReferrals, f.ReferralsReceived)
@@ -192,15 +191,15 @@ func Compute(p Period, refs []Referral, fus []FollowUp) Figures {
 			continue
 		}
 		if u.Overdue {
-			f.Overdue[u.Kind]++
+			f.Overdue[string(u.Kind)]++
 		}
 		switch u.Kind {
-		case KindReturnHomeInterview:
+		case followup.KindReturnHomeInterview:
 			f.ReturnHomeInterviews++
-			if u.Status == StatusCompleted && u.CompletedAt != nil && !u.CompletedAt.After(u.DueAt) {
+			if u.Status == followup.StatusCompleted && u.CompletedAt != nil && !u.CompletedAt.After(u.DueAt) {
 				f.RHICompletedWithin72h++
 			}
-		case KindAppropriateAdult:
+		case followup.KindAppropriateAdult:
 			f.AppropriateAdults++
 			if u.ArrivedAt != nil {
 				f.AppropriateAdultsArrived++
@@ -234,4 +233,36 @@ func percentile(xs []float64, p float64) *float64 {
 	rank := int(math.Ceil(p / 100 * float64(len(s))))
 	v := math.Round(s[max(rank, 1)-1]*10) / 10
 	return &v
+}
+
+// Store reads what the figures need, by month of receipt (referrals) or of
+// the start of the clock (follow-ups), months as Period.Months names them.
+type Store interface {
+	ReferralFacts(ctx context.Context, months []string) ([]Referral, error)
+	FollowUpFacts(ctx context.Context, months []string) ([]FollowUp, error)
+}
+
+// Service computes the figures from the store.
+type Service struct{ store Store }
+
+// NewService returns a Service.
+func NewService(store Store) *Service { return &Service{store: store} }
+
+// Figures returns the figures of the period given by the query parameters
+// from and to.
+func (s *Service) Figures(ctx context.Context, params map[string]string) (*Figures, error) {
+	p, err := ParsePeriod(params)
+	if err != nil {
+		return nil, err
+	}
+	refs, err := s.store.ReferralFacts(ctx, p.Months())
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Unavailable, "The figures could not be computed just now. Please try again.")
+	}
+	fus, err := s.store.FollowUpFacts(ctx, p.Months())
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Unavailable, "The figures could not be computed just now. Please try again.")
+	}
+	f := Compute(p, refs, fus)
+	return &f, nil
 }

@@ -1,11 +1,14 @@
 package stats
 
 import (
+	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/followup"
 )
 
 func TestParsePeriod(t *testing.T) {
@@ -95,19 +98,19 @@ func TestComputeOnKnownData(t *testing.T) {
 	}
 	fus := []FollowUp{
 		// RHIs: one completed in time, one late (overdue), one declined, one open.
-		{Kind: KindReturnHomeInterview, StartAt: at("2026-11-05T20:00:00Z"), DueAt: at("2026-11-08T20:00:00Z"), Status: StatusCompleted, CompletedAt: ptr(at("2026-11-07T10:00:00Z"))},
-		{Kind: KindReturnHomeInterview, StartAt: at("2026-11-06T20:00:00Z"), DueAt: at("2026-11-09T20:00:00Z"), Status: StatusCompleted, CompletedAt: ptr(at("2026-11-10T10:00:00Z")), Overdue: true},
-		{Kind: KindReturnHomeInterview, StartAt: at("2026-11-07T20:00:00Z"), DueAt: at("2026-11-10T20:00:00Z"), Status: "DECLINED"},
-		{Kind: KindReturnHomeInterview, StartAt: at("2026-11-29T20:00:00Z"), DueAt: at("2026-12-02T20:00:00Z"), Status: "OPEN"},
+		{Kind: followup.KindReturnHomeInterview, StartAt: at("2026-11-05T20:00:00Z"), DueAt: at("2026-11-08T20:00:00Z"), Status: followup.StatusCompleted, CompletedAt: ptr(at("2026-11-07T10:00:00Z"))},
+		{Kind: followup.KindReturnHomeInterview, StartAt: at("2026-11-06T20:00:00Z"), DueAt: at("2026-11-09T20:00:00Z"), Status: followup.StatusCompleted, CompletedAt: ptr(at("2026-11-10T10:00:00Z")), Overdue: true},
+		{Kind: followup.KindReturnHomeInterview, StartAt: at("2026-11-07T20:00:00Z"), DueAt: at("2026-11-10T20:00:00Z"), Status: followup.StatusDeclined},
+		{Kind: followup.KindReturnHomeInterview, StartAt: at("2026-11-29T20:00:00Z"), DueAt: at("2026-12-02T20:00:00Z"), Status: followup.StatusOpen},
 		// Appropriate adults: arrivals after 30, 60, 90, 100 and 200 minutes, and one not yet arrived.
-		{Kind: KindAppropriateAdult, StartAt: at("2026-11-10T01:00:00Z"), ArrivedAt: ptr(at("2026-11-10T01:30:00Z"))},
-		{Kind: KindAppropriateAdult, StartAt: at("2026-11-11T01:00:00Z"), ArrivedAt: ptr(at("2026-11-11T02:00:00Z"))},
-		{Kind: KindAppropriateAdult, StartAt: at("2026-11-12T01:00:00Z"), ArrivedAt: ptr(at("2026-11-12T02:30:00Z"))},
-		{Kind: KindAppropriateAdult, StartAt: at("2026-11-13T01:00:00Z"), ArrivedAt: ptr(at("2026-11-13T02:40:00Z"))},
-		{Kind: KindAppropriateAdult, StartAt: at("2026-11-14T01:00:00Z"), ArrivedAt: ptr(at("2026-11-14T04:20:00Z")), Overdue: true},
-		{Kind: KindAppropriateAdult, StartAt: at("2026-11-15T01:00:00Z")},
+		{Kind: followup.KindAppropriateAdult, StartAt: at("2026-11-10T01:00:00Z"), ArrivedAt: ptr(at("2026-11-10T01:30:00Z"))},
+		{Kind: followup.KindAppropriateAdult, StartAt: at("2026-11-11T01:00:00Z"), ArrivedAt: ptr(at("2026-11-11T02:00:00Z"))},
+		{Kind: followup.KindAppropriateAdult, StartAt: at("2026-11-12T01:00:00Z"), ArrivedAt: ptr(at("2026-11-12T02:30:00Z"))},
+		{Kind: followup.KindAppropriateAdult, StartAt: at("2026-11-13T01:00:00Z"), ArrivedAt: ptr(at("2026-11-13T02:40:00Z"))},
+		{Kind: followup.KindAppropriateAdult, StartAt: at("2026-11-14T01:00:00Z"), ArrivedAt: ptr(at("2026-11-14T04:20:00Z")), Overdue: true},
+		{Kind: followup.KindAppropriateAdult, StartAt: at("2026-11-15T01:00:00Z")},
 		// Started before the period: ignored, though overdue.
-		{Kind: KindAppropriateAdult, StartAt: at("2026-10-31T23:00:00Z"), ArrivedAt: ptr(at("2026-11-01T09:00:00Z")), Overdue: true},
+		{Kind: followup.KindAppropriateAdult, StartAt: at("2026-10-31T23:00:00Z"), ArrivedAt: ptr(at("2026-11-01T09:00:00Z")), Overdue: true},
 	}
 	got := Compute(p, refs, fus)
 
@@ -129,7 +132,7 @@ func TestComputeOnKnownData(t *testing.T) {
 	if got.AppropriateAdults != 6 || got.AppropriateAdultsArrived != 5 || !eq(got.MedianMinutesToArrival, f(90)) || !eq(got.P90MinutesToArrival, f(200)) {
 		t.Errorf("AAs %d arrived %d median %v p90 %v", got.AppropriateAdults, got.AppropriateAdultsArrived, got.MedianMinutesToArrival, got.P90MinutesToArrival)
 	}
-	if got.Overdue["decision"] != 1 || got.Overdue[KindReturnHomeInterview] != 1 || got.Overdue[KindAppropriateAdult] != 1 || len(got.Overdue) != 3 {
+	if got.Overdue[OverdueDecision] != 1 || got.Overdue[string(followup.KindReturnHomeInterview)] != 1 || got.Overdue[string(followup.KindAppropriateAdult)] != 1 || len(got.Overdue) != 3 {
 		t.Errorf("overdue %v", got.Overdue)
 	}
 }
@@ -160,5 +163,36 @@ func TestPercentileNearestRank(t *testing.T) {
 		if got := percentile(tt.xs, tt.p); got == nil || *got != tt.want {
 			t.Errorf("percentile(%v, %v) = %v, want %v", tt.xs, tt.p, got, tt.want)
 		}
+	}
+}
+
+type memFacts struct {
+	refs   []Referral
+	fus    []FollowUp
+	months []string
+	err    error
+}
+
+func (m *memFacts) ReferralFacts(_ context.Context, months []string) ([]Referral, error) {
+	m.months = months
+	return m.refs, m.err
+}
+func (m *memFacts) FollowUpFacts(context.Context, []string) ([]FollowUp, error) { return m.fus, m.err }
+
+func TestServiceFigures(t *testing.T) {
+	st := &memFacts{refs: []Referral{{ReceivedAt: at("2026-11-05T10:00:00Z"), Source: "6"}}}
+	f, err := NewService(st).Figures(context.Background(), map[string]string{"from": "2026-11-01", "to": "2026-11-30"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.ReferralsReceived != 1 || !slices.Equal(st.months, []string{"2026-11"}) {
+		t.Errorf("figures %+v from months %v", f, st.months)
+	}
+	if _, err := NewService(st).Figures(context.Background(), map[string]string{"from": "x"}); apperr.CodeOf(err) != apperr.Malformed {
+		t.Errorf("bad period: %v", err)
+	}
+	st.err = errors.New("timeout")
+	if _, err := NewService(st).Figures(context.Background(), map[string]string{"from": "2026-11-01", "to": "2026-11-30"}); apperr.CodeOf(err) != apperr.Unavailable {
+		t.Errorf("store down: %v", err)
 	}
 }

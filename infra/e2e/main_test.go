@@ -140,7 +140,7 @@ func pauseTriage(t *testing.T) {
 
 // waitEmpty waits until no message is waiting or in flight on the queue, so
 // that nothing is still being written when a test counts items.
-func waitEmpty(t *testing.T, url string) {
+func waitEmpty(t testing.TB, url string) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {

@@ -121,27 +121,21 @@ func (st *Store) TriageQueue(ctx context.Context, q casework.QueueQuery) ([]*ref
 }
 
 // referralsByKey reads the referrals whose index entries are keys, in the
-// same order; an entry whose referral is gone (or moved on meanwhile) gives
-// nil.
+// same order; an entry whose referral is gone, or no longer awaiting a
+// decision (it moved on meanwhile), gives nil.
 func (st *Store) referralsByKey(ctx context.Context, keys []map[string]types.AttributeValue) ([]*referral.Record, error) {
-	out := make([]*referral.Record, len(keys))
-	want := make([]map[string]types.AttributeValue, len(keys))
-	index := make(map[string]int, len(keys))
+	ids := make([]string, len(keys))
 	for i, k := range keys {
-		want[i] = map[string]types.AttributeValue{"pk": k["pk"], "sk": k["sk"]}
-		index[k["pk"].(*types.AttributeValueMemberS).Value] = i
+		ids[i] = strings.TrimPrefix(k["pk"].(*types.AttributeValueMemberS).Value, "REFERRAL#")
 	}
-	items, err := st.batchGet(ctx, want)
+	byID, err := st.ReferralsByID(ctx, ids)
 	if err != nil {
-		return nil, fmt.Errorf("read triage queue referrals: %w", err)
+		return nil, fmt.Errorf("read triage queue: %w", err)
 	}
-	for _, item := range items {
-		rec, err := recordFromItem(item)
-		if err != nil {
-			return nil, err
-		}
-		if rec.Status == referral.StatusAwaitingDecision {
-			out[index["REFERRAL#"+rec.ID]] = rec
+	out := make([]*referral.Record, len(ids))
+	for i, id := range ids {
+		if r := byID[id]; r != nil && r.Status == referral.StatusAwaitingDecision {
+			out[i] = r
 		}
 	}
 	return out, nil

@@ -298,21 +298,9 @@ func (st *Store) helplineKeys(ctx context.Context, partition, lower, upper, excl
 // them in the order of ids. A call listed in the index but not found (which
 // cannot happen while calls are never deleted) is an error.
 func (st *Store) helplineCalls(ctx context.Context, ids []string) ([]helpline.Record, error) {
-	keys := make([]map[string]types.AttributeValue, len(ids))
-	for i, id := range ids {
-		keys[i] = helplineKey(id)
-	}
-	items, err := st.batchGet(ctx, keys)
+	byID, err := readByID(ctx, st, "helpline calls", ids, helplineKey, helplineFromItem, func(r *helpline.Record) string { return r.ID })
 	if err != nil {
-		return nil, fmt.Errorf("get helpline calls: %w", err)
-	}
-	byID := make(map[string]*helpline.Record, len(items))
-	for _, item := range items {
-		rec, err := helplineFromItem(item)
-		if err != nil {
-			return nil, err
-		}
-		byID[rec.ID] = rec
+		return nil, err
 	}
 	recs := make([]helpline.Record, 0, len(ids))
 	for _, id := range ids {

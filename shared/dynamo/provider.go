@@ -129,54 +129,59 @@ func (st *Store) RecordFollowUpEvent(ctx context.Context, prev int, f followup.F
 
 // ReferralsByID reads referrals by id; an id not found is left out.
 func (st *Store) ReferralsByID(ctx context.Context, ids []string) (map[string]*referral.Record, error) {
-	keys := make([]map[string]types.AttributeValue, len(ids))
-	for i, id := range ids {
-		keys[i] = referralKey(id)
-	}
-	items, err := st.batchGet(ctx, keys)
-	if err != nil {
-		return nil, fmt.Errorf("read referrals: %w", err)
-	}
-	out := make(map[string]*referral.Record, len(items))
-	for _, item := range items {
-		rec, err := recordFromItem(item)
-		if err != nil {
-			return nil, err
-		}
-		out[rec.ID] = rec
-	}
-	return out, nil
+	return readByID(ctx, st, "referrals", ids, referralKey, recordFromItem, func(r *referral.Record) string { return r.ID })
 }
 
 // CustodyRequestsByID reads custody requests by id; an id not found is
 // left out.
 func (st *Store) CustodyRequestsByID(ctx context.Context, ids []string) (map[string]*custody.Record, error) {
+	return readByID(ctx, st, "custody requests", ids, custodyKey, custodyFromItem, func(r *custody.Record) string { return r.ID })
+}
+
+// custodyFromItem turns a custody request's item back into its record.
+func custodyFromItem(item map[string]types.AttributeValue) (*custody.Record, error) {
+	var raw struct {
+		ID         string `dynamodbav:"id"`
+		Reference  string `dynamodbav:"reference"`
+		ReceivedAt string `dynamodbav:"receivedAt"`
+	}
+	if err := formDecoder.Decode(&types.AttributeValueMemberM{Value: item}, &raw); err != nil {
+		return nil, fmt.Errorf("decode custody request: %w", err)
+	}
+	rec := &custody.Record{ID: raw.ID, Reference: raw.Reference}
+	var err error
+	if rec.ReceivedAt, err = time.Parse(keyTime, raw.ReceivedAt); err != nil {
+		return nil, fmt.Errorf("decode receivedAt of custody request %s: %w", raw.ID, err)
+	}
+	if err := formDecoder.Decode(item["request"], &rec.Request); err != nil {
+		return nil, fmt.Errorf("decode custody request %s: %w", raw.ID, err)
+	}
+	return rec, nil
+}
+
+// readByID reads records by id in batches (consistent reads), decoding
+// each item with decode and filing it under id(record); an id not found is
+// left out. what names the records in errors.
+func readByID[T any](ctx context.Context, st *Store, what string, ids []string,
+	key func(string) map[string]types.AttributeValue,
+	decode func(map[string]types.AttributeValue) (*T, error),
+	id func(*T) string,
+) (map[string]*T, error) {
 	keys := make([]map[string]types.AttributeValue, len(ids))
-	for i, id := range ids {
-		keys[i] = custodyKey(id)
+	for i, v := range ids {
+		keys[i] = key(v)
 	}
 	items, err := st.batchGet(ctx, keys)
 	if err != nil {
-		return nil, fmt.Errorf("read custody requests: %w", err)
+		return nil, fmt.Errorf("read %s: %w", what, err)
 	}
-	out := make(map[string]*custody.Record, len(items))
+	out := make(map[string]*T, len(items))
 	for _, item := range items {
-		var raw struct {
-			ID         string `dynamodbav:"id"`
-			Reference  string `dynamodbav:"reference"`
-			ReceivedAt string `dynamodbav:"receivedAt"`
+		rec, err := decode(item)
+		if err != nil {
+			return nil, err
 		}
-		if err := formDecoder.Decode(&types.AttributeValueMemberM{Value: item}, &raw); err != nil {
-			return nil, fmt.Errorf("decode custody request: %w", err)
-		}
-		rec := &custody.Record{ID: raw.ID, Reference: raw.Reference}
-		if rec.ReceivedAt, err = time.Parse(keyTime, raw.ReceivedAt); err != nil {
-			return nil, fmt.Errorf("decode receivedAt of custody request %s: %w", raw.ID, err)
-		}
-		if err := formDecoder.Decode(item["request"], &rec.Request); err != nil {
-			return nil, fmt.Errorf("decode custody request %s: %w", raw.ID, err)
-		}
-		out[rec.ID] = rec
+		out[id(rec)] = rec
 	}
 	return out, nil
 }

@@ -1,5 +1,6 @@
 // Command helpline-api is the Lambda behind the parenting helpline's routes:
-// POST /helpline-calls logs a call, GET /helpline-calls lists calls, and
+// POST /helpline-calls logs a call (a retry with the same Idempotency-Key
+// replays the first receipt), GET /helpline-calls lists calls, and
 // POST /helpline-calls/{id}/referrals escalates a call that raised a
 // safeguarding concern into a referral, through the same intake (storage,
 // audit, triage queue) as any other referral.

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -55,6 +57,7 @@ type callReceipt struct {
 	Status              string    `json:"status"`
 	Version             int       `json:"version"`
 	CalledAt            time.Time `json:"calledAt"`
+	LoggedAt            time.Time `json:"loggedAt"`
 	SafeguardingConcern bool      `json:"safeguardingConcern"`
 }
 
@@ -255,6 +258,179 @@ func TestHelplineCallIsLoggedListedAndAudited(t *testing.T) {
 	}
 	if !slices.Equal(walked, page.ids()) {
 		t.Errorf("paged one at a time %v, want %v", walked, page.ids())
+	}
+}
+
+// logCallAs sends POST /helpline-calls as the helpline adviser whose
+// token's subject is sub, with the Idempotency-Key key unless it is empty.
+func logCallAs(t *testing.T, sub, key string, body []byte) (*http.Response, []byte) {
+	t.Helper()
+	tok, err := env.stack.Auth().Mint(sub, []string{string(auth.Helpline)}, 15*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := map[string]string{"Authorization": "Bearer " + tok}
+	if key != "" {
+		h["Idempotency-Key"] = key
+	}
+	return post(t, "/helpline-calls", "application/json", body, h)
+}
+
+// callsLoggedBy returns the ids of the calls logged by the adviser sub.
+func callsLoggedBy(t *testing.T, sub string) []string {
+	t.Helper()
+	var found []string
+	p := dynamodb.NewScanPaginator(env.ddb, &dynamodb.ScanInput{
+		TableName:                &env.table,
+		FilterExpression:         aws.String("#type = :call AND loggedBy = :sub"),
+		ExpressionAttributeNames: map[string]string{"#type": "type"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":call": &types.AttributeValueMemberS{Value: "helpline-call"}, ":sub": &types.AttributeValueMemberS{Value: sub},
+		},
+		ConsistentRead: aws.Bool(true),
+	})
+	for p.HasMorePages() {
+		out, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, item := range out.Items {
+			found = append(found, str(item, "id"))
+		}
+	}
+	slices.Sort(found)
+	return found
+}
+
+func TestHelplineIdempotencyKey(t *testing.T) {
+	nano := time.Now().UnixNano()
+	adviserA, adviserB := fmt.Sprintf("e2e-helpline-idem-a-%d", nano), fmt.Sprintf("e2e-helpline-idem-b-%d", nano)
+	key := fmt.Sprintf("call-%d", nano)
+	body := callSample(t, "anonymous-parent.json", 10*time.Minute)
+	logged := [][2]string{{"helpline.call-logged", "helpline"}}
+	before := helplineItemCount(t)
+
+	resp1, b1 := logCallAs(t, adviserA, key, body)
+	if resp1.StatusCode != http.StatusCreated || resp1.Header.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("first: %d replayed=%q %s", resp1.StatusCode, resp1.Header.Get("Idempotent-Replayed"), b1)
+	}
+	first := decode[callReceipt](t, b1)
+	if !ids.IsULID(first.ID) {
+		t.Fatalf("receipt %s", b1)
+	}
+
+	// The same call re-indented, sent again with the key: the first
+	// receipt, and nothing more stored.
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Fatal(err)
+	}
+	reformatted, _ := json.MarshalIndent(v, "", "    ")
+	resp2, b2 := logCallAs(t, adviserA, key, reformatted)
+	if resp2.StatusCode != http.StatusCreated || resp2.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("retry: %d replayed=%q %s", resp2.StatusCode, resp2.Header.Get("Idempotent-Replayed"), b2)
+	}
+	if !bytes.Equal(b1, b2) {
+		t.Errorf("retry got a different receipt:\n%s\n%s", b1, b2)
+	}
+	if got := callsLoggedBy(t, adviserA); !slices.Equal(got, []string{first.ID}) {
+		t.Errorf("calls stored for adviser A %v, want only %s", got, first.ID)
+	}
+	if a := callAudit(t, first.ID); !slices.Equal(a, logged) {
+		t.Errorf("audit of the call %v, want one entry %v", a, logged)
+	}
+	if n := helplineItemCount(t); n != before+2 {
+		t.Errorf("helpline items grew by %d, want 2 (the call and its audit entry)", n-before)
+	}
+
+	// The key is remembered for a day, scoped to the adviser.
+	rec := getItem(t, "IDEMPOTENCY#"+ids.Hash("helpline-call\x00"+adviserA+"\x00"+key), "IDEMPOTENCY")
+	if rec == nil {
+		t.Fatal("no idempotency record under the key hashed with the adviser")
+	}
+	expires, err := strconv.ParseInt(rec["expiresAt"].(*types.AttributeValueMemberN).Value, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ttl := time.Unix(expires, 0).Sub(first.LoggedAt); ttl < 24*time.Hour-time.Second || ttl > 24*time.Hour {
+		t.Errorf("the key is kept %v after the call was logged, want 24h", ttl)
+	}
+
+	// The same key with a different call: 422 naming the key, nothing stored.
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["durationMinutes"] = m["durationMinutes"].(float64) + 1
+	other, _ := json.Marshal(m)
+	resp3, b3 := logCallAs(t, adviserA, key, other)
+	if resp3.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("same key, other call: %d %s", resp3.StatusCode, b3)
+	}
+	if p := decode[problem](t, b3); len(p.Errors) != 1 || p.Errors[0].Field != "Idempotency-Key" {
+		t.Errorf("problem %+v should name Idempotency-Key", p)
+	}
+	if n := helplineItemCount(t); n != before+2 {
+		t.Errorf("a refused key reuse wrote %d helpline items", n-before-2)
+	}
+
+	// Another adviser with the same key logs a call of their own.
+	resp4, b4 := logCallAs(t, adviserB, key, body)
+	if resp4.StatusCode != http.StatusCreated || resp4.Header.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("another adviser: %d replayed=%q %s", resp4.StatusCode, resp4.Header.Get("Idempotent-Replayed"), b4)
+	}
+	second := decode[callReceipt](t, b4)
+	if second.ID == first.ID {
+		t.Fatalf("another adviser's call got the first adviser's receipt %s", b4)
+	}
+	if got := callsLoggedBy(t, adviserB); !slices.Equal(got, []string{second.ID}) {
+		t.Errorf("calls stored for adviser B %v, want only %s", got, second.ID)
+	}
+	if a := callAudit(t, second.ID); !slices.Equal(a, logged) {
+		t.Errorf("audit of the second call %v, want one entry %v", a, logged)
+	}
+	if got := callsLoggedBy(t, adviserA); !slices.Equal(got, []string{first.ID}) {
+		t.Errorf("calls stored for adviser A %v, want only %s", got, first.ID)
+	}
+
+	// A key that breaks the rules is refused before anything is stored.
+	resp5, b5 := logCallAs(t, adviserA, "has space", body)
+	if resp5.StatusCode != http.StatusUnprocessableEntity || !bytes.Contains(b5, []byte(`"Idempotency-Key"`)) {
+		t.Errorf("bad key: %d %s", resp5.StatusCode, b5)
+	}
+	if n := helplineItemCount(t); n != before+4 {
+		t.Errorf("helpline items grew by %d, want 4 (two calls, each with its audit entry)", n-before)
+	}
+}
+
+// TestHelplineConcurrentRetriesLogOneCall sends the same keyed call from
+// several clients at once, as a browser retrying after a timeout might.
+func TestHelplineConcurrentRetriesLogOneCall(t *testing.T) {
+	nano := time.Now().UnixNano()
+	sub, key := fmt.Sprintf("e2e-helpline-race-%d", nano), fmt.Sprintf("race-%d", nano)
+	body := callSample(t, "anonymous-parent.json", 10*time.Minute)
+	const n = 6
+	statuses := make([]int, n)
+	bodies := make([][]byte, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			resp, b := logCallAs(t, sub, key, body)
+			statuses[i], bodies[i] = resp.StatusCode, b
+		})
+	}
+	wg.Wait()
+	for i := range n {
+		if statuses[i] != http.StatusCreated || !bytes.Equal(bodies[i], bodies[0]) {
+			t.Fatalf("responses %v: want every one 201 with the same receipt; %s", statuses, bodies[i])
+		}
+	}
+	calls := callsLoggedBy(t, sub)
+	if len(calls) != 1 || !bytes.Contains(bodies[0], []byte(calls[0])) {
+		t.Fatalf("calls stored %v, want the one on the receipt %s", calls, bodies[0])
+	}
+	if a := callAudit(t, calls[0]); len(a) != 1 {
+		t.Errorf("audit of the call %v, want one entry", a)
 	}
 }
 
@@ -530,7 +706,7 @@ func TestHelplineStoreListsAcrossMonths(t *testing.T) {
 			Call: helpline.Call{CalledAt: when.Format(time.RFC3339Nano), DurationMinutes: 5, SafeguardingConcern: &concern},
 		}
 		entry := audit.Entry{ID: ids.NewULID(when), At: when, Subject: audit.HelplineCall(rec.ID), Action: helpline.ActionLogged, Actor: audit.System("e2e")}
-		if err := store.CreateHelplineCall(ctx, rec, entry); err != nil {
+		if err := store.CreateHelplineCall(ctx, rec, nil, entry); err != nil {
 			t.Fatal(err)
 		}
 		all = append(all, *rec)

@@ -11,16 +11,20 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
 )
 
+// queueItem is a line of GET /triage-queue.
+type queueItem struct {
+	ID            string     `json:"id"`
+	Reference     string     `json:"reference"`
+	Untriaged     bool       `json:"untriaged"`
+	Priority      string     `json:"priority"`
+	DecisionDueAt *time.Time `json:"decisionDueAt"`
+	Overdue       bool       `json:"overdue"`
+}
+
 // queuePage is the body of GET /triage-queue.
 type queuePage struct {
-	Items []struct {
-		ID            string    `json:"id"`
-		Reference     string    `json:"reference"`
-		Priority      string    `json:"priority"`
-		DecisionDueAt time.Time `json:"decisionDueAt"`
-		Overdue       bool      `json:"overdue"`
-	} `json:"items"`
-	Next string `json:"next"`
+	Items []queueItem `json:"items"`
+	Next  string      `json:"next"`
 }
 
 // decided is the body of GET /referrals/{id} once decided.
@@ -92,7 +96,13 @@ func TestScreenerWorksTheQueueAndDecides(t *testing.T) {
 	page := decode[queuePage](t, body)
 	for i := 1; i < len(page.Items); i++ {
 		a, b := page.Items[i-1], page.Items[i]
-		if a.Overdue == b.Overdue && b.DecisionDueAt.Before(a.DecisionDueAt) {
+		if !a.Untriaged && b.Untriaged {
+			t.Errorf("untriaged %s after %s, which is not", b.ID, a.ID)
+		}
+		if a.Untriaged || b.Untriaged {
+			continue // untriaged ones have no due time; they come first, by time escalated
+		}
+		if a.Overdue == b.Overdue && b.DecisionDueAt.Before(*a.DecisionDueAt) {
 			t.Errorf("queue out of order: %s due %s before %s due %s", a.ID, a.DecisionDueAt, b.ID, b.DecisionDueAt)
 		}
 		if !a.Overdue && b.Overdue {

@@ -3,6 +3,8 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/csc-frontdoor/frontdoor/infra/stack"
+	"github.com/csc-frontdoor/frontdoor/shared/auth"
 )
 
 type sweepReport struct {
@@ -101,12 +104,12 @@ func TestSweepFlagsOverdueOnceAndEscalates(t *testing.T) {
 	}
 }
 
-// loseTriageMessage submits a referral with the triage function paused and
+// loseTriageMessage submits the sample with the triage function paused and
 // deletes its message from the triage queue, as when the queue loses it.
-func loseTriageMessage(t *testing.T) string {
+func loseTriageMessage(t *testing.T, sampleName string) string {
 	t.Helper()
 	pauseTriage(t)
-	r := submit(t, "single-child.json")
+	r := submit(t, sampleName)
 	if msgs := drain(t, env.queue); len(msgs) == 0 {
 		t.Fatal("no triage message to lose")
 	}
@@ -117,7 +120,7 @@ func loseTriageMessage(t *testing.T) string {
 }
 
 func TestSweepSendsAgainAReferralWhoseMessageWasLost(t *testing.T) {
-	id := loseTriageMessage(t)
+	id := loseTriageMessage(t, "single-child.json")
 	if r := runSweep(t, time.Now()); r.Resent != 0 {
 		t.Errorf("a referral queued just now was sent again: %+v", r)
 	}
@@ -129,8 +132,11 @@ func TestSweepSendsAgainAReferralWhoseMessageWasLost(t *testing.T) {
 	waitFor(t, id, triaged)
 }
 
-func TestSweepEscalatesAReferralThatIsNeverTriaged(t *testing.T) {
-	id := loseTriageMessage(t)
+// escalateUntriaged has the sweep send the lost referral again the most
+// times, losing its message each time, then escalate it; it returns the
+// time the sweep ran as of.
+func escalateUntriaged(t *testing.T, id string) time.Time {
+	t.Helper()
 	at := time.Now()
 	for i := 1; i <= 3; i++ {
 		at = at.Add(21 * time.Minute)
@@ -143,6 +149,12 @@ func TestSweepEscalatesAReferralThatIsNeverTriaged(t *testing.T) {
 	if r := runSweep(t, at); r.Untriaged < 1 || r.Resent != 0 {
 		t.Fatalf("report %+v: want the referral escalated, not sent a fourth time", r)
 	}
+	return at
+}
+
+func TestSweepEscalatesAReferralThatIsNeverTriaged(t *testing.T) {
+	id := loseTriageMessage(t, "single-child.json")
+	at := escalateUntriaged(t, id)
 	if r := runSweep(t, at.Add(21*time.Minute)); r.Untriaged != 0 || r.Resent != 0 {
 		t.Errorf("report %+v: escalated or sent again after escalation", r)
 	}
@@ -160,4 +172,59 @@ func TestSweepEscalatesAReferralThatIsNeverTriaged(t *testing.T) {
 	sendTriage(t, id)
 	env.stack.Resume("TriageFunction")
 	waitFor(t, id, triaged)
+}
+
+// TestUntriagedReferralIsScreenedByHand: a referral the automatic screening
+// never reached heads the triage queue whatever priority is asked for (its
+// own is unknown), its return home interview is started without waiting,
+// a screener decides on it, and when its message comes back from the
+// dead-letter queue it is screened for the record and stays decided.
+func TestUntriagedReferralIsScreenedByHand(t *testing.T) {
+	id := loseTriageMessage(t, "missing-episode.json")
+	escalateUntriaged(t, id)
+
+	v := waitFor(t, id, func(v view) bool { return len(v.FollowUps) == 1 })
+	if v.Status != "QUEUED" || v.Screening != nil || v.UntriagedAt == nil || v.FollowUps[0].Kind != "RETURN_HOME_INTERVIEW" {
+		t.Fatalf("untriaged referral %+v: want QUEUED, not screened, untriagedAt set, its return home interview started", v)
+	}
+	for _, query := range []string{"limit=100", "priority=GREEN&limit=100", "overdue=true&limit=100"} {
+		resp, body := getAs(t, "/triage-queue?"+query, auth.MASH)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET /triage-queue?%s: %d %s", query, resp.StatusCode, body)
+		}
+		items := decode[queuePage](t, body).Items
+		i := slices.IndexFunc(items, func(it queueItem) bool { return it.ID == id })
+		if i < 0 {
+			t.Fatalf("?%s: the untriaged referral is not on the first page: %s", query, body)
+		}
+		if it := items[i]; !it.Untriaged || !it.Overdue || it.Priority != "" || it.DecisionDueAt != nil {
+			t.Errorf("?%s: item %+v, want untriaged, overdue, no priority or due time", query, it)
+		}
+		for _, before := range items[:i] {
+			if !before.Untriaged {
+				t.Errorf("?%s: %s (not untriaged) is listed before the untriaged referral", query, before.ID)
+			}
+		}
+	}
+	if slices.Contains(queueIDs(t, "overdue=false"), id) {
+		t.Error("the untriaged referral is listed as not overdue")
+	}
+
+	resp, body := postAs(t, "/referrals/"+id+"/decisions", decisionBody(v.Version, "strategy-discussion", `, "primaryNeed": "N1"`), auth.MASH)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("decision on the untriaged referral: %d %s", resp.StatusCode, body)
+	}
+	if slices.Contains(queueIDs(t, "limit=100"), id) {
+		t.Error("the referral is still on the triage queue after its decision")
+	}
+
+	sendTriage(t, id)
+	env.stack.Resume("TriageFunction")
+	v = waitFor(t, id, func(v view) bool { return v.Screening != nil })
+	if v.Status != "DECIDED" || len(v.FollowUps) != 1 {
+		t.Errorf("after the late screening: status %s, %d follow-ups; want DECIDED and still the one return home interview", v.Status, len(v.FollowUps))
+	}
+	if a := auditActions(t, id); a["referral.triaged"] != 1 || a["referral.decided"] != 1 || a["referral.untriaged"] != 1 {
+		t.Errorf("audit actions %v, want one each of untriaged, decided and triaged", a)
+	}
 }

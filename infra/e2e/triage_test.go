@@ -18,10 +18,11 @@ import (
 
 // view is the body of GET /referrals/{id} after triage.
 type view struct {
-	ID        string `json:"id"`
-	Status    string `json:"status"`
-	Version   int    `json:"version"`
-	Screening *struct {
+	ID          string     `json:"id"`
+	Status      string     `json:"status"`
+	Version     int        `json:"version"`
+	UntriagedAt *time.Time `json:"untriagedAt"`
+	Screening   *struct {
 		Priority         string    `json:"priority"`
 		Reasons          []string  `json:"reasons"`
 		RulesVersion     string    `json:"rulesVersion"`

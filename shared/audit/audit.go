@@ -71,11 +71,14 @@ func HelplineCall(id string) Subject { return Subject{Type: SubjectHelplineCall,
 
 // Entry is one line of the trail.
 type Entry struct {
-	ID        string    `json:"id"` // ULID, so entries sort by time
-	At        time.Time `json:"at"`
-	Subject   Subject   `json:"subject"`
-	Action    Action    `json:"action"`
-	Actor     Actor     `json:"actor"`
-	Route     string    `json:"route"`     // e.g. "GET /referrals/{id}"
-	RequestID string    `json:"requestId"` // the API's request id, to join with logs
+	ID      string    `json:"id"` // ULID, so entries sort by time
+	At      time.Time `json:"at"`
+	Subject Subject   `json:"subject"`
+	Action  Action    `json:"action"`
+	Actor   Actor     `json:"actor"`
+	// Route and RequestID are set for what came through the API (e.g.
+	// "GET /referrals/{id}" and the API's request id, to join with logs);
+	// the system's own work has neither.
+	Route     string `json:"route,omitempty"`
+	RequestID string `json:"requestId,omitempty"`
 }

@@ -130,8 +130,11 @@ func screened(id string, due time.Time, overdueAt *time.Time) *referral.Record {
 
 func TestQueueSummarisesAndAuditsEachReferral(t *testing.T) {
 	flagged := now.Add(-time.Hour)
+	untriagedAt := now.Add(-3 * time.Hour)
 	st := &memStore{
 		queue: []*referral.Record{
+			{ID: "01KAQ3ZZ8Q7X3V4N5M6K7J0000", Reference: "REF-0000", Status: referral.StatusQueued, Source: "6",
+				Form: referral.Referral{Children: make([]referral.Child, 1)}, UntriagedAt: &untriagedAt},
 			screened("01KAQ3ZZ8Q7X3V4N5M6K7J0001", now.Add(-2*time.Hour), &flagged),
 			screened("01KAQ3ZZ8Q7X3V4N5M6K7J0002", now.Add(-time.Minute), nil), // past due, not yet flagged
 			screened("01KAQ3ZZ8Q7X3V4N5M6K7J0003", now.Add(time.Hour), nil),
@@ -145,11 +148,18 @@ func TestQueueSummarisesAndAuditsEachReferral(t *testing.T) {
 	if st.gotQuery.Priority != "AMBER" || st.gotQuery.Limit != 3 {
 		t.Errorf("store asked for %+v", st.gotQuery)
 	}
-	if len(page.Items) != 3 || page.Next != "cursor-2" {
+	if len(page.Items) != 4 || page.Next != "cursor-2" {
 		t.Fatalf("page %+v", page)
 	}
+	if u := page.Items[0]; !u.Untriaged || !u.Overdue || u.UntriagedAt == nil || !u.UntriagedAt.Equal(untriagedAt) ||
+		u.Priority != "" || u.DecisionDueAt != nil || u.Status != referral.StatusQueued || u.Children != 1 {
+		t.Errorf("untriaged item %+v, want untriaged, overdue, its time, no priority or due times", u)
+	}
 	var overdue []bool
-	for _, it := range page.Items {
+	for _, it := range page.Items[1:] {
+		if it.Untriaged || it.DecisionDueAt == nil || it.UntriagedAt != nil {
+			t.Errorf("screened item %+v shown as untriaged or without due time", it)
+		}
 		overdue = append(overdue, it.Overdue)
 		if it.Children != 2 || it.Priority != "AMBER" || it.ReferralSource != "2A" || len(it.Reasons) != 1 {
 			t.Errorf("item %+v", it)
@@ -158,7 +168,7 @@ func TestQueueSummarisesAndAuditsEachReferral(t *testing.T) {
 	if !slices.Equal(overdue, []bool{true, true, false}) {
 		t.Errorf("overdue %v, want flagged and past due overdue, the third not", overdue)
 	}
-	if len(st.audits) != 3 {
+	if len(st.audits) != 4 {
 		t.Fatalf("%d audit entries, want one per referral listed", len(st.audits))
 	}
 	for i, e := range st.audits {

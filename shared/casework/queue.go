@@ -41,9 +41,10 @@ type QueueQuery struct {
 
 // QueueStore reads the triage queue.
 type QueueStore interface {
-	// TriageQueue returns referrals awaiting a decision matching q, overdue
-	// ones first, then by decision due time, and the cursor of the next
-	// page (empty at the end). It returns ErrBadCursor for a cursor it did
+	// TriageQueue returns referrals awaiting a decision matching q:
+	// untriaged ones first (whatever the priority asked for, since theirs
+	// is not known; they are overdue), then overdue ones, then by decision
+	// due time; and the cursor of the next page (empty at the end). It returns ErrBadCursor for a cursor it did
 	// not make.
 	TriageQueue(ctx context.Context, q QueueQuery) ([]*referral.Record, string, error)
 	// AppendAudits writes audit entries, none overwriting another.
@@ -51,17 +52,21 @@ type QueueStore interface {
 }
 
 // QueueItem is a referral as a line of the triage queue: enough to choose
-// what to open next, no more.
+// what to open next, no more. An untriaged referral (its automatic screening
+// failed every time it was tried) has no priority, reasons or due times: it
+// is overdue and comes first, to be screened by hand.
 type QueueItem struct {
 	ID             string          `json:"id"`
 	Reference      string          `json:"reference"`
 	Status         referral.Status `json:"status"`
 	ReceivedAt     time.Time       `json:"receivedAt"`
-	Priority       string          `json:"priority"`
-	Reasons        []string        `json:"reasons"`
-	DecisionDueAt  time.Time       `json:"decisionDueAt"`
-	ScreeningDueAt time.Time       `json:"screeningDueAt"`
-	PriorityDueAt  time.Time       `json:"priorityDueAt"`
+	Untriaged      bool            `json:"untriaged"`
+	UntriagedAt    *time.Time      `json:"untriagedAt,omitempty"`
+	Priority       string          `json:"priority,omitempty"`
+	Reasons        []string        `json:"reasons,omitempty"`
+	DecisionDueAt  *time.Time      `json:"decisionDueAt,omitempty"`
+	ScreeningDueAt *time.Time      `json:"screeningDueAt,omitempty"`
+	PriorityDueAt  *time.Time      `json:"priorityDueAt,omitempty"`
 	Overdue        bool            `json:"overdue"`
 	ReReferral     bool            `json:"reReferral"`
 	Children       int             `json:"children"`
@@ -143,7 +148,7 @@ func (s *Service) Queue(ctx context.Context, q QueueQuery, req Request) (*QueueP
 }
 
 // queueItem summarises r; it is overdue once flagged by the sweep or past
-// its decision due time.
+// its decision due time, and always when it could not be triaged.
 func queueItem(r *referral.Record, now time.Time) QueueItem {
 	it := QueueItem{
 		ID: r.ID, Reference: r.Reference, Status: r.Status, ReceivedAt: r.ReceivedAt,
@@ -151,8 +156,10 @@ func queueItem(r *referral.Record, now time.Time) QueueItem {
 	}
 	if sc := r.Screening; sc != nil {
 		it.Priority, it.Reasons, it.ReReferral = sc.Priority, sc.Reasons, sc.ReReferral
-		it.DecisionDueAt, it.ScreeningDueAt, it.PriorityDueAt = sc.DecisionDueAt, sc.ScreeningDueAt, sc.PriorityDueAt
+		it.DecisionDueAt, it.ScreeningDueAt, it.PriorityDueAt = &sc.DecisionDueAt, &sc.ScreeningDueAt, &sc.PriorityDueAt
 		it.Overdue = sc.OverdueAt != nil || now.After(sc.DecisionDueAt)
+		return it
 	}
+	it.Untriaged, it.UntriagedAt, it.Overdue = true, r.UntriagedAt, true
 	return it
 }

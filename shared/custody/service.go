@@ -93,7 +93,7 @@ func (s *Service) Submit(ctx context.Context, body []byte, meta Meta) (*Receipt,
 	if err != nil {
 		return nil, err
 	}
-	now := s.now().UTC()
+	now := s.now().UTC().Truncate(time.Millisecond)
 	if err := Validate(req, now); err != nil {
 		return nil, err
 	}

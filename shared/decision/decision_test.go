@@ -187,6 +187,25 @@ func TestDecideRecordsTheFirstDecision(t *testing.T) {
 	}
 }
 
+// TestDecideUntriaged: a referral whose automatic screening failed every
+// time is screened by hand, so a screener can decide on it; the decision has
+// no due time to be measured against until the screening is done.
+func TestDecideUntriaged(t *testing.T) {
+	escalated := now.Add(-2 * time.Hour)
+	st := &memStore{rec: &referral.Record{ID: refID, Status: referral.StatusQueued, Version: 3, UntriagedAt: &escalated}}
+	d, err := New(st, func() time.Time { return now }).Decide(context.Background(), refID,
+		body(`"outcome": "strategy-discussion", "primaryNeed": "N1"`), screener)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.DueAt != nil || d.Outcome != StrategyDiscussion {
+		t.Errorf("decision %+v, want no due time", d)
+	}
+	if st.rec.Status != referral.StatusDecided || len(st.decisions) != 1 || len(st.audits) != 1 || st.audits[0].Action != ActionDecided {
+		t.Errorf("stored %+v %v %v", st.rec, st.decisions, st.audits)
+	}
+}
+
 func TestDecideCorrectionSupersedes(t *testing.T) {
 	st := awaiting()
 	svc := New(st, func() time.Time { return now })
@@ -240,6 +259,11 @@ func TestDecideRefuses(t *testing.T) {
 		{"second decision without supersedes", decided(), refID, v4(valid), apperr.Conflict, nil, `"supersedes": "01KAQ40000000000000000000A"`},
 		{"supersedes an old decision", decided(), refID, v4(valid + `, "supersedes": "01KAQ40000000000000000000B"`), apperr.Conflict, nil, "not the referral's current decision"},
 		{"not yet screened", func() *memStore { s := awaiting(); s.rec.Status = referral.StatusQueued; return s }(), refID, body(valid), apperr.Conflict, nil, "still being screened"},
+		{"untriaged, supersedes with no decision", func() *memStore {
+			s := awaiting()
+			s.rec.Status, s.rec.Screening, s.rec.UntriagedAt = referral.StatusQueued, nil, &now
+			return s
+		}(), refID, body(valid + `, "supersedes": "01KAQ40000000000000000000A"`), apperr.Invalid, []string{"supersedes"}, ""},
 		{"received only", func() *memStore { s := awaiting(); s.rec.Status = referral.StatusReceived; return s }(), refID, body(valid), apperr.Conflict, nil, "not awaiting a decision"},
 	}
 	for _, tt := range tests {

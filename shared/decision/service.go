@@ -33,8 +33,9 @@ type Store interface {
 	// Decisions returns the referral's decisions, oldest first.
 	Decisions(ctx context.Context, referralID string) ([]Decision, error)
 	// SaveDecision stores d, marks the decision it supersedes (if any) as
-	// superseded, moves the referral (still at version read) to DECIDED and
-	// out of the MASH queue, and writes the audit entry, all or nothing. It
+	// superseded, moves the referral (still at version read, awaiting a
+	// decision, decided or untriaged) to DECIDED and out of the MASH queue,
+	// and writes the audit entry, all or nothing. It
 	// returns ErrStale when the referral is no longer at version read or
 	// the superseded decision was already superseded.
 	SaveDecision(ctx context.Context, d Decision, read int, entry audit.Entry) error
@@ -99,7 +100,7 @@ func (s *Service) Decide(ctx context.Context, referralID string, body []byte, m 
 		return nil, stale(referralID, *req.Version, rec.Version)
 	}
 
-	now := s.now().UTC()
+	now := s.now().UTC().Truncate(time.Millisecond)
 	d := Decision{
 		ID: ids.NewULID(now), ReferralID: referralID,
 		Outcome: req.Outcome, Rationale: req.Rationale, LevelOfNeed: *req.LevelOfNeed, PrimaryNeed: req.PrimaryNeed,
@@ -130,7 +131,7 @@ func (s *Service) Decide(ctx context.Context, referralID string, body []byte, m 
 // checkState says whether the referral can take this decision now.
 func checkState(rec *referral.Record, cur *Decision, req *Request) error {
 	switch {
-	case rec.Status == referral.StatusAwaitingDecision && cur == nil:
+	case (rec.Status == referral.StatusAwaitingDecision || untriaged(rec)) && cur == nil:
 		if req.Supersedes != "" {
 			return apperr.WithFields("The decision cannot be recorded: there is 1 problem.", []apperr.FieldError{{
 				Field: "supersedes", Message: "The referral has no decision to correct yet: leave supersedes out.",
@@ -150,6 +151,12 @@ func checkState(rec *referral.Record, cur *Decision, req *Request) error {
 	default:
 		return apperr.New(apperr.Conflict, "The referral is not awaiting a decision (its status is %s).", rec.Status)
 	}
+}
+
+// untriaged reports whether the referral's automatic screening failed every
+// time it was tried, so that it waits for a screener to screen it by hand.
+func untriaged(rec *referral.Record) bool {
+	return rec.Status == referral.StatusQueued && rec.UntriagedAt != nil
 }
 
 func stale(id string, read, now int) error {

@@ -57,7 +57,8 @@ func (st *Store) queryPrefix(ctx context.Context, pk, prefix string, fn func(map
 }
 
 // SaveDecision stores the decision (REFERRAL#<id> / DECISION#<ulid>), marks
-// the one it supersedes, moves the referral at version read to DECIDED and
+// the one it supersedes, moves the referral at version read (awaiting a
+// decision, decided, or queued and untriaged) to DECIDED and
 // out of the MASH queue (ByState), and writes the audit entry, in one
 // transaction.
 func (st *Store) SaveDecision(ctx context.Context, d decision.Decision, read int, entry audit.Entry) error {
@@ -77,10 +78,11 @@ func (st *Store) SaveDecision(ctx context.Context, d decision.Decision, read int
 			Key:       referralKey(d.ReferralID),
 			UpdateExpression: aws.String("SET #status = :decided, version = version + :one, decision = :summary, " +
 				"firstDecidedAt = if_not_exists(firstDecidedAt, :at) REMOVE gsi1pk, gsi1sk"),
-			ConditionExpression:      aws.String("version = :read AND #status IN (:awaiting, :decided)"),
+			ConditionExpression:      aws.String("version = :read AND (#status IN (:awaiting, :decided) OR (#status = :queued AND gsi1pk = :untriaged))"),
 			ExpressionAttributeNames: map[string]string{"#status": "status"},
 			ExpressionAttributeValues: map[string]types.AttributeValue{
 				":decided": s(string(referral.StatusDecided)), ":awaiting": s(string(referral.StatusAwaitingDecision)),
+				":queued": s(string(referral.StatusQueued)), ":untriaged": s(QueueUntriaged),
 				":read": n(int64(read)), ":one": n(1), ":summary": summary, ":at": at,
 			},
 		}},

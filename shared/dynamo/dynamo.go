@@ -142,6 +142,18 @@ func referralItem(rec *referral.Record) (map[string]types.AttributeValue, error)
 	return item, nil
 }
 
+// optionalKeyTime reads a time stored as keyTime; nil when it is not there.
+func optionalKeyTime(v string) (*time.Time, error) {
+	if v == "" {
+		return nil, nil
+	}
+	t, err := time.Parse(keyTime, v)
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
 // recordFromItem turns an item back into a record.
 func recordFromItem(item map[string]types.AttributeValue) (*referral.Record, error) {
 	var raw struct {
@@ -150,6 +162,7 @@ func recordFromItem(item map[string]types.AttributeValue) (*referral.Record, err
 		Status           string `dynamodbav:"status"`
 		ReceivedAt       string `dynamodbav:"receivedAt"`
 		QueuedAt         string `dynamodbav:"queuedAt"`
+		UntriagedAt      string `dynamodbav:"untriagedAt"`
 		Source           string `dynamodbav:"referralSource"`
 		ReceiptTokenHash string `dynamodbav:"receiptTokenHash"`
 		Version          int    `dynamodbav:"version"`
@@ -165,12 +178,11 @@ func recordFromItem(item map[string]types.AttributeValue) (*referral.Record, err
 	if rec.ReceivedAt, err = time.Parse(keyTime, raw.ReceivedAt); err != nil {
 		return nil, fmt.Errorf("decode receivedAt of referral %s: %w", raw.ID, err)
 	}
-	if raw.QueuedAt != "" {
-		t, err := time.Parse(keyTime, raw.QueuedAt)
-		if err != nil {
-			return nil, fmt.Errorf("decode queuedAt of referral %s: %w", raw.ID, err)
-		}
-		rec.QueuedAt = &t
+	if rec.QueuedAt, err = optionalKeyTime(raw.QueuedAt); err != nil {
+		return nil, fmt.Errorf("decode queuedAt of referral %s: %w", raw.ID, err)
+	}
+	if rec.UntriagedAt, err = optionalKeyTime(raw.UntriagedAt); err != nil {
+		return nil, fmt.Errorf("decode untriagedAt of referral %s: %w", raw.ID, err)
 	}
 	if err := formDecoder.Decode(item["form"], &rec.Form); err != nil {
 		return nil, fmt.Errorf("decode form of referral %s: %w", raw.ID, err)

@@ -5,6 +5,7 @@ package dynamo
 //	item                 pk                   sk                 gsi1pk / gsi1sk (ByState)
 //	helpline call        HELPLINE#<id>        HELPLINE           HELPLINE#<yyyy-mm>#CONCERN or #NO-CONCERN / <calledAt>#<id>
 //	audit entry          HELPLINE#<id>        AUDIT#<ulid>       -
+//	idempotency record   IDEMPOTENCY#<hash>   IDEMPOTENCY        -   (expiresAt: TTL; the key hashed with the adviser's subject)
 //
 // A call stays in its ByState partition for good: the month (UTC) it was
 // taken, split by whether it raised a safeguarding concern. The index
@@ -28,6 +29,7 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/helpline"
+	"github.com/csc-frontdoor/frontdoor/shared/intake"
 )
 
 var _ helpline.Store = (*Store)(nil)
@@ -120,9 +122,11 @@ func helplineFromItem(item map[string]types.AttributeValue) (*helpline.Record, e
 	return rec, nil
 }
 
-// CreateHelplineCall writes the call and its audit entry in one transaction,
-// neither overwriting an existing item.
-func (st *Store) CreateHelplineCall(ctx context.Context, rec *helpline.Record, entry audit.Entry) error {
+// CreateHelplineCall writes, in one transaction: the idempotency record
+// (when idem is not nil; see idempotencyPut), the call and its audit entry,
+// neither of the last two overwriting an existing item. An unexpired
+// idempotency record for idem's key gives intake.ErrIdempotencyKeyUsed.
+func (st *Store) CreateHelplineCall(ctx context.Context, rec *helpline.Record, idem *intake.Idempotency, entry audit.Entry) error {
 	item, err := helplineItem(rec)
 	if err != nil {
 		return err
@@ -131,10 +135,23 @@ func (st *Store) CreateHelplineCall(ctx context.Context, rec *helpline.Record, e
 		return fmt.Errorf("create helpline call %s: audit entry is for another record", rec.ID)
 	}
 	notExists := aws.String("attribute_not_exists(pk)")
-	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		{Put: &types.Put{TableName: &st.table, Item: item, ConditionExpression: notExists}},
-		{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: notExists}},
-	}})
+	var writes []types.TransactWriteItem
+	idemIndex := -1
+	if idem != nil {
+		idemIndex = len(writes)
+		writes = append(writes, st.idempotencyPut(idem, rec.LoggedAt))
+	}
+	writes = append(writes,
+		types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: item, ConditionExpression: notExists}},
+		types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: notExists}},
+	)
+	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: writes})
+	var cancelled *types.TransactionCanceledException
+	if errors.As(err, &cancelled) {
+		if r := cancelled.CancellationReasons; idemIndex >= 0 && idemIndex < len(r) && aws.ToString(r[idemIndex].Code) == "ConditionalCheckFailed" {
+			return fmt.Errorf("create helpline call %s: %w", rec.ID, intake.ErrIdempotencyKeyUsed)
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("create helpline call %s: %w", rec.ID, err)
 	}

@@ -39,9 +39,9 @@ func (c queueCursor) encode() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// decodeQueueCursor reads a cursor, checking that it names a partition of
-// parts and an entry key of the queue's shape ("<time>#<ulid>").
-func decodeQueueCursor(s string, parts []string) (queueCursor, error) {
+// decodeQueueCursor reads a cursor, checking that it names one of the parts
+// partitions listed and an entry key of the queue's shape ("<time>#<ulid>").
+func decodeQueueCursor(s string, parts int) (queueCursor, error) {
 	var c queueCursor
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil || len(b) > 256 {
@@ -49,7 +49,7 @@ func decodeQueueCursor(s string, parts []string) (queueCursor, error) {
 	}
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil || c.Part < 0 || c.Part >= len(parts) {
+	if err := dec.Decode(&c); err != nil || c.Part < 0 || c.Part >= parts {
 		return c, casework.ErrBadCursor
 	}
 	at, id, ok := strings.Cut(c.SK, "#")
@@ -59,20 +59,34 @@ func decodeQueueCursor(s string, parts []string) (queueCursor, error) {
 	return c, nil
 }
 
-// TriageQueue pages through the MASH queue: the OVERDUE partition, then
-// AWAITING_DECISION, each by decision due time. The index holds keys only;
-// the referrals are read by key and filtered by priority here.
+// queuePart is a ByState partition of the triage queue and the status its
+// referrals must have to be listed from it (a referral read after it moved
+// on is skipped, so none is listed twice).
+type queuePart struct {
+	key    string
+	status referral.Status
+}
+
+// TriageQueue pages through the MASH queue: the UNTRIAGED partition (by
+// time escalated; overdue, and listed whatever the priority asked for,
+// since theirs is unknown), then OVERDUE, then AWAITING_DECISION, each by
+// decision due time. The index holds keys only; the referrals are read by
+// key and filtered by priority here.
 func (st *Store) TriageQueue(ctx context.Context, q casework.QueueQuery) ([]*referral.Record, string, error) {
-	parts := []string{QueueOverdue, QueueAwaitingDecision}
+	parts := []queuePart{
+		{QueueUntriaged, referral.StatusQueued},
+		{QueueOverdue, referral.StatusAwaitingDecision},
+		{QueueAwaitingDecision, referral.StatusAwaitingDecision},
+	}
 	if q.Overdue != nil && *q.Overdue {
-		parts = parts[:1]
+		parts = parts[:2]
 	} else if q.Overdue != nil {
-		parts = parts[1:]
+		parts = parts[2:]
 	}
 	var cur queueCursor
 	if q.Cursor != "" {
 		var err error
-		if cur, err = decodeQueueCursor(q.Cursor, parts); err != nil {
+		if cur, err = decodeQueueCursor(q.Cursor, len(parts)); err != nil {
 			return nil, "", err
 		}
 	}
@@ -84,30 +98,30 @@ func (st *Store) TriageQueue(ctx context.Context, q casework.QueueQuery) ([]*ref
 			IndexName:              aws.String(IndexByState),
 			KeyConditionExpression: aws.String("gsi1pk = :p"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":p": s(parts[part]),
+				":p": s(parts[part].key),
 			},
 			Limit: aws.Int32(int32(min(q.Limit, 100))),
 		}
 		if part == cur.Part && cur.SK != "" {
 			_, id, _ := strings.Cut(cur.SK, "#")
 			in.ExclusiveStartKey = map[string]types.AttributeValue{
-				"gsi1pk": s(parts[part]), "gsi1sk": s(cur.SK), "pk": s("REFERRAL#" + id), "sk": s("REFERRAL"),
+				"gsi1pk": s(parts[part].key), "gsi1sk": s(cur.SK), "pk": s("REFERRAL#" + id), "sk": s("REFERRAL"),
 			}
 		}
 		p := dynamodb.NewQueryPaginator(st.db, in)
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
 			if err != nil {
-				return nil, "", fmt.Errorf("query triage queue %s: %w", parts[part], err)
+				return nil, "", fmt.Errorf("query triage queue %s: %w", parts[part].key, err)
 			}
-			recs, err := st.referralsByKey(ctx, page.Items)
+			recs, err := st.referralsByKey(ctx, page.Items, parts[part].status)
 			if err != nil {
 				return nil, "", err
 			}
 			for i, key := range page.Items {
 				scanned++
 				sk := key["gsi1sk"].(*types.AttributeValueMemberS).Value
-				if r := recs[i]; r != nil && (q.Priority == "" || (r.Screening != nil && r.Screening.Priority == q.Priority)) {
+				if r := recs[i]; r != nil && (q.Priority == "" || r.Screening == nil || r.Screening.Priority == q.Priority) {
 					out = append(out, r)
 				}
 				last := i == len(page.Items)-1 && !p.HasMorePages() && part == len(parts)-1
@@ -121,9 +135,9 @@ func (st *Store) TriageQueue(ctx context.Context, q casework.QueueQuery) ([]*ref
 }
 
 // referralsByKey reads the referrals whose index entries are keys, in the
-// same order; an entry whose referral is gone, or no longer awaiting a
-// decision (it moved on meanwhile), gives nil.
-func (st *Store) referralsByKey(ctx context.Context, keys []map[string]types.AttributeValue) ([]*referral.Record, error) {
+// same order; an entry whose referral is gone, or no longer has the status
+// (it moved on meanwhile), gives nil.
+func (st *Store) referralsByKey(ctx context.Context, keys []map[string]types.AttributeValue, status referral.Status) ([]*referral.Record, error) {
 	ids := make([]string, len(keys))
 	for i, k := range keys {
 		ids[i] = strings.TrimPrefix(k["pk"].(*types.AttributeValueMemberS).Value, "REFERRAL#")
@@ -134,7 +148,7 @@ func (st *Store) referralsByKey(ctx context.Context, keys []map[string]types.Att
 	}
 	out := make([]*referral.Record, len(ids))
 	for i, id := range ids {
-		if r := byID[id]; r != nil && r.Status == referral.StatusAwaitingDecision {
+		if r := byID[id]; r != nil && r.Status == status && (status != referral.StatusQueued || r.UntriagedAt != nil) {
 			out[i] = r
 		}
 	}

@@ -76,26 +76,46 @@ func (st *Store) ReferralsOfChild(ctx context.Context, key string) ([]referral.E
 // REFERRAL#AWAITING_DECISION by decision due time), with the audit entry, in
 // one transaction. It reports false when the referral was already triaged.
 func (st *Store) SaveScreening(ctx context.Context, id string, sc referral.Screening, entry audit.Entry) (bool, error) {
+	return st.writeScreening(ctx, id, sc, entry,
+		"SET #status = :awaiting, screening = :sc, gsi1pk = :g1pk, gsi1sk = :g1sk, version = version + :one",
+		"#status IN (:received, :queued)",
+		map[string]types.AttributeValue{
+			":awaiting": s(string(referral.StatusAwaitingDecision)),
+			":received": s(string(referral.StatusReceived)),
+			":queued":   s(string(referral.StatusQueued)),
+			":g1pk":     s(QueueAwaitingDecision),
+			":g1sk":     s(sc.DecisionDueAt.UTC().Format(keyTime) + "#" + id),
+		})
+}
+
+// AddScreening stores the screening of a referral decided by hand before it
+// was screened, leaving it DECIDED and out of the queue, with the audit
+// entry, in one transaction. It reports false when the referral already has
+// a screening or is not decided.
+func (st *Store) AddScreening(ctx context.Context, id string, sc referral.Screening, entry audit.Entry) (bool, error) {
+	return st.writeScreening(ctx, id, sc, entry,
+		"SET screening = :sc, version = version + :one",
+		"#status = :decided AND attribute_not_exists(screening)",
+		map[string]types.AttributeValue{":decided": s(string(referral.StatusDecided))})
+}
+
+// writeScreening updates the referral with the screening as :sc (and
+// :one), on the condition, with the audit entry, in one transaction; false
+// when the condition fails.
+func (st *Store) writeScreening(ctx context.Context, id string, sc referral.Screening, entry audit.Entry, update, cond string, values map[string]types.AttributeValue) (bool, error) {
 	screening, err := formEncoder.Encode(sc)
 	if err != nil {
 		return false, fmt.Errorf("encode screening of referral %s: %w", id, err)
 	}
+	values[":sc"], values[":one"] = screening, n(1)
 	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
 		{Update: &types.Update{
-			TableName:                &st.table,
-			Key:                      referralKey(id),
-			UpdateExpression:         aws.String("SET #status = :awaiting, screening = :sc, gsi1pk = :g1pk, gsi1sk = :g1sk, version = version + :one"),
-			ConditionExpression:      aws.String("#status IN (:received, :queued)"),
-			ExpressionAttributeNames: map[string]string{"#status": "status"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":awaiting": s(string(referral.StatusAwaitingDecision)),
-				":received": s(string(referral.StatusReceived)),
-				":queued":   s(string(referral.StatusQueued)),
-				":sc":       screening,
-				":g1pk":     s(QueueAwaitingDecision),
-				":g1sk":     s(sc.DecisionDueAt.UTC().Format(keyTime) + "#" + id),
-				":one":      n(1),
-			},
+			TableName:                 &st.table,
+			Key:                       referralKey(id),
+			UpdateExpression:          aws.String(update),
+			ConditionExpression:       aws.String(cond),
+			ExpressionAttributeNames:  map[string]string{"#status": "status"},
+			ExpressionAttributeValues: values,
 		}},
 		{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: aws.String("attribute_not_exists(pk)")}},
 	}})

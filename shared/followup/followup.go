@@ -267,7 +267,7 @@ func New(c Command, clocks Clocks, cal WorkingDays, now time.Time) (FollowUp, er
 		ChildIndex: c.ChildIndex,
 		StartAt:    c.StartAt.UTC(),
 		DueAt:      due.UTC(),
-		CreatedAt:  now.UTC(),
+		CreatedAt:  now.UTC().Truncate(time.Millisecond),
 		Version:    1,
 	}, nil
 }

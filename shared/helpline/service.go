@@ -2,6 +2,7 @@ package helpline
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -25,9 +26,15 @@ const (
 
 // Store keeps helpline calls.
 type Store interface {
-	// CreateHelplineCall writes the call and its audit entry, all or
-	// nothing, never overwriting anything.
-	CreateHelplineCall(ctx context.Context, rec *Record, entry audit.Entry) error
+	// CreateHelplineCall writes the call, its idempotency record (when
+	// idem is not nil) and its audit entry, all or nothing, never
+	// overwriting anything but an expired idempotency record. It returns
+	// intake.ErrIdempotencyKeyUsed (wrapped or not) when an unexpired
+	// record for idem's key hash exists.
+	CreateHelplineCall(ctx context.Context, rec *Record, idem *intake.Idempotency, entry audit.Entry) error
+	// Idempotency returns the unexpired idempotency record for a key
+	// hash, or nil.
+	Idempotency(ctx context.Context, keyHash string, now time.Time) (*intake.Idempotency, error)
 	// HelplineCall returns the call with the given id, read consistently,
 	// or ErrNotFound.
 	HelplineCall(ctx context.Context, id string) (*Record, error)
@@ -97,17 +104,31 @@ const (
 		"(POST /helpline-calls/%s/referrals) now. If a child is in immediate danger, call 999 first."
 )
 
-// Log decodes, validates and stores a call with its audit entry. Every error
-// is an *apperr.Error; on any error nothing has been written.
-func (s *Service) Log(ctx context.Context, body []byte, meta Meta) (*Receipt, error) {
+// Log decodes, validates and stores a call with its audit entry. It returns
+// the receipt and whether it is a replay of an earlier request.
+//
+// idempotencyKey is the request's Idempotency-Key header, empty when none
+// was sent; it must pass intake.CheckIdempotencyKey. With a key, the call,
+// its idempotency record and its audit entry are written in one
+// all-or-nothing write, and for intake.IdempotencyTTL the same adviser
+// sending the same key again gets the first receipt back and nothing more
+// is stored: the same call (after Validate has normalised it) is a replay,
+// a different call is refused naming Idempotency-Key. Keys are scoped to the
+// adviser (the actor's subject), so two advisers' keys never collide.
+//
+// Every error is an *apperr.Error; on any error nothing has been written.
+func (s *Service) Log(ctx context.Context, body []byte, idempotencyKey string, meta Meta) (*Receipt, bool, error) {
+	if err := intake.CheckIdempotencyKey(idempotencyKey); err != nil {
+		return nil, false, err
+	}
 	call, err := Decode(body)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	now := s.clock()
 	calledAt, err := Validate(call, now)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	rec := &Record{
 		ID:               ids.NewULID(now),
@@ -119,12 +140,6 @@ func (s *Service) Log(ctx context.Context, body []byte, meta Meta) (*Receipt, er
 		EscalationSecret: ids.NewToken(),
 		Call:             *call,
 	}
-	entry := s.entry(rec.ID, ActionLogged, meta, now)
-	if err := s.store.CreateHelplineCall(ctx, rec, entry); err != nil {
-		return nil, apperr.Wrap(err, apperr.Unavailable,
-			"The call could not be logged just now and has not been saved. Please try again in a minute.")
-	}
-	slog.InfoContext(ctx, "helpline call logged", "helplineCallId", rec.ID, "safeguardingConcern", call.Concern())
 	r := &Receipt{
 		ID: rec.ID, Status: rec.Status, Version: rec.Version, CalledAt: rec.CalledAt, LoggedAt: rec.LoggedAt,
 		SafeguardingConcern: call.Concern(), Message: loggedMessage,
@@ -132,7 +147,67 @@ func (s *Service) Log(ctx context.Context, body []byte, meta Meta) (*Receipt, er
 	if call.Concern() {
 		r.Message = fmt.Sprintf(concernMessage, rec.ID)
 	}
-	return r, nil
+	var idem *intake.Idempotency
+	if idempotencyKey != "" {
+		canonical, err := json.Marshal(call)
+		if err != nil {
+			return nil, false, apperr.Wrap(err, apperr.Internal, "The call could not be processed.")
+		}
+		// No referral is made, so the record's ReferralID stays empty: the
+		// call's id is in the receipt kept.
+		idem = &intake.Idempotency{
+			KeyHash:     idempotencyKeyHash(meta.Actor.ID, idempotencyKey),
+			RequestHash: ids.Hash(string(canonical)),
+			ExpiresAt:   now.Add(intake.IdempotencyTTL),
+		}
+		if idem.Response, err = json.Marshal(r); err != nil {
+			return nil, false, apperr.Wrap(err, apperr.Internal, "The call could not be processed.")
+		}
+	}
+	entry := s.entry(rec.ID, ActionLogged, meta, now)
+	err = s.store.CreateHelplineCall(ctx, rec, idem, entry)
+	switch {
+	case errors.Is(err, intake.ErrIdempotencyKeyUsed) && idem != nil:
+		return s.replay(ctx, idem, now)
+	case err != nil:
+		return nil, false, apperr.Wrap(err, apperr.Unavailable,
+			"The call could not be logged just now and has not been saved. Please try again in a minute.")
+	}
+	slog.InfoContext(ctx, "helpline call logged", "helplineCallId", rec.ID, "safeguardingConcern", call.Concern())
+	return r, false, nil
+}
+
+// replay answers a call logged with an Idempotency-Key the same adviser
+// used before.
+func (s *Service) replay(ctx context.Context, idem *intake.Idempotency, now time.Time) (*Receipt, bool, error) {
+	prev, err := s.store.Idempotency(ctx, idem.KeyHash, now)
+	if err != nil {
+		return nil, false, apperr.Wrap(err, apperr.Unavailable, "The call could not be checked just now and has not been saved. Please try again in a minute.")
+	}
+	if prev == nil {
+		// The earlier record expired between the write and the read.
+		return nil, false, apperr.New(apperr.Conflict, "This Idempotency-Key has just expired. Log the call again with a new key.")
+	}
+	if prev.RequestHash != idem.RequestHash {
+		return nil, false, apperr.WithFields("This Idempotency-Key was already used for a different helpline call.", []apperr.FieldError{{
+			Field:   "Idempotency-Key",
+			Message: "This key was already used with a different call. Use a new key for each new call; reuse a key only to retry the same one.",
+		}})
+	}
+	var r Receipt
+	if err := json.Unmarshal(prev.Response, &r); err != nil {
+		return nil, false, apperr.Wrap(err, apperr.Internal, "The earlier receipt could not be read.")
+	}
+	slog.InfoContext(ctx, "idempotent replay of a helpline call", "helplineCallId", r.ID)
+	return &r, true, nil
+}
+
+// idempotencyKeyHash is the hash a call's Idempotency-Key is kept under. It
+// is scoped to the adviser who sent it (their subject), so that two
+// advisers' keys never collide, and a key is never confused with the same
+// key sent with a referral or an addendum.
+func idempotencyKeyHash(subject, key string) string {
+	return ids.Hash("helpline-call\x00" + subject + "\x00" + key)
 }
 
 // List returns one page of calls as params (the query parameters, see

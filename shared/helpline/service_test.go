@@ -18,12 +18,18 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
-// fakeStore keeps calls and audit entries in memory.
+// fakeStore keeps calls, idempotency records and audit entries in memory.
 type fakeStore struct {
 	mu      sync.Mutex
 	calls   map[string]*Record
+	idem    map[string]*intake.Idempotency
 	audit   []audit.Entry
 	failing error // returned by every write when set
+	// idemFails is returned by Idempotency when set.
+	idemFails error
+	// idemLost makes Idempotency find nothing, as if the record had expired
+	// between the write and the read.
+	idemLost bool
 	// markFails is returned by MarkHelplineCallEscalated while positive
 	// counts remain.
 	markFails []error
@@ -32,21 +38,49 @@ type fakeStore struct {
 	more      bool
 }
 
-func newFakeStore() *fakeStore { return &fakeStore{calls: map[string]*Record{}} }
+func newFakeStore() *fakeStore {
+	return &fakeStore{calls: map[string]*Record{}, idem: map[string]*intake.Idempotency{}}
+}
 
-func (f *fakeStore) CreateHelplineCall(_ context.Context, rec *Record, entry audit.Entry) error {
+// CreateHelplineCall writes all or nothing, as the DynamoDB store does: an
+// unexpired record for the key (expiresAt not before the call's loggedAt)
+// refuses the whole write.
+func (f *fakeStore) CreateHelplineCall(_ context.Context, rec *Record, idem *intake.Idempotency, entry audit.Entry) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.failing != nil {
 		return f.failing
 	}
+	if idem != nil {
+		if prev, ok := f.idem[idem.KeyHash]; ok && !prev.ExpiresAt.Before(rec.LoggedAt) {
+			return fmt.Errorf("create: %w", intake.ErrIdempotencyKeyUsed)
+		}
+	}
 	if _, ok := f.calls[rec.ID]; ok {
 		return errors.New("exists")
+	}
+	if idem != nil {
+		cp := *idem
+		f.idem[idem.KeyHash] = &cp
 	}
 	c := *rec
 	f.calls[rec.ID] = &c
 	f.audit = append(f.audit, entry)
 	return nil
+}
+
+func (f *fakeStore) Idempotency(_ context.Context, keyHash string, now time.Time) (*intake.Idempotency, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.idemFails != nil {
+		return nil, f.idemFails
+	}
+	prev, ok := f.idem[keyHash]
+	if !ok || f.idemLost || now.After(prev.ExpiresAt) {
+		return nil, nil
+	}
+	cp := *prev
+	return &cp, nil
 }
 
 func (f *fakeStore) HelplineCall(_ context.Context, id string) (*Record, error) {
@@ -184,7 +218,7 @@ func TestLog(t *testing.T) {
 	r := newRig()
 	c := validCall()
 	c.SafeguardingConcern = yes()
-	got, err := r.svc.Log(context.Background(), body(t, c), adviser)
+	got, _, err := r.svc.Log(context.Background(), body(t, c), "", adviser)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +244,7 @@ func TestLog(t *testing.T) {
 		t.Errorf("audit entry %+v", e)
 	}
 
-	other, err := r.svc.Log(context.Background(), body(t, validCall()), adviser)
+	other, _, err := r.svc.Log(context.Background(), body(t, validCall()), "", adviser)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +261,7 @@ func TestLog(t *testing.T) {
 func TestLogTimesAsStored(t *testing.T) {
 	r := newRig()
 	r.svc.now = func() time.Time { return now.Add(123456789 * time.Nanosecond) }
-	got, err := r.svc.Log(context.Background(), body(t, validCall()), adviser)
+	got, _, err := r.svc.Log(context.Background(), body(t, validCall()), "", adviser)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,28 +274,218 @@ func TestLogRefusesAndWritesNothing(t *testing.T) {
 	bad := validCall()
 	bad.Topics = nil
 	tests := []struct {
-		name string
-		body []byte
-		fail error
-		code apperr.Code
+		name   string
+		body   []byte
+		key    string
+		fail   error
+		code   apperr.Code
+		fields []string
 	}{
-		{"malformed", []byte(`{"topic":[]}`), nil, apperr.Malformed},
-		{"too large", []byte(`{"adviceGiven":"` + strings.Repeat("a", MaxBody) + `"}`), nil, apperr.TooLarge},
-		{"invalid", body(t, bad), nil, apperr.Invalid},
-		{"store down", body(t, validCall()), errors.New("down"), apperr.Unavailable},
+		{"malformed", []byte(`{"topic":[]}`), "", nil, apperr.Malformed, []string{"topic"}},
+		{"too large", []byte(`{"adviceGiven":"` + strings.Repeat("a", MaxBody) + `"}`), "", nil, apperr.TooLarge, nil},
+		{"invalid", body(t, bad), "", nil, apperr.Invalid, []string{"topics"}},
+		{"invalid, with a key", body(t, bad), "key-1", nil, apperr.Invalid, []string{"topics"}},
+		{"store down", body(t, validCall()), "", errors.New("down"), apperr.Unavailable, nil},
+		{"store down, with a key", body(t, validCall()), "key-1", errors.New("down"), apperr.Unavailable, nil},
+		{"key with a space", body(t, validCall()), "key 1", nil, apperr.Invalid, []string{"Idempotency-Key"}},
+		{"key with a control character", body(t, validCall()), "key\t1", nil, apperr.Invalid, []string{"Idempotency-Key"}},
+		{"key not ASCII", body(t, validCall()), "clé-1", nil, apperr.Invalid, []string{"Idempotency-Key"}},
+		{"key too long", body(t, validCall()), strings.Repeat("k", intake.MaxIdempotencyKeyLength+1), nil, apperr.Invalid, []string{"Idempotency-Key"}},
+		// The key is checked first, whatever the body.
+		{"bad key and a malformed body", []byte(`{"topic":[]}`), "key 1", nil, apperr.Invalid, []string{"Idempotency-Key"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newRig()
 			r.store.failing = tt.fail
-			_, err := r.svc.Log(context.Background(), tt.body, adviser)
-			if apperr.CodeOf(err) != tt.code {
-				t.Fatalf("err = %v, want %s", err, tt.code)
+			got, replayed, err := r.svc.Log(context.Background(), tt.body, tt.key, adviser)
+			if apperr.CodeOf(err) != tt.code || got != nil || replayed {
+				t.Fatalf("got %+v, replayed %v, err = %v; want %s", got, replayed, err, tt.code)
 			}
-			if len(r.store.calls) != 0 || len(r.store.audit) != 0 {
-				t.Errorf("written: %d calls, %d audit entries", len(r.store.calls), len(r.store.audit))
+			var fields []string
+			for _, f := range apperr.As(err).Fields {
+				fields = append(fields, f.Field)
+			}
+			if !slices.Equal(fields, tt.fields) {
+				t.Errorf("fields %v, want %v", fields, tt.fields)
+			}
+			if len(r.store.calls) != 0 || len(r.store.audit) != 0 || len(r.store.idem) != 0 {
+				t.Errorf("written: %d calls, %d audit entries, %d idempotency records", len(r.store.calls), len(r.store.audit), len(r.store.idem))
 			}
 		})
+	}
+}
+
+// TestLogKeepsTheIdempotencyRecord: a call logged with a key is stored with
+// a record of the key, scoped to the adviser, remembered for a day, that
+// holds the receipt as sent; a call logged without one has none.
+func TestLogKeepsTheIdempotencyRecord(t *testing.T) {
+	r := newRig()
+	c := validCall()
+	c.SafeguardingConcern = yes()
+	got, replayed, err := r.svc.Log(context.Background(), body(t, c), "key-1", adviser)
+	if err != nil || replayed {
+		t.Fatalf("Log: %v, replayed %v", err, replayed)
+	}
+	if len(r.store.idem) != 1 {
+		t.Fatalf("%d idempotency records, want 1", len(r.store.idem))
+	}
+	idem := r.store.idem[idempotencyKeyHash("adviser-1", "key-1")]
+	if idem == nil {
+		t.Fatalf("no idempotency record under the key hashed with the adviser: %v", r.store.idem)
+	}
+	if !idem.ExpiresAt.Equal(now.Add(intake.IdempotencyTTL)) || idem.ExpiresAt.Sub(now) != 24*time.Hour || idem.RequestHash == "" || idem.ReferralID != "" {
+		t.Errorf("record %+v", idem)
+	}
+	want, _ := json.Marshal(got)
+	if string(idem.Response) != string(want) {
+		t.Errorf("kept response %s, want the receipt %s", idem.Response, want)
+	}
+	if strings.Contains(string(idem.Response), "Test advice") || strings.Contains(string(idem.Response), "0161") {
+		t.Errorf("the kept response holds the call's content: %s", idem.Response)
+	}
+
+	if _, _, err := r.svc.Log(context.Background(), body(t, c), "", adviser); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.store.idem) != 1 || len(r.store.calls) != 2 {
+		t.Errorf("without a key: %d idempotency records, %d calls; want 1 and 2", len(r.store.idem), len(r.store.calls))
+	}
+}
+
+// TestLogIdempotency: a call is logged with a key, then a second request
+// is made; whether it replays the first receipt, logs a new call or is
+// refused.
+func TestLogIdempotency(t *testing.T) {
+	first := validCall()
+	first.SafeguardingConcern = yes() // its receipt's message names the call
+	firstBody := body(t, first)
+
+	// The same call written differently: members in another order, white
+	// space between them and around the codes (which Validate trims).
+	var m map[string]any
+	if err := json.Unmarshal(firstBody, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["topics"] = []string{"  sleep "}
+	m["caller"].(map[string]any)["type"] = " parent"
+	reformatted, err := json.MarshalIndent(m, "", "\t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var members []string
+	for k, v := range m {
+		b, _ := json.Marshal(v)
+		members = append(members, fmt.Sprintf("%q: %s", k, b))
+	}
+	slices.Sort(members)
+	slices.Reverse(members)
+	reordered := []byte("{\n  " + strings.Join(members, ",\n  ") + "\n}")
+
+	different := validCall()
+	different.SafeguardingConcern = yes()
+	different.DurationMinutes = 21
+	otherAdviser := adviser
+	otherAdviser.Actor.ID = "adviser-2"
+
+	tests := []struct {
+		name     string
+		body     []byte
+		key      string
+		meta     Meta
+		after    time.Duration // after the first request
+		prepare  func(*fakeStore)
+		code     apperr.Code // "" for success
+		replayed bool
+		calls    int // calls stored after both requests
+	}{
+		{"same key, same call", firstBody, "key-1", adviser, time.Minute, nil, "", true, 1},
+		{"same key, same call written differently", reformatted, "key-1", adviser, time.Minute, nil, "", true, 1},
+		{"same key, same call, members in another order", reordered, "key-1", adviser, 0, nil, "", true, 1},
+		{"same key, same call, just within a day", firstBody, "key-1", adviser, intake.IdempotencyTTL - time.Second, nil, "", true, 1},
+		{"same key, another call", body(t, different), "key-1", adviser, time.Minute, nil, apperr.Invalid, false, 1},
+		{"same key, same call, another adviser", firstBody, "key-1", otherAdviser, time.Minute, nil, "", false, 2},
+		{"another key, same call", firstBody, "key-2", adviser, time.Minute, nil, "", false, 2},
+		{"no key, same call", firstBody, "", adviser, time.Minute, nil, "", false, 2},
+		{"same key, same call, over a day later", firstBody, "key-1", adviser, intake.IdempotencyTTL + time.Second, nil, "", false, 2},
+		{"same key, another call, over a day later", body(t, different), "key-1", adviser, intake.IdempotencyTTL + time.Second, nil, "", false, 2},
+		{"the record expires between the write and the read", firstBody, "key-1", adviser, time.Minute,
+			func(f *fakeStore) { f.idemLost = true }, apperr.Conflict, false, 1},
+		{"the record cannot be read", firstBody, "key-1", adviser, time.Minute,
+			func(f *fakeStore) { f.idemFails = errors.New("throttled") }, apperr.Unavailable, false, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRig()
+			one, replayed, err := r.svc.Log(context.Background(), firstBody, "key-1", adviser)
+			if err != nil || replayed {
+				t.Fatalf("first: %v, replayed %v", err, replayed)
+			}
+			if tt.prepare != nil {
+				tt.prepare(r.store)
+			}
+			r.svc.now = func() time.Time { return now.Add(tt.after) }
+			two, replayed, err := r.svc.Log(context.Background(), tt.body, tt.key, tt.meta)
+			if (err == nil) != (tt.code == "") || (err != nil && apperr.CodeOf(err) != tt.code) {
+				t.Fatalf("second: err = %v, want %q", err, tt.code)
+			}
+			if replayed != tt.replayed {
+				t.Errorf("replayed %v, want %v", replayed, tt.replayed)
+			}
+			switch {
+			case tt.code != "":
+				if two != nil {
+					t.Errorf("receipt %+v with an error", two)
+				}
+				if tt.code == apperr.Invalid {
+					if f := fieldsOf(t, err); len(f) != 1 || f["Idempotency-Key"] == "" {
+						t.Errorf("fields %v, want Idempotency-Key only", f)
+					}
+				}
+			case tt.replayed:
+				a, _ := json.Marshal(one)
+				b, _ := json.Marshal(two)
+				if string(a) != string(b) {
+					t.Errorf("replay %s, want the first receipt %s", b, a)
+				}
+			default:
+				if two.ID == one.ID || r.store.calls[two.ID] == nil || r.store.calls[two.ID].LoggedBy != tt.meta.Actor.ID {
+					t.Errorf("second receipt %+v: want a new call stored, logged by %s", two, tt.meta.Actor.ID)
+				}
+			}
+			if len(r.store.calls) != tt.calls || len(r.store.audit) != tt.calls {
+				t.Errorf("%d calls and %d audit entries stored, want %d of each", len(r.store.calls), len(r.store.audit), tt.calls)
+			}
+			for _, e := range r.store.audit {
+				if e.Action != ActionLogged || r.store.calls[e.Subject.ID] == nil {
+					t.Errorf("audit entry %+v", e)
+				}
+			}
+		})
+	}
+}
+
+// TestIdempotencyKeyHashIsScoped: a key is kept under a hash of the key
+// with the adviser, unlike a referral's (the key alone) or an addendum's.
+func TestIdempotencyKeyHashIsScoped(t *testing.T) {
+	base := idempotencyKeyHash("adviser-1", "key-1")
+	tests := []struct {
+		name  string
+		other string
+	}{
+		{"another adviser", idempotencyKeyHash("adviser-2", "key-1")},
+		{"another key", idempotencyKeyHash("adviser-1", "key-2")},
+		{"the boundary moved", idempotencyKeyHash("adviser-1key", "-1")},
+		{"a referral's key", ids.Hash("key-1")},
+		{"an addendum's key", ids.Hash("addendum\x00adviser-1\x00key-1")},
+	}
+	for _, tt := range tests {
+		if tt.other == base {
+			t.Errorf("%s: same hash %s", tt.name, base)
+		}
+	}
+	if idempotencyKeyHash("adviser-1", "key-1") != base {
+		t.Error("the hash is not stable")
 	}
 }
 
@@ -344,7 +568,7 @@ func (r *rig) logged(t *testing.T, concern bool) string {
 	t.Helper()
 	c := validCall()
 	c.SafeguardingConcern = &concern
-	got, err := r.svc.Log(context.Background(), body(t, c), adviser)
+	got, _, err := r.svc.Log(context.Background(), body(t, c), "", adviser)
 	if err != nil {
 		t.Fatal(err)
 	}

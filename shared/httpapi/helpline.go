@@ -12,12 +12,14 @@ import (
 
 // Helpline is what the parenting helpline's routes need of the domain.
 type Helpline interface {
-	Log(ctx context.Context, body []byte, meta helpline.Meta) (*helpline.Receipt, error)
+	Log(ctx context.Context, body []byte, idempotencyKey string, meta helpline.Meta) (*helpline.Receipt, bool, error)
 	List(ctx context.Context, params map[string]string, meta helpline.Meta) (*helpline.Page, error)
 	Escalate(ctx context.Context, callID string, body []byte, meta helpline.Meta) (*helpline.EscalationReceipt, bool, error)
 }
 
-// LogHelplineCall handles POST /helpline-calls, for helpline advisers.
+// LogHelplineCall handles POST /helpline-calls, for helpline advisers. A
+// retry by the same adviser with the same Idempotency-Key gets the first
+// receipt again, with the header Idempotent-Replayed: true.
 func LogHelplineCall(svc Helpline) HandlerFunc {
 	return func(ctx context.Context, req Request) (Response, error) {
 		_, actor, err := Caller(req, auth.Helpline)
@@ -28,11 +30,15 @@ func LogHelplineCall(svc Helpline) HandlerFunc {
 		if err != nil {
 			return Response{}, err
 		}
-		receipt, err := svc.Log(ctx, body, helplineMeta(req, actor))
+		receipt, replayed, err := svc.Log(ctx, body, Header(req, "Idempotency-Key"), helplineMeta(req, actor))
 		if err != nil {
 			return Response{}, err
 		}
-		return JSON(http.StatusCreated, receipt), nil
+		resp := JSON(http.StatusCreated, receipt)
+		if replayed {
+			resp.Headers["Idempotent-Replayed"] = "true"
+		}
+		return resp, nil
 	}
 }
 

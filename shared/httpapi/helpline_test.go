@@ -16,6 +16,7 @@ import (
 type fakeHelpline struct {
 	called   string
 	body     string
+	key      string
 	params   map[string]string
 	callID   string
 	meta     helpline.Meta
@@ -23,12 +24,12 @@ type fakeHelpline struct {
 	err      error
 }
 
-func (f *fakeHelpline) Log(_ context.Context, body []byte, meta helpline.Meta) (*helpline.Receipt, error) {
-	f.called, f.body, f.meta = "log", string(body), meta
+func (f *fakeHelpline) Log(_ context.Context, body []byte, key string, meta helpline.Meta) (*helpline.Receipt, bool, error) {
+	f.called, f.body, f.key, f.meta = "log", string(body), key, meta
 	if f.err != nil {
-		return nil, f.err
+		return nil, false, f.err
 	}
-	return &helpline.Receipt{ID: "01KAQ3ZJ8Q7X3V4N5M6K7J8H9G", Status: helpline.StatusLogged, Version: 1}, nil
+	return &helpline.Receipt{ID: "01KAQ3ZJ8Q7X3V4N5M6K7J8H9G", Status: helpline.StatusLogged, Version: 1}, f.replayed, nil
 }
 
 func (f *fakeHelpline) List(_ context.Context, params map[string]string, meta helpline.Meta) (*helpline.Page, error) {
@@ -66,6 +67,13 @@ func helplineReq(route, scope, body string) Request {
 	return r
 }
 
+// withKey adds an Idempotency-Key header, in lower case as the HTTP API
+// passes headers.
+func withKey(r Request, key string) Request {
+	r.Headers["idempotency-key"] = key
+	return r
+}
+
 func TestHelplineHandlers(t *testing.T) {
 	const (
 		logRoute  = "POST /helpline-calls"
@@ -85,6 +93,10 @@ func TestHelplineHandlers(t *testing.T) {
 		wantRole   string
 	}{
 		{"log", helplineReq(logRoute, "helpline", `{"a":1}`), nil, false, http.StatusCreated, "log", "helpline"},
+		{"log with a key", withKey(helplineReq(logRoute, "helpline", `{"a":1}`), "key-1"), nil, false, http.StatusCreated, "log", "helpline"},
+		{"log: replayed", withKey(helplineReq(logRoute, "helpline", `{"a":1}`), "key-1"), nil, true, http.StatusCreated, "log", "helpline"},
+		{"log: key used for another call", withKey(helplineReq(logRoute, "helpline", `{"a":1}`), "key-1"),
+			apperr.WithFields("used", []apperr.FieldError{{Field: "Idempotency-Key", Message: "x"}}), false, http.StatusUnprocessableEntity, "log", "helpline"},
 		{"log: manager may not", helplineReq(logRoute, "mash-manager", `{}`), nil, false, http.StatusForbidden, "", ""},
 		{"log: police may not", helplineReq(logRoute, "police", `{}`), nil, false, http.StatusForbidden, "", ""},
 		{"log: not signed in", helplineReq(logRoute, "", `{}`), nil, false, http.StatusUnauthorized, "", ""},
@@ -139,6 +151,12 @@ func TestHelplineHandlers(t *testing.T) {
 			case "log":
 				if svc.body != `{"a":1}` {
 					t.Errorf("body %q", svc.body)
+				}
+				if svc.key != Header(tt.req, "Idempotency-Key") {
+					t.Errorf("key %q, want %q", svc.key, Header(tt.req, "Idempotency-Key"))
+				}
+				if got := resp.Headers["Idempotent-Replayed"]; (got == "true") != tt.replayed {
+					t.Errorf("Idempotent-Replayed %q, want %v", got, tt.replayed)
 				}
 			case "list":
 				if svc.params["safeguardingConcern"] != "true" {

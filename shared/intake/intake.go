@@ -133,7 +133,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, bool, er
 	if err != nil {
 		return Receipt{}, false, err
 	}
-	now := s.now().UTC()
+	now := s.now().UTC().Truncate(time.Millisecond)
 	if err := referral.Validate(form, now); err != nil {
 		return Receipt{}, false, err
 	}

@@ -92,7 +92,10 @@ type Record struct {
 	Origin *Origin `json:"origin,omitempty"`
 	// Screening is set once the referral has been triaged.
 	Screening *Screening `json:"screening,omitempty"`
-	Form      Referral   `json:"referral"`
+	// UntriagedAt is set when the automatic screening failed every time it
+	// was tried and the referral was put before the MASH to screen by hand.
+	UntriagedAt *time.Time `json:"untriagedAt,omitempty"`
+	Form        Referral   `json:"referral"`
 }
 
 // TriageMessageType is the type of the message that asks for a referral to

@@ -16,6 +16,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
+	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
 // Defaults for Options.
@@ -57,6 +58,8 @@ type Store interface {
 	// queue again at at, unless it was already sent again max times or is
 	// no longer queued; it reports whether it was recorded.
 	RecordResend(ctx context.Context, id string, at time.Time, max int) (bool, error)
+	// Referral returns the stored referral.
+	Referral(ctx context.Context, id string) (*referral.Record, error)
 	// MarkUntriaged takes a queued referral out of those sent again, with
 	// the audit entry and an escalation to the MASH manager, once; false if
 	// already done or no longer queued (it was triaged after all).
@@ -260,6 +263,14 @@ func (s *Service) resend(ctx context.Context, now time.Time) (resent, untriaged 
 			slog.WarnContext(ctx, "referral queued long ago but not triaged; sent again", "referralId", id)
 			continue
 		}
+		// The follow-ups the referral calls for (a return home interview)
+		// must not wait for a screening that keeps failing: they are
+		// started before it is escalated, and again on each run until it
+		// is (each is created once however often it is asked for).
+		if err := s.startFollowUps(ctx, id); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		entry := audit.Entry{ID: ids.NewULID(now), At: now, Subject: audit.Referral(id), Action: audit.Untriaged, Actor: audit.System("sweep")}
 		flagged, err := s.store.MarkUntriaged(ctx, id, now, entry)
 		if err != nil {
@@ -272,6 +283,20 @@ func (s *Service) resend(ctx context.Context, now time.Time) (resent, untriaged 
 		}
 	}
 	return resent, untriaged, errors.Join(errs...)
+}
+
+// startFollowUps sends the follow-up commands of the referral with the id.
+func (s *Service) startFollowUps(ctx context.Context, id string) error {
+	rec, err := s.store.Referral(ctx, id)
+	if err != nil {
+		return fmt.Errorf("read untriaged referral %s: %w", id, err)
+	}
+	if cmds := followup.ForReferral(rec); len(cmds) > 0 {
+		if err := s.followUps.SendFollowUps(ctx, cmds); err != nil {
+			return fmt.Errorf("start follow-ups of untriaged referral %s: %w", id, err)
+		}
+	}
+	return nil
 }
 
 // Now is the moment a run sweeps as of: the schedule's time from the event

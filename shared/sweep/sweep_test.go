@@ -10,6 +10,7 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
+	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
 // fakeStore keeps referrals and follow-ups in memory with the semantics the
@@ -28,6 +29,14 @@ type fakeStore struct {
 	sentAt     map[string]time.Time // queued id → last sent to the triage queue
 	resends    map[string]int
 	untriaged  map[string]bool
+	records    map[string]*referral.Record
+}
+
+func (f *fakeStore) Referral(_ context.Context, id string) (*referral.Record, error) {
+	if r, ok := f.records[id]; ok {
+		return r, nil
+	}
+	return nil, referral.ErrNotFound
 }
 
 func (f *fakeStore) StaleQueued(_ context.Context, before time.Time, limit int) ([]string, error) {
@@ -76,9 +85,15 @@ func (f *fakeStore) MarkCustodyQueued(_ context.Context, id string, _ time.Time)
 	return nil
 }
 
-type fakeFollowUps struct{ sent []followup.Command }
+type fakeFollowUps struct {
+	sent []followup.Command
+	err  error
+}
 
 func (q *fakeFollowUps) SendFollowUps(_ context.Context, cmds []followup.Command) error {
+	if q.err != nil {
+		return q.err
+	}
 	q.sent = append(q.sent, cmds...)
 	return nil
 }
@@ -178,6 +193,13 @@ func newStore() *fakeStore {
 		},
 		resends:   map[string]int{},
 		untriaged: map[string]bool{},
+		records: map[string]*referral.Record{
+			"lost": {ID: "lost", Status: referral.StatusQueued, Form: referral.Referral{
+				Children:       []referral.Child{{FirstName: "Test"}},
+				MissingEpisode: &referral.MissingEpisode{ReturnedAt: "2026-11-22T08:15:00Z"},
+			}},
+			"recent": {ID: "recent", Status: referral.StatusQueued, Form: referral.Referral{Children: []referral.Child{{FirstName: "Test"}}}},
+		},
 		followUps: map[Key]time.Time{{"REFERRAL#a", "FOLLOWUP#1"}: now.Add(-time.Second), {"REFERRAL#b", "FOLLOWUP#2"}: now.Add(time.Minute)},
 		fuOverdue: map[Key]bool{},
 		custody: map[string]CustodyRequest{
@@ -217,8 +239,8 @@ func TestRunRequeuesFlagsAndReports(t *testing.T) {
 }
 
 func TestRunResendsALostReferralThenEscalatesIt(t *testing.T) {
-	st, q := newStore(), &fakeTriage{}
-	svc := New(st, q, &fakeFollowUps{}, fakeDLQ{}, Options{})
+	st, q, fu := newStore(), &fakeTriage{}, &fakeFollowUps{}
+	svc := New(st, q, fu, fakeDLQ{}, Options{})
 	at := now
 	for i := 1; i <= DefaultMaxResends; i++ {
 		r, err := svc.Run(context.Background(), at)
@@ -233,13 +255,33 @@ func TestRunResendsALostReferralThenEscalatesIt(t *testing.T) {
 	if n := slices.Index(q.sent, "lost"); n < 0 {
 		t.Fatal("lost never sent again")
 	}
+	lostFollowUps := func() (out []followup.Command) {
+		for _, c := range fu.sent {
+			if c.SourceID == "lost" {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	if got := lostFollowUps(); len(got) != 0 {
+		t.Fatalf("follow-ups %+v started while lost was still being sent again", got)
+	}
+	// The escalation waits for the referral's follow-ups to be started.
 	sent := len(q.sent)
+	fu.err = errors.New("follow-up queue down")
+	if r, err := svc.Run(context.Background(), at); err == nil || r.Untriaged != 0 || st.untriaged["lost"] {
+		t.Fatalf("report %+v, error %v: want lost not escalated before its follow-ups are started", r, err)
+	}
+	fu.err = nil
 	r, err := svc.Run(context.Background(), at)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.Untriaged != 1 || !st.untriaged["lost"] || slices.Contains(q.sent[sent:], "lost") {
 		t.Fatalf("report %+v, sent after the last resend %v: want lost escalated, not sent", r, q.sent[sent:])
+	}
+	if got := lostFollowUps(); len(got) != 1 || got[0].Kind != followup.KindReturnHomeInterview {
+		t.Errorf("follow-ups %+v, want lost's return home interview started when it was escalated", got)
 	}
 	untriagedEntries := func() (n int) {
 		for _, e := range st.audits {

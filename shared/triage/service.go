@@ -36,6 +36,11 @@ type Store interface {
 	// reports false, changing nothing, when the referral was already
 	// triaged.
 	SaveScreening(ctx context.Context, id string, sc referral.Screening, entry audit.Entry) (bool, error)
+	// AddScreening stores the screening of a referral decided by hand
+	// before it could be screened, with the audit entry, in one conditional
+	// write; its status stays DECIDED. It reports false, changing nothing,
+	// when the referral already has a screening.
+	AddScreening(ctx context.Context, id string, sc referral.Screening, entry audit.Entry) (bool, error)
 }
 
 // FollowUps sends follow-up commands.
@@ -106,16 +111,27 @@ func minTime(a, b time.Time) time.Time {
 // is not screened again, but its follow-up commands are sent again, since a
 // redelivered message may be all that is left of a run that stopped after
 // saving; follow-ups are created once however often they are asked for.
+//
+// A referral that could not be triaged in time is screened by hand and may
+// be decided before its message, redriven from the dead-letter queue, comes
+// back: it is then screened all the same (its child linked, so that later
+// referrals find it, and its screening kept for the record) but stays
+// DECIDED, and its follow-ups start.
 func (s *Service) Triage(ctx context.Context, id string) error {
 	rec, err := s.store.Referral(ctx, id)
 	if err != nil {
 		return fmt.Errorf("triage %s: %w", id, err)
 	}
-	if !rec.Status.Triaged() {
-		if err := s.screen(ctx, rec); err != nil {
+	switch {
+	case !rec.Status.Triaged():
+		if err := s.screen(ctx, rec, s.store.SaveScreening); err != nil {
 			return err
 		}
-	} else {
+	case rec.Screening == nil:
+		if err := s.screen(ctx, rec, s.store.AddScreening); err != nil {
+			return err
+		}
+	default:
 		slog.InfoContext(ctx, "referral already triaged", "referralId", id)
 	}
 	cmds := followup.ForReferral(rec)
@@ -128,7 +144,13 @@ func (s *Service) Triage(ctx context.Context, id string) error {
 	return nil
 }
 
-func (s *Service) screen(ctx context.Context, rec *referral.Record) error {
+// saveFunc stores a screening with its audit entry, reporting false when
+// the referral was already screened.
+type saveFunc func(ctx context.Context, id string, sc referral.Screening, entry audit.Entry) (bool, error)
+
+// screen links the referral's children, screens it and stores the screening
+// with save.
+func (s *Service) screen(ctx context.Context, rec *referral.Record, save saveFunc) error {
 	var keys []string
 	for _, c := range rec.Form.Children {
 		keys = append(keys, ChildKeys(c, s.secret)...)
@@ -148,10 +170,10 @@ func (s *Service) screen(ctx context.Context, rec *referral.Record) error {
 		}
 		earlier = append(earlier, found...)
 	}
-	now := s.now().UTC()
+	now := s.now().UTC().Truncate(time.Millisecond)
 	sc := s.Screen(rec, earlier, now)
 	entry := audit.Entry{ID: ids.NewULID(now), At: now, Subject: audit.Referral(rec.ID), Action: audit.Triaged, Actor: audit.System("triage")}
-	applied, err := s.store.SaveScreening(ctx, rec.ID, sc, entry)
+	applied, err := save(ctx, rec.ID, sc, entry)
 	if err != nil {
 		return fmt.Errorf("triage %s: %w", rec.ID, err)
 	}
@@ -159,7 +181,10 @@ func (s *Service) screen(ctx context.Context, rec *referral.Record) error {
 		slog.InfoContext(ctx, "referral already triaged", "referralId", rec.ID)
 		return nil
 	}
-	rec.Status, rec.Screening = referral.StatusAwaitingDecision, &sc
+	if !rec.Status.Triaged() {
+		rec.Status = referral.StatusAwaitingDecision
+	}
+	rec.Screening = &sc
 	slog.InfoContext(ctx, "referral triaged", "referralId", rec.ID, "reference", rec.Reference,
 		"priority", sc.Priority, "decisionDueAt", sc.DecisionDueAt, "reReferral", sc.ReReferral, "earlierReferrals", len(sc.EarlierReferrals))
 	return nil

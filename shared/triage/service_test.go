@@ -37,6 +37,7 @@ type fakeStore struct {
 	byKey   map[string][]referral.EarlierReferral
 	links   []link // every LinkChild call
 	saves   []save // every SaveScreening call
+	adds    []save // every AddScreening call
 
 	// lostRace makes SaveScreening report false without changing anything,
 	// as when a concurrent triage saved first.
@@ -107,6 +108,22 @@ func (s *fakeStore) SaveScreening(_ context.Context, id string, sc referral.Scre
 		return false, nil
 	}
 	r.Status, r.Screening = referral.StatusAwaitingDecision, &sc
+	s.records[id] = r
+	return true, nil
+}
+
+func (s *fakeStore) AddScreening(_ context.Context, id string, sc referral.Screening, entry audit.Entry) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.errSave != nil {
+		return false, s.errSave
+	}
+	s.adds = append(s.adds, save{id, sc, entry})
+	r := s.records[id]
+	if s.lostRace || r.Status != referral.StatusDecided || r.Screening != nil {
+		return false, nil
+	}
+	r.Screening = &sc
 	s.records[id] = r
 	return true, nil
 }
@@ -410,26 +427,44 @@ func TestTriageTwiceSavesOnceSendsTwice(t *testing.T) {
 	}
 }
 
+// TestTriageStatuses: a referral not yet triaged is screened and moved on;
+// one decided by hand before it could be screened (untriaged) is screened
+// for the record and stays decided; one screened already is not screened
+// again. Every one has its follow-ups sent.
 func TestTriageStatuses(t *testing.T) {
+	screened := &referral.Screening{Priority: "GREEN"}
 	tests := []struct {
-		status referral.Status
-		saves  int
+		name      string
+		status    referral.Status
+		screening *referral.Screening
+		saves     int
+		adds      int
+		want      referral.Status
 	}{
-		{referral.StatusReceived, 1},
-		{referral.StatusQueued, 1},
-		{referral.StatusAwaitingDecision, 0},
+		{"received", referral.StatusReceived, nil, 1, 0, referral.StatusAwaitingDecision},
+		{"queued", referral.StatusQueued, nil, 1, 0, referral.StatusAwaitingDecision},
+		{"awaiting decision", referral.StatusAwaitingDecision, screened, 0, 0, referral.StatusAwaitingDecision},
+		{"decided", referral.StatusDecided, screened, 0, 0, referral.StatusDecided},
+		{"decided by hand, never screened", referral.StatusDecided, nil, 0, 1, referral.StatusDecided},
 	}
 	for _, tt := range tests {
-		t.Run(string(tt.status), func(t *testing.T) {
+		t.Run(tt.name, func(t *testing.T) {
 			rec := record()
-			rec.Status = tt.status
+			rec.Status, rec.Screening = tt.status, tt.screening
 			st := newFakeStore(rec)
 			fu := &fakeFollowUps{}
 			if err := newService(t, st, fu).Triage(context.Background(), refID); err != nil {
 				t.Fatalf("Triage = %v", err)
 			}
-			if len(st.saves) != tt.saves {
-				t.Errorf("SaveScreening called %d times, want %d", len(st.saves), tt.saves)
+			if len(st.saves) != tt.saves || len(st.adds) != tt.adds {
+				t.Errorf("SaveScreening called %d times, AddScreening %d, want %d and %d", len(st.saves), len(st.adds), tt.saves, tt.adds)
+			}
+			got := st.records[refID]
+			if got.Status != tt.want || got.Screening == nil {
+				t.Errorf("stored status %s, screening %v; want %s with a screening", got.Status, got.Screening, tt.want)
+			}
+			if tt.adds == 1 && (len(st.links) == 0 || st.adds[0].Entry.Action != audit.Triaged) {
+				t.Errorf("late screening: %d children linked, audit %+v; want the children linked and a triaged entry", len(st.links), st.adds[0].Entry)
 			}
 			if len(fu.sent) != 1 {
 				t.Errorf("follow-ups sent %d times, want 1", len(fu.sent))

@@ -128,6 +128,11 @@ func load() (settings, error) {
 	return st, nil
 }
 
+// issuerFile, in the auth directory, records the issuer of the last `run`,
+// whose URL carries its API port: `token` mints for it unless
+// FRONTDOOR_API_PORT is set.
+const issuerFile = "issuer"
+
 // maxTokenTTL bounds how long a local token lives.
 const maxTokenTTL = 24 * time.Hour
 
@@ -174,7 +179,13 @@ func token(args []string) error {
 	if audience == "" {
 		audience = localauth.DefaultAudience
 	}
-	a, err := localauth.Open(set.authDir, set.params["AuthIssuer"], audience)
+	issuer := set.params["AuthIssuer"]
+	if _, portSet := os.LookupEnv("FRONTDOOR_API_PORT"); !portSet {
+		if b, err := os.ReadFile(filepath.Join(set.authDir, issuerFile)); err == nil && strings.TrimSpace(string(b)) != "" {
+			issuer = strings.TrimSpace(string(b))
+		}
+	}
+	a, err := localauth.Open(set.authDir, issuer, audience)
 	if err != nil {
 		return err
 	}
@@ -258,6 +269,11 @@ func run() error {
 	})
 	if err != nil {
 		return err
+	}
+	// `make token` in another shell mints for this issuer even when it does
+	// not share this shell's FRONTDOOR_API_PORT.
+	if err := os.WriteFile(filepath.Join(set.authDir, issuerFile), []byte(set.params["AuthIssuer"]+"\n"), 0o600); err != nil {
+		return fmt.Errorf("record the local issuer: %w", err)
 	}
 	storage := "persisting in " + dataDir
 	if inMemory {

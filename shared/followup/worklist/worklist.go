@@ -254,7 +254,7 @@ func (s *Service) List(ctx context.Context, c Caller, q Query) (*List, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := s.now().UTC()
+	now := s.now().UTC().Truncate(time.Millisecond)
 	out := &List{FollowUps: make([]View, 0, len(shown)), Next: page.Next}
 	entries := make([]audit.Entry, 0, len(shown))
 	for _, f := range shown {
@@ -360,7 +360,7 @@ func (s *Service) Record(ctx context.Context, c Caller, id string, body []byte) 
 	if err != nil {
 		return nil, err
 	}
-	now := s.now().UTC()
+	now := s.now().UTC().Truncate(time.Millisecond)
 	next, ev, err := followup.Apply(*f, *req, now)
 	var form *referral.Referral
 	if nr := newReferralOf(req, *f); nr != nil && (err == nil || apperr.CodeOf(err) == apperr.Invalid) {

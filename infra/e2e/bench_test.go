@@ -12,10 +12,15 @@ import (
 
 // BenchmarkSubmitReferral measures one referral through the whole local
 // path: HTTP API, Runtime API, the real submit binary, DynamoDB Local (one
-// transaction, one update) and the SQS emulator.
+// transaction, one update) and the SQS emulator. The triage function is
+// paused meanwhile, so that the figure is the submit path's own and not
+// shared with triaging what it submits (BenchmarkSubmitToTriaged measures
+// that); the messages are triaged once it resumes.
 func BenchmarkSubmitReferral(b *testing.B) {
 	body := sample(b, "single-child.json")
 	url := env.stack.APIURL() + "/referrals"
+	env.stack.Pause("TriageFunction")
+	b.Cleanup(func() { env.stack.Resume("TriageFunction") })
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {

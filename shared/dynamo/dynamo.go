@@ -275,12 +275,9 @@ func (st *Store) CreateReferral(ctx context.Context, rec *referral.Record, idem 
 
 // Idempotency returns the unexpired idempotency record for keyHash, or nil.
 func (st *Store) Idempotency(ctx context.Context, keyHash string, now time.Time) (*intake.Idempotency, error) {
-	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: idempotencyKey(keyHash), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return nil, fmt.Errorf("get idempotency record: %w", err)
-	}
-	if out.Item == nil {
-		return nil, nil
+	item, err := st.getItem(ctx, idempotencyKey(keyHash), "idempotency record", nil)
+	if err != nil || item == nil {
+		return nil, err
 	}
 	var raw struct {
 		RequestHash string `dynamodbav:"requestHash"`
@@ -288,7 +285,7 @@ func (st *Store) Idempotency(ctx context.Context, keyHash string, now time.Time)
 		Response    []byte `dynamodbav:"response"`
 		ExpiresAt   int64  `dynamodbav:"expiresAt"`
 	}
-	if err := attributevalue.UnmarshalMap(out.Item, &raw); err != nil {
+	if err := attributevalue.UnmarshalMap(item, &raw); err != nil {
 		return nil, fmt.Errorf("decode idempotency record: %w", err)
 	}
 	expires := time.Unix(raw.ExpiresAt, 0)
@@ -326,14 +323,25 @@ func (st *Store) MarkQueued(ctx context.Context, id string, at time.Time) error 
 
 // Referral returns the referral with the given id, or casework.ErrNotFound.
 func (st *Store) Referral(ctx context.Context, id string) (*referral.Record, error) {
-	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: referralKey(id), ConsistentRead: aws.Bool(true)})
+	item, err := st.getItem(ctx, referralKey(id), "referral "+id, casework.ErrNotFound)
 	if err != nil {
-		return nil, fmt.Errorf("get referral %s: %w", id, err)
+		return nil, err
 	}
-	if out.Item == nil {
-		return nil, fmt.Errorf("get referral %s: %w", id, casework.ErrNotFound)
+	return recordFromItem(item)
+}
+
+// getItem reads the item with the key, consistently. When there is none it
+// returns notFound wrapped (what names the item), or nil and no error when
+// notFound is nil.
+func (st *Store) getItem(ctx context.Context, key map[string]types.AttributeValue, what string, notFound error) (map[string]types.AttributeValue, error) {
+	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key, ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return nil, fmt.Errorf("get %s: %w", what, err)
 	}
-	return recordFromItem(out.Item)
+	if out.Item == nil && notFound != nil {
+		return nil, fmt.Errorf("get %s: %w", what, notFound)
+	}
+	return out.Item, nil
 }
 
 // AppendAudit writes one audit entry, never overwriting another.

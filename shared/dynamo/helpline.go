@@ -160,14 +160,11 @@ func (st *Store) CreateHelplineCall(ctx context.Context, rec *helpline.Record, i
 
 // HelplineCall returns the call with the given id, or helpline.ErrNotFound.
 func (st *Store) HelplineCall(ctx context.Context, id string) (*helpline.Record, error) {
-	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: helplineKey(id), ConsistentRead: aws.Bool(true)})
+	item, err := st.getItem(ctx, helplineKey(id), "helpline call "+id, helpline.ErrNotFound)
 	if err != nil {
-		return nil, fmt.Errorf("get helpline call %s: %w", id, err)
+		return nil, err
 	}
-	if out.Item == nil {
-		return nil, fmt.Errorf("get helpline call %s: %w", id, helpline.ErrNotFound)
-	}
-	return helplineFromItem(out.Item)
+	return helplineFromItem(item)
 }
 
 // MarkHelplineCallEscalated sets the call ESCALATED with the referral's id,

@@ -57,14 +57,11 @@ func (st *Store) FollowUp(ctx context.Context, id string) (*followup.FollowUp, e
 	if !ok {
 		return nil, fmt.Errorf("follow-up %q: %w", id, followup.ErrNotFound)
 	}
-	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key, ConsistentRead: aws.Bool(true)})
+	item, err := st.getItem(ctx, key, "follow-up "+id, followup.ErrNotFound)
 	if err != nil {
-		return nil, fmt.Errorf("get follow-up %s: %w", id, err)
+		return nil, err
 	}
-	if out.Item == nil {
-		return nil, fmt.Errorf("follow-up %s: %w", id, followup.ErrNotFound)
-	}
-	return followUpFromItem(out.Item)
+	return followUpFromItem(item)
 }
 
 // RecordFollowUpEvent writes, in one transaction: the follow-up as it is

@@ -180,26 +180,12 @@ func (s *Service) Log(ctx context.Context, body []byte, idempotencyKey string, m
 // replay answers a call logged with an Idempotency-Key the same adviser
 // used before.
 func (s *Service) replay(ctx context.Context, idem *intake.Idempotency, now time.Time) (*Receipt, bool, error) {
-	prev, err := s.store.Idempotency(ctx, idem.KeyHash, now)
+	r, err := intake.Replay[Receipt](ctx, s.store, idem, now, "helpline call")
 	if err != nil {
-		return nil, false, apperr.Wrap(err, apperr.Unavailable, "The call could not be checked just now and has not been saved. Please try again in a minute.")
-	}
-	if prev == nil {
-		// The earlier record expired between the write and the read.
-		return nil, false, apperr.New(apperr.Conflict, "This Idempotency-Key has just expired. Log the call again with a new key.")
-	}
-	if prev.RequestHash != idem.RequestHash {
-		return nil, false, apperr.WithFields("This Idempotency-Key was already used for a different helpline call.", []apperr.FieldError{{
-			Field:   "Idempotency-Key",
-			Message: "This key was already used with a different call. Use a new key for each new call; reuse a key only to retry the same one.",
-		}})
-	}
-	var r Receipt
-	if err := json.Unmarshal(prev.Response, &r); err != nil {
-		return nil, false, apperr.Wrap(err, apperr.Internal, "The earlier receipt could not be read.")
+		return nil, false, err
 	}
 	slog.InfoContext(ctx, "idempotent replay of a helpline call", "helplineCallId", r.ID)
-	return &r, true, nil
+	return r, true, nil
 }
 
 // idempotencyKeyHash is the hash a call's Idempotency-Key is kept under. It

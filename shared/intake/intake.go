@@ -211,26 +211,46 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, bool, er
 
 // replay answers a submission whose Idempotency-Key was used before.
 func (s *Service) replay(ctx context.Context, idem *Idempotency, now time.Time) (Receipt, bool, error) {
-	prev, err := s.store.Idempotency(ctx, idem.KeyHash, now)
+	r, err := Replay[Receipt](ctx, s.store, idem, now, "referral")
 	if err != nil {
-		return Receipt{}, false, apperr.Wrap(err, apperr.Unavailable, "The referral could not be checked just now. Please try again in a minute.")
+		return Receipt{}, false, err
+	}
+	slog.InfoContext(ctx, "idempotent replay", "referralId", r.ID)
+	return *r, true, nil
+}
+
+// IdempotencyReader reads what was kept of a request made with an
+// Idempotency-Key.
+type IdempotencyReader interface {
+	// Idempotency returns the unexpired record for a key hash, or nil.
+	Idempotency(ctx context.Context, keyHash string, now time.Time) (*Idempotency, error)
+}
+
+// Replay answers a request whose Idempotency-Key was used before (its
+// write found idem's key hash taken): the response kept with the key,
+// decoded into T, when the request is the same one; otherwise an
+// *apperr.Error naming Idempotency-Key. noun names what the key was sent
+// with ("referral", "addendum", "helpline call").
+func Replay[T any](ctx context.Context, store IdempotencyReader, idem *Idempotency, now time.Time, noun string) (*T, error) {
+	prev, err := store.Idempotency(ctx, idem.KeyHash, now)
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Unavailable, "The %s could not be checked just now. Nothing new was saved; please try again in a minute.", noun)
 	}
 	if prev == nil {
 		// The earlier record expired between the write and the read.
-		return Receipt{}, false, apperr.New(apperr.Conflict, "This Idempotency-Key has just expired. Send the referral again with a new key.")
+		return nil, apperr.New(apperr.Conflict, "This Idempotency-Key has just expired. Send the %s again with a new key.", noun)
 	}
 	if prev.RequestHash != idem.RequestHash {
-		return Receipt{}, false, apperr.WithFields("This Idempotency-Key was already used for a different referral.", []apperr.FieldError{{
+		return nil, apperr.WithFields(fmt.Sprintf("This Idempotency-Key was already used for a different %s.", noun), []apperr.FieldError{{
 			Field:   "Idempotency-Key",
-			Message: "This key was already used with a different referral. Use a new key for each new referral; reuse a key only to retry the same referral.",
+			Message: fmt.Sprintf("This key was already used with a different %s. Use a new key for each new %s; reuse a key only to retry the same one.", noun, noun),
 		}})
 	}
-	var r Receipt
+	var r T
 	if err := json.Unmarshal(prev.Response, &r); err != nil {
-		return Receipt{}, false, apperr.Wrap(err, apperr.Internal, "The earlier receipt could not be read.")
+		return nil, apperr.Wrap(err, apperr.Internal, "The earlier receipt could not be read.")
 	}
-	slog.InfoContext(ctx, "idempotent replay", "referralId", prev.ReferralID)
-	return r, true, nil
+	return &r, nil
 }
 
 func newReceipt(rec *referral.Record, token string, immediateRisk *bool) Receipt {

@@ -155,25 +155,12 @@ func (s *Service) find(ctx context.Context, req Request) (*Referral, error) {
 // replay answers an addendum whose Idempotency-Key was used before on the
 // same referral.
 func (s *Service) replay(ctx context.Context, idem *intake.Idempotency, now time.Time) (*Receipt, bool, error) {
-	prev, err := s.store.Idempotency(ctx, idem.KeyHash, now)
+	r, err := intake.Replay[Receipt](ctx, s.store, idem, now, "addendum")
 	if err != nil {
-		return nil, false, apperr.Wrap(err, apperr.Unavailable, "The addendum could not be checked just now. Please try again in a minute.")
+		return nil, false, err
 	}
-	if prev == nil {
-		return nil, false, apperr.New(apperr.Conflict, "This Idempotency-Key has just expired. Send the information again with a new key.")
-	}
-	if prev.RequestHash != idem.RequestHash {
-		return nil, false, apperr.WithFields("This Idempotency-Key was already used for a different addendum.", []apperr.FieldError{{
-			Field:   "Idempotency-Key",
-			Message: "This key was already used with different information. Use a new key for each new addendum; reuse a key only to retry the same one.",
-		}})
-	}
-	var r Receipt
-	if err := json.Unmarshal(prev.Response, &r); err != nil {
-		return nil, false, apperr.Wrap(err, apperr.Internal, "The earlier receipt could not be read.")
-	}
-	slog.InfoContext(ctx, "idempotent replay of an addendum", "referralId", prev.ReferralID, "addendumId", r.ID)
-	return &r, true, nil
+	slog.InfoContext(ctx, "idempotent replay of an addendum", "addendumId", r.ID)
+	return r, true, nil
 }
 
 // entry is the audit entry of a referrer's request.

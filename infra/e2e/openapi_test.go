@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"mime"
@@ -16,9 +17,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"gopkg.in/yaml.v3"
 
+	"github.com/csc-frontdoor/frontdoor/infra/lambdart"
 	"github.com/csc-frontdoor/frontdoor/infra/samtemplate"
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
@@ -356,14 +359,13 @@ func TestOpenAPIDescribesRealResponses(t *testing.T) {
 	c := &conformance{d: loadAPIDoc(t), success: map[string]int{}, problems: map[string]int{}}
 
 	// Referrals, from submission to a decision.
-	const submitRoute = "POST /referrals"
 	resp, b := post(t, "/referrals", "application/json", sample(t, "missing-episode.json"), map[string]string{"Idempotency-Key": ids.NewULID(time.Now())})
-	c.want(t, submitRoute, http.StatusAccepted, resp, b)
+	c.want(t, submitReferralRoute, http.StatusAccepted, resp, b)
 	r := decode[receipt](t, b)
 	resp, b = post(t, "/referrals", "application/json", sample(t, "invalid-many-errors.json"), nil)
-	c.want(t, submitRoute, http.StatusUnprocessableEntity, resp, b)
+	c.want(t, submitReferralRoute, http.StatusUnprocessableEntity, resp, b)
 	resp, b = post(t, "/referrals", "text/plain", []byte("hello"), nil)
-	c.want(t, submitRoute, http.StatusUnsupportedMediaType, resp, b)
+	c.want(t, submitReferralRoute, http.StatusUnsupportedMediaType, resp, b)
 
 	v := waitFor(t, r.ID, func(v view) bool { return triaged(v) && len(v.FollowUps) == 1 })
 	const getRoute = "GET /referrals/{id}"
@@ -382,7 +384,6 @@ func TestOpenAPIDescribesRealResponses(t *testing.T) {
 	resp, b = getAs(t, "/triage-queue?priority=PINK", auth.MASH)
 	c.want(t, queueRoute, http.StatusBadRequest, resp, b)
 
-	const decideRoute = "POST /referrals/{id}/decisions"
 	path := "/referrals/" + r.ID + "/decisions"
 	resp, b = postAs(t, path, decisionBody(v.Version, "child-in-need-assessment", ""), auth.MASH)
 	c.want(t, decideRoute, http.StatusUnprocessableEntity, resp, b)
@@ -415,20 +416,18 @@ func TestOpenAPIDescribesRealResponses(t *testing.T) {
 	resp, b = referrerGet(t, r.Reference, "")
 	c.want(t, statusRoute, http.StatusBadRequest, resp, b)
 
-	const addRoute = "POST /referrer/referrals/{reference}/addenda"
 	addendum, err := os.ReadFile("../../events/referrer/addendum.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp, b = referrerAdd(t, r.Reference, r.ReceiptToken, ids.NewULID(time.Now()), addendum)
-	c.want(t, addRoute, http.StatusCreated, resp, b)
+	c.want(t, addendumRoute, http.StatusCreated, resp, b)
 	resp, b = referrerAdd(t, r.Reference, r.ReceiptToken, "", []byte(`{"information": ""}`))
-	c.want(t, addRoute, http.StatusUnprocessableEntity, resp, b)
+	c.want(t, addendumRoute, http.StatusUnprocessableEntity, resp, b)
 	resp, b = post(t, "/referrer/referrals/"+url.PathEscape(r.Reference)+"/addenda", "application/json", addendum, nil)
-	c.want(t, addRoute, http.StatusBadRequest, resp, b)
+	c.want(t, addendumRoute, http.StatusBadRequest, resp, b)
 
 	// The return home interview the missing episode started.
-	const eventRoute = "POST /follow-ups/{id}/events"
 	fuID := v.FollowUps[0].ID
 	resp, b = postEvent(t, fuID, `{"type":"ACCEPT","version":1}`, auth.ProviderRHI)
 	c.want(t, eventRoute, http.StatusOK, resp, b)
@@ -452,7 +451,6 @@ func TestOpenAPIDescribesRealResponses(t *testing.T) {
 	c.want(t, getRoute, http.StatusOK, resp, b)
 
 	// Custody.
-	const custodyRoute = "POST /custody-requests"
 	resp, b = postAs(t, "/custody-requests", custodySample(t, "appropriate-adult.json"), auth.Police)
 	c.want(t, custodyRoute, http.StatusAccepted, resp, b)
 	resp, b = postAs(t, "/custody-requests", custodySample(t, "invalid.json"), auth.Police)
@@ -461,12 +459,11 @@ func TestOpenAPIDescribesRealResponses(t *testing.T) {
 	c.want(t, listRoute, http.StatusOK, resp, b)
 
 	// The helpline.
-	const logRoute = "POST /helpline-calls"
 	resp, b = postAs(t, "/helpline-calls", callSample(t, "named-carer-concern.json", 5*time.Minute), auth.Helpline)
-	c.want(t, logRoute, http.StatusCreated, resp, b)
+	c.want(t, logCallRoute, http.StatusCreated, resp, b)
 	call := decode[callReceipt](t, b)
 	resp, b = postAs(t, "/helpline-calls", callSample(t, "invalid.json", 0), auth.Helpline)
-	c.want(t, logRoute, http.StatusUnprocessableEntity, resp, b)
+	c.want(t, logCallRoute, http.StatusUnprocessableEntity, resp, b)
 
 	const callsRoute = "GET /helpline-calls"
 	resp, b = getAs(t, "/helpline-calls?"+around(time.Hour, -time.Minute).Encode(), auth.Helpline)
@@ -474,7 +471,6 @@ func TestOpenAPIDescribesRealResponses(t *testing.T) {
 	resp, b = getAs(t, "/helpline-calls?limit=0", auth.Helpline)
 	c.want(t, callsRoute, http.StatusBadRequest, resp, b)
 
-	const escalateRoute = "POST /helpline-calls/{id}/referrals"
 	path = "/helpline-calls/" + call.ID + "/referrals"
 	resp, b = postAs(t, path, callSample(t, "escalation-referral.json", 0), auth.Helpline)
 	c.want(t, escalateRoute, http.StatusCreated, resp, b)
@@ -524,4 +520,132 @@ func TestOpenAPIRefusesWhatDoesNotFit(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestOpenAPIDescribesLimitsAndFailures produces the answers the ordinary
+// scenario does not, and checks them against the document: on every route
+// that takes a body, 413 for a body one byte over the limit the document
+// gives (and no 413 for a body of exactly that size) and 415 for a body that
+// is not JSON in UTF-8; and 503 from real functions whose table does not
+// exist, as when DynamoDB is unavailable.
+func TestOpenAPIDescribesLimitsAndFailures(t *testing.T) {
+	d := loadAPIDoc(t)
+	c := &conformance{d: d, success: map[string]int{}, problems: map[string]int{}}
+	someID := ids.NewULID(time.Now())
+	routes := []struct {
+		route, path string
+		header      map[string]string
+		roles       []auth.Role
+	}{
+		{submitReferralRoute, "/referrals", nil, nil},
+		{decideRoute, "/referrals/" + someID + "/decisions", nil, []auth.Role{auth.MASH}},
+		{custodyRoute, "/custody-requests", nil, []auth.Role{auth.Police}},
+		{logCallRoute, "/helpline-calls", nil, []auth.Role{auth.Helpline}},
+		{escalateRoute, "/helpline-calls/" + someID + "/referrals", nil, []auth.Role{auth.Helpline}},
+		{eventRoute, "/follow-ups/FU-RHI-REF-" + someID + "-0/events", nil, []auth.Role{auth.ProviderRHI}},
+		{addendumRoute, "/referrer/referrals/FD-23456789/addenda", map[string]string{"Receipt-Token": "not-a-token"}, nil},
+	}
+	for _, r := range routes {
+		t.Run(r.route, func(t *testing.T) {
+			limit, err := bodyLimit(d, r.route)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sendAs := func(contentType string, body []byte) (*http.Response, []byte) {
+				req, err := http.NewRequest(http.MethodPost, env.stack.APIURL()+r.path, bytes.NewReader(body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.Header.Set("Content-Type", contentType)
+				for k, v := range r.header {
+					req.Header.Set(k, v)
+				}
+				signIn(t, req, r.roles)
+				return do(t, req)
+			}
+			resp, b := sendAs("application/json", paddedBody(limit))
+			if resp.StatusCode == http.StatusRequestEntityTooLarge {
+				t.Errorf("a body of %d bytes, the documented limit, is refused as too large: %s", limit, b)
+			}
+			c.check(t, r.route, resp, b)
+			resp, b = sendAs("application/json", paddedBody(limit+1))
+			c.want(t, r.route, http.StatusRequestEntityTooLarge, resp, b)
+			resp, b = sendAs("text/plain", []byte("hello"))
+			c.want(t, r.route, http.StatusUnsupportedMediaType, resp, b)
+			resp, b = sendAs("application/json; charset=iso-8859-1", []byte(`{}`))
+			c.want(t, r.route, http.StatusUnsupportedMediaType, resp, b)
+		})
+	}
+
+	// A table that does not exist fails every read and write, as an
+	// unavailable DynamoDB does.
+	resp, b := invokeWithoutTable(t, "SubmitReferralFunction", submitReferralRoute, "/referrals", nil, sample(t, "single-child.json"))
+	c.want(t, submitReferralRoute, http.StatusServiceUnavailable, resp, b)
+	resp, b = invokeWithoutTable(t, "GetReferralFunction", "GET /referrals/{id}", "/referrals/"+someID, map[string]string{"id": someID}, nil, auth.MASH)
+	c.want(t, "GET /referrals/{id}", http.StatusServiceUnavailable, resp, b)
+}
+
+// paddedBody is a JSON object of exactly n bytes (n at least 16).
+func paddedBody(n int) []byte {
+	const open, end = `{"padding":"`, `"}`
+	return []byte(open + strings.Repeat("x", n-len(open)-len(end)) + end)
+}
+
+// invokeWithoutTable runs the real binary of function on its own, with a
+// TABLE_NAME that names no table, and sends it one request for route (as the
+// HTTP API would, as a caller holding roles), returning its answer as an
+// HTTP response.
+func invokeWithoutTable(t *testing.T, function, route, path string, params map[string]string, body []byte, roles ...auth.Role) (*http.Response, []byte) {
+	t.Helper()
+	fn, err := lambdart.Start(context.Background(), lambdart.Config{
+		Name: function,
+		Path: env.stack.Bootstrap(function),
+		Env: map[string]string{
+			"TABLE_NAME":                env.table + "-missing",
+			"TRIAGE_QUEUE_URL":          env.queue,
+			"FOLLOWUP_QUEUE_URL":        env.stack.QueueURL("FollowUpQueue"),
+			"LOG_LEVEL":                 "INFO",
+			"AWS_ENDPOINT_URL_DYNAMODB": env.stack.DynamoDBEndpoint(),
+			"AWS_ENDPOINT_URL_SQS":      env.stack.SQSEndpoint(),
+		},
+		Timeout: 10 * time.Second,
+		Output:  env.logs,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fn.Close()
+	method, _, _ := strings.Cut(route, " ")
+	ev := events.APIGatewayV2HTTPRequest{
+		Version:        "2.0",
+		RouteKey:       route,
+		RawPath:        path,
+		Headers:        map[string]string{"content-type": "application/json"},
+		PathParameters: params,
+		Body:           string(body),
+		RequestContext: events.APIGatewayV2HTTPRequestContext{
+			RequestID: "openapi-unavailable-test",
+			HTTP:      events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: path, SourceIP: "127.0.0.1"},
+		},
+	}
+	if len(roles) > 0 {
+		ev.RequestContext.Authorizer = authorizerContext(t, roles...)
+	}
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := fn.Invoke(context.Background(), payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r events.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(out, &r); err != nil {
+		t.Fatal(err)
+	}
+	h := http.Header{}
+	for k, v := range r.Headers {
+		h.Set(k, v)
+	}
+	return &http.Response{StatusCode: r.StatusCode, Header: h}, []byte(r.Body)
 }

@@ -26,6 +26,9 @@ const (
 	// MaxFreeText is the longest free-text answer, in characters (runes).
 	MaxFreeText = 2000
 	// MaxShortText is the longest name or other short answer, in characters.
+	// The officer's phone and email are checked by the rules the referral
+	// form uses (referral.Problems), whose limit, referral.MaxShortText, is
+	// the same.
 	MaxShortText = 200
 	// MaxCustodyNumber is the longest custody record number, in characters.
 	MaxCustodyNumber = 40

@@ -8,16 +8,13 @@ import (
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/internal/formtest"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
 // now is the moment every test request is received: Saturday 21 November
 // 2026, 23:00 UTC, twenty minutes after the detention in validRequest.
 var now = time.Date(2026, 11, 21, 23, 0, 0, 0, time.UTC)
-
-func yes() *bool     { b := true; return &b }
-func no() *bool      { b := false; return &b }
-func age(n int) *int { return &n }
 
 // validRequest returns a request for an appropriate adult that passes
 // Validate at now.
@@ -29,7 +26,7 @@ func validRequest() *Request {
 		Detainee: Detainee{
 			FirstName: "Test", LastName: "Detainee", DateOfBirth: "2011-04-14", Sex: referral.SexMale,
 		},
-		UnderEighteen:             yes(),
+		UnderEighteen:             new(true),
 		ParentUnavailableReason:   "Test reason.",
 		DetainedAt:                "2026-11-21T22:40:00Z",
 		AppropriateAdultRequested: true,
@@ -42,32 +39,18 @@ func accommodation(r *Request) {
 	r.Charged, r.BailRefused, r.AccommodationRequested = true, true, true
 }
 
-// fieldsOf returns the field paths of a validation error, in order.
-func fieldsOf(t *testing.T, err error) []string {
-	t.Helper()
-	if err == nil {
-		return nil
-	}
-	e := apperr.As(err)
-	if e == nil {
-		t.Fatalf("error %T is not an *apperr.Error: %v", err, err)
-	}
-	if e.Code != apperr.Invalid {
-		t.Errorf("code %q, want %q", e.Code, apperr.Invalid)
-	}
-	var fs []string
-	for _, f := range e.Fields {
-		if f.Message == "" {
-			t.Errorf("field %s has no message", f.Field)
-		}
-		fs = append(fs, f.Field)
-	}
-	return fs
-}
-
 func TestValidRequestPasses(t *testing.T) {
 	if err := Validate(validRequest(), now); err != nil {
-		t.Fatalf("Validate: %v (%v)", err, fieldsOf(t, err))
+		t.Fatalf("Validate: %v (%v)", err, formtest.FieldsOf(t, err))
+	}
+}
+
+// The officer's phone and email are checked by the referral form's rules,
+// which must hold them to the same length as the request's other short
+// answers.
+func TestContactLimitIsTheReferralForms(t *testing.T) {
+	if MaxShortText != referral.MaxShortText {
+		t.Errorf("MaxShortText is %d, the referral form's %d", MaxShortText, referral.MaxShortText)
 	}
 }
 
@@ -123,17 +106,17 @@ func TestValidate(t *testing.T) {
 			r.Detainee.FirstName, r.Detainee.LastName, r.Detainee.KnownAs = long(201), long(201), long(201)
 		},
 			[]string{"detainee.firstName", "detainee.lastName", "detainee.knownAs"}},
-		{"estimated age instead of date of birth", func(r *Request) { r.Detainee.DateOfBirth, r.Detainee.EstimatedAge = "", age(15) }, nil},
-		{"both date of birth and estimated age", func(r *Request) { r.Detainee.EstimatedAge = age(16) }, nil},
+		{"estimated age instead of date of birth", func(r *Request) { r.Detainee.DateOfBirth, r.Detainee.EstimatedAge = "", new(15) }, nil},
+		{"both date of birth and estimated age", func(r *Request) { r.Detainee.EstimatedAge = new(16) }, nil},
 		{"neither date of birth nor estimated age", func(r *Request) { r.Detainee.DateOfBirth = "" }, []string{"detainee.dateOfBirth"}},
 		{"date of birth not a date", func(r *Request) { r.Detainee.DateOfBirth = "2011-02-30" }, []string{"detainee.dateOfBirth"}},
 		{"date of birth wrong format", func(r *Request) { r.Detainee.DateOfBirth = "14/04/2011" }, []string{"detainee.dateOfBirth"}},
 		{"date of birth today", func(r *Request) { r.Detainee.DateOfBirth = "2026-11-21" }, nil},
 		{"date of birth tomorrow", func(r *Request) { r.Detainee.DateOfBirth = "2026-11-22" }, []string{"detainee.dateOfBirth"}},
-		{"estimated age 0", func(r *Request) { r.Detainee.EstimatedAge = age(0) }, nil},
-		{"estimated age 25", func(r *Request) { r.Detainee.EstimatedAge = age(MaxEstimatedAge) }, nil},
-		{"estimated age 26", func(r *Request) { r.Detainee.EstimatedAge = age(26) }, []string{"detainee.estimatedAge"}},
-		{"estimated age negative", func(r *Request) { r.Detainee.EstimatedAge = age(-1) }, []string{"detainee.estimatedAge"}},
+		{"estimated age 0", func(r *Request) { r.Detainee.EstimatedAge = new(0) }, nil},
+		{"estimated age 25", func(r *Request) { r.Detainee.EstimatedAge = new(MaxEstimatedAge) }, nil},
+		{"estimated age 26", func(r *Request) { r.Detainee.EstimatedAge = new(26) }, []string{"detainee.estimatedAge"}},
+		{"estimated age negative", func(r *Request) { r.Detainee.EstimatedAge = new(-1) }, []string{"detainee.estimatedAge"}},
 		{"sex blank", func(r *Request) { r.Detainee.Sex = "" }, []string{"detainee.sex"}},
 		{"sex unknown", func(r *Request) { r.Detainee.Sex = referral.SexUnknown }, nil},
 		{"sex not in list", func(r *Request) { r.Detainee.Sex = "m" }, []string{"detainee.sex"}},
@@ -155,9 +138,9 @@ func TestValidate(t *testing.T) {
 		{"no reason parent cannot attend", func(r *Request) { r.ParentUnavailableReason = " \n" }, []string{"parentUnavailableReason"}},
 		{"reason 2000 characters", func(r *Request) { r.ParentUnavailableReason = long(MaxFreeText) }, nil},
 		{"reason 2001 characters", func(r *Request) { r.ParentUnavailableReason = long(MaxFreeText + 1) }, []string{"parentUnavailableReason"}},
-		{"interpreter needed, no language", func(r *Request) { r.InterpreterNeeded = yes() }, []string{"language"}},
-		{"interpreter needed with language", func(r *Request) { r.InterpreterNeeded, r.Language = yes(), "Polish" }, nil},
-		{"interpreter not needed, no language", func(r *Request) { r.InterpreterNeeded = no() }, nil},
+		{"interpreter needed, no language", func(r *Request) { r.InterpreterNeeded = new(true) }, []string{"language"}},
+		{"interpreter needed with language", func(r *Request) { r.InterpreterNeeded, r.Language = new(true), "Polish" }, nil},
+		{"interpreter not needed, no language", func(r *Request) { r.InterpreterNeeded = new(false) }, nil},
 		{"language too long", func(r *Request) { r.Language = long(201) }, []string{"language"}},
 
 		// detainedAt
@@ -176,9 +159,9 @@ func TestValidate(t *testing.T) {
 		{"nothing requested, reason still limited", func(r *Request) {
 			r.AppropriateAdultRequested, r.AccommodationReason = false, long(MaxFreeText+1)
 		}, []string{"appropriateAdultRequested", "accommodationReason"}},
-		{"appropriate adult for an adult", func(r *Request) { r.UnderEighteen = no() }, []string{"appropriateAdultRequested"}},
+		{"appropriate adult for an adult", func(r *Request) { r.UnderEighteen = new(false) }, []string{"appropriateAdultRequested"}},
 		{"appropriate adult for a vulnerable adult", func(r *Request) {
-			r.UnderEighteen, r.VulnerableAdult, r.Detainee.DateOfBirth = no(), true, "1990-01-01"
+			r.UnderEighteen, r.VulnerableAdult, r.Detainee.DateOfBirth = new(false), true, "1990-01-01"
 		}, nil},
 		{"appropriate adult for a vulnerable child", func(r *Request) { r.VulnerableAdult = true }, nil},
 		{"appropriate adult, under eighteen unanswered", func(r *Request) { r.UnderEighteen = nil }, []string{"underEighteen"}},
@@ -198,26 +181,20 @@ func TestValidate(t *testing.T) {
 		{"accommodation, bail not refused", func(r *Request) { accommodation(r); r.BailRefused = false }, []string{"bailRefused"}},
 		{"accommodation, neither charged nor refused bail", func(r *Request) { accommodation(r); r.Charged, r.BailRefused = false, false },
 			[]string{"charged", "bailRefused"}},
-		{"accommodation for an adult", func(r *Request) { accommodation(r); r.UnderEighteen, r.VulnerableAdult = no(), true },
+		{"accommodation for an adult", func(r *Request) { accommodation(r); r.UnderEighteen, r.VulnerableAdult = new(false), true },
 			[]string{"underEighteen"}},
 		{"accommodation only, for an adult", func(r *Request) {
 			accommodation(r)
-			r.AppropriateAdultRequested, r.UnderEighteen = false, no()
+			r.AppropriateAdultRequested, r.UnderEighteen = false, new(false)
 		}, []string{"underEighteen"}},
 		{"accommodation, under eighteen unanswered", func(r *Request) { accommodation(r); r.UnderEighteen = nil },
 			[]string{"underEighteen"}},
-		{"appropriate adult and accommodation for an adult not vulnerable", func(r *Request) { accommodation(r); r.UnderEighteen = no() },
+		{"appropriate adult and accommodation for an adult not vulnerable", func(r *Request) { accommodation(r); r.UnderEighteen = new(false) },
 			[]string{"appropriateAdultRequested", "underEighteen"}},
 	}
+	form := formtest.Form[Request]{Valid: validRequest, Validate: func(r *Request) error { return Validate(r, now) }}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := validRequest()
-			tt.mutate(r)
-			got := fieldsOf(t, Validate(r, now))
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("fields %q, want %q", got, tt.want)
-			}
-		})
+		form.Check(t, tt.name, tt.mutate, tt.want)
 	}
 }
 
@@ -228,7 +205,7 @@ func TestDateOfBirthUsesEnglishCalendar(t *testing.T) {
 	r.DetainedAt = "2026-06-30T23:20:00Z"
 	// 23:30 UTC on 30 June is 00:30 on 1 July in England (BST).
 	if err := Validate(r, time.Date(2026, 6, 30, 23, 30, 0, 0, time.UTC)); err != nil {
-		t.Errorf("born today in England: %q", fieldsOf(t, err))
+		t.Errorf("born today in England: %q", formtest.FieldsOf(t, err))
 	}
 }
 
@@ -246,7 +223,7 @@ func TestNormalise(t *testing.T) {
 	r.DetainedAt = " 2026-11-21T22:40:00Z "
 	r.Language = " Polish "
 	if err := Validate(r, now); err != nil {
-		t.Fatalf("Validate: %q", fieldsOf(t, err))
+		t.Fatalf("Validate: %q", formtest.FieldsOf(t, err))
 	}
 	got := []string{r.CustodySuite, r.CustodyNumber, r.Officer.Phone, r.Officer.Email, r.Detainee.FirstName, r.Detainee.DateOfBirth,
 		string(r.Detainee.Sex), r.Detainee.NHSNumber, r.Detainee.Address.Line1, r.Detainee.Address.Postcode, r.DetainedAt, r.Language}
@@ -349,6 +326,9 @@ func TestRecordJSON(t *testing.T) {
 	}
 }
 
+// decoder is Decode, with the checks every strict decoder's tests share.
+var decoder = formtest.Decoder[Request](Decode)
+
 const minimal = `{"custodySuite": "Test", "detainee": {"firstName": "Test", "estimatedAge": 15}, "underEighteen": true}`
 
 func TestDecodeAccepts(t *testing.T) {
@@ -387,17 +367,11 @@ func TestDecodeErrors(t *testing.T) {
 		fields  []string // exact field paths, in order
 		message string   // a part of the message, for errors without fields
 	}{
-		{"empty", ``, nil, "empty"},
-		{"white space only", "  \n\t ", nil, "empty"},
 		{"syntax error", `{"officer": {"name": "Test",}}`, nil, "at byte 29 "},
 		{"truncated", `{"officer": `, nil, "ends"},
-		{"not JSON", `name=Test`, nil, "at byte 2 "},
 		{"trailing object", minimal + ` {}`, nil, "at byte 104 "},
 		{"trailing garbage", minimal + "\nx", nil, "at byte 104 "},
-		{"array", `[]`, nil, "must be a JSON object"},
-		{"null", `null`, nil, "must be a JSON object"},
 		{"string", `"request"`, nil, "must be a JSON object"},
-		{"unknown top-level field", `{"nickname": "x"}`, []string{"nickname"}, ""},
 		{"unknown nested field", `{"officer": {"nickname": "x", "name": "Test"}}`, []string{"officer.nickname"}, ""},
 		{"unknown address field", `{"detainee": {"address": {"county": {"deep": [1, 2]}, "line1": "x"}}}`,
 			[]string{"detainee.address.county"}, ""},
@@ -416,55 +390,25 @@ func TestDecodeErrors(t *testing.T) {
 		{"several member problems", `{"nickname": 1, "officer": {"phone": 161, "x": null}, "detainee": {"sex": true}, "underEighteen": "no"}`,
 			[]string{"nickname", "officer.phone", "officer.x", "detainee.sex", "underEighteen"}, ""},
 	}
+	decoder.RefusesNonForms(t)
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r, err := Decode([]byte(tt.body))
-			if err == nil {
-				t.Fatalf("accepted: %+v", r)
-			}
-			e := apperr.As(err)
-			if e == nil || e.Code != apperr.Malformed {
-				t.Fatalf("error %v, want an *apperr.Error with code %q", err, apperr.Malformed)
-			}
-			var got []string
-			for _, f := range e.Fields {
-				got = append(got, f.Field)
-				if !strings.HasPrefix(f.Message, f.Field+" ") {
-					t.Errorf("message %q does not name its field", f.Message)
-				}
-			}
-			if !slices.Equal(got, tt.fields) {
-				t.Errorf("fields %q, want %q", got, tt.fields)
-			}
-			if !strings.Contains(e.Message, tt.message) {
-				t.Errorf("message %q does not contain %q", e.Message, tt.message)
-			}
-		})
+		decoder.Refuses(t, tt.name, tt.body, tt.fields, tt.message)
 	}
 }
 
 func TestDecodeErrorMessages(t *testing.T) {
-	e := apperr.As(decodeErr(t, `{"detainee": {"nickname": "x"}}`))
+	e := decoder.Err(t, `{"detainee": {"nickname": "x"}}`)
 	if e.Fields[0].Message != "detainee.nickname is not a field of the custody request" {
 		t.Errorf("unknown field message %q", e.Fields[0].Message)
 	}
-	e = apperr.As(decodeErr(t, `{"detainee": {"estimatedAge": "15"}}`))
+	e = decoder.Err(t, `{"detainee": {"estimatedAge": "15"}}`)
 	if e.Fields[0].Message != "detainee.estimatedAge must be a number" {
 		t.Errorf("wrong type message %q", e.Fields[0].Message)
 	}
-	e = apperr.As(decodeErr(t, `{"a": 1, "b": 2}`))
+	e = decoder.Err(t, `{"a": 1, "b": 2}`)
 	if e.Message != "The custody request cannot be read: there are 2 problems." {
 		t.Errorf("summary message %q", e.Message)
 	}
-}
-
-func decodeErr(t *testing.T, body string) error {
-	t.Helper()
-	_, err := Decode([]byte(body))
-	if apperr.As(err) == nil {
-		t.Fatalf("Decode(%s): %v", body, err)
-	}
-	return err
 }
 
 func TestDecodeErrorsDoNotEchoValues(t *testing.T) {
@@ -480,14 +424,5 @@ func TestDecodeErrorsDoNotEchoValues(t *testing.T) {
 		`{"detainee": {"` + secret + ` ` + secret + `": 1}}`,
 		`{"detainee": {"estimatedAge": 2.5}}`,
 	}
-	for _, b := range bodies {
-		err := apperr.As(decodeErr(t, b))
-		text := err.Error()
-		for _, f := range err.Fields {
-			text += " " + f.Field + " " + f.Message
-		}
-		if strings.Contains(text, secret) || strings.Contains(text, "9434765919") || strings.Contains(text, "2.5") {
-			t.Errorf("error for %s repeats a value: %s", b, text)
-		}
-	}
+	decoder.NeverEchoes(t, bodies, secret, "9434765919", "2.5")
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
+	"github.com/csc-frontdoor/frontdoor/shared/internal/formtest"
 )
 
 // memStore is an in-memory Store.
@@ -192,7 +193,7 @@ func TestSubmit(t *testing.T) {
 					t.Errorf("receipt %+v with an error", got)
 				}
 				if tt.wantFields != nil {
-					if fs := fieldsOf(t, err); !slices.Equal(fs, tt.wantFields) {
+					if fs := formtest.FieldsOf(t, err); !slices.Equal(fs, tt.wantFields) {
 						t.Errorf("fields %q, want %q", fs, tt.wantFields)
 					}
 				}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
-	"github.com/csc-frontdoor/frontdoor/shared/strictjson"
 )
 
 // Validate checks a decoded custody request against the rules, as received
@@ -38,10 +37,7 @@ func Validate(r *Request, now time.Time) error {
 	v.circumstances()
 	v.detainedAt()
 	v.requests()
-	if len(v.fields) == 0 {
-		return nil
-	}
-	return apperr.WithFields(strictjson.ProblemsMessage(len(v.fields), "The custody request has something to correct"), v.fields)
+	return v.Err("The custody request has something to correct")
 }
 
 // Normalise puts r into its canonical form, in place: every text answer
@@ -80,8 +76,6 @@ var custodyNumberPattern = regexp.MustCompile(`^[A-Za-z0-9/-]+$`)
 const (
 	msgShort    = "Shorten this to 200 characters or fewer"
 	msgFree     = "Shorten this to 2,000 characters or fewer. Give the rest when the local authority calls you back"
-	msgEmail    = "Enter an email address in the correct format, like name@example.org"
-	msgPhone    = "Enter a UK phone number, like 0161 496 0000 or +44 161 496 0000"
 	msgDate     = "Enter a real date in the form YYYY-MM-DD, like 2010-03-27"
 	msgTime     = "Enter a date and time with its offset from UTC, like 2026-11-20T21:30:00Z or 2026-06-20T21:30:00+01:00"
 	msgPostcode = "Enter a real UK postcode, like M1 1AE"
@@ -90,44 +84,28 @@ const (
 
 // validator collects the problems with one request.
 type validator struct {
-	r      *Request
-	now    time.Time
-	today  time.Time // today's date in England, at midnight UTC
-	fields []apperr.FieldError
+	referral.Problems
+	r     *Request
+	now   time.Time
+	today time.Time // today's date in England, at midnight UTC
 }
 
-func (v *validator) add(field, msg string) {
-	v.fields = append(v.fields, apperr.FieldError{Field: field, Message: msg})
+// short and free check a text answer, already trimmed, of each length;
+// required is as for referral.Problems.Text.
+func (v *validator) short(field, s, required string) {
+	v.Text(field, s, MaxShortText, required, msgShort)
 }
-
-// text checks a text answer, already trimmed: when required is not empty
-// the answer must not be empty (required is then the message), and it must
-// be at most max characters long.
-func (v *validator) text(field, s string, max int, required string) {
-	switch {
-	case required != "" && s == "":
-		v.add(field, required)
-	case utf8.RuneCountInString(s) > max:
-		if max == MaxFreeText {
-			v.add(field, msgFree)
-		} else {
-			v.add(field, fmt.Sprintf("Shorten this to %d characters or fewer", max))
-		}
-	}
-}
-
-func (v *validator) short(field, s, required string) { v.text(field, s, MaxShortText, required) }
-func (v *validator) free(field, s, required string)  { v.text(field, s, MaxFreeText, required) }
+func (v *validator) free(field, s, required string) { v.Text(field, s, MaxFreeText, required, msgFree) }
 
 func (v *validator) suite() {
 	v.short("custodySuite", v.r.CustodySuite, "Enter the name of the custody suite")
 	switch n := v.r.CustodyNumber; {
 	case n == "":
-		v.add("custodyNumber", "Enter the custody record number")
+		v.Add("custodyNumber", "Enter the custody record number")
 	case utf8.RuneCountInString(n) > MaxCustodyNumber:
-		v.add("custodyNumber", fmt.Sprintf("Shorten the custody record number to %d characters or fewer", MaxCustodyNumber))
+		v.Add("custodyNumber", fmt.Sprintf("Shorten the custody record number to %d characters or fewer", MaxCustodyNumber))
 	case !custodyNumberPattern.MatchString(n):
-		v.add("custodyNumber", "Enter the custody record number using only letters, digits, / and -")
+		v.Add("custodyNumber", "Enter the custody record number using only letters, digits, / and -")
 	}
 }
 
@@ -136,21 +114,8 @@ func (v *validator) officer() {
 	v.short("officer.name", o.Name, "Enter your name")
 	v.short("officer.rank", o.Rank, "")
 	v.short("officer.collarNumber", o.CollarNumber, "")
-	switch {
-	case o.Phone == "":
-		v.add("officer.phone", "Enter a phone number the local authority can call you back on")
-	case utf8.RuneCountInString(o.Phone) > MaxShortText:
-		v.add("officer.phone", msgShort)
-	case !referral.ValidPhone(o.Phone):
-		v.add("officer.phone", msgPhone)
-	}
-	switch {
-	case o.Email == "":
-	case utf8.RuneCountInString(o.Email) > MaxShortText:
-		v.add("officer.email", msgShort)
-	case !referral.ValidEmail(o.Email):
-		v.add("officer.email", msgEmail)
-	}
+	v.Phone("officer.phone", o.Phone, "Enter a phone number the local authority can call you back on")
+	v.Email("officer.email", o.Email, "")
 }
 
 func (v *validator) detainee() {
@@ -161,55 +126,43 @@ func (v *validator) detainee() {
 	v.short(p+".knownAs", d.KnownAs, "")
 	switch {
 	case d.DateOfBirth == "" && d.EstimatedAge == nil:
-		v.add(p+".dateOfBirth", "Enter the detainee's date of birth or, if it is not known, their estimated age")
+		v.Add(p+".dateOfBirth", "Enter the detainee's date of birth or, if it is not known, their estimated age")
 	case d.DateOfBirth == "":
 	default:
 		dob, ok := referral.ParseDate(d.DateOfBirth)
 		switch {
 		case !ok:
-			v.add(p+".dateOfBirth", msgDate)
+			v.Add(p+".dateOfBirth", msgDate)
 		case dob.After(v.today):
-			v.add(p+".dateOfBirth", "Enter a date of birth that is not in the future")
+			v.Add(p+".dateOfBirth", "Enter a date of birth that is not in the future")
 		}
 	}
 	if d.EstimatedAge != nil {
 		if a := *d.EstimatedAge; a < 0 || a > MaxEstimatedAge {
-			v.add(p+".estimatedAge", fmt.Sprintf("Enter an estimated age from 0 to %d years, or leave it out and give the date of birth", MaxEstimatedAge))
+			v.Add(p+".estimatedAge", fmt.Sprintf("Enter an estimated age from 0 to %d years, or leave it out and give the date of birth", MaxEstimatedAge))
 		}
 	}
-	switch {
-	case d.Sex == "":
-		v.add(p+".sex", "Choose the detainee's sex: female, male, other or unknown")
-	case !d.Sex.Valid():
-		v.add(p+".sex", "Choose female, male, other or unknown")
-	}
+	v.Sex(p+".sex", d.Sex, "Choose the detainee's sex: female, male, other or unknown")
 	if a := d.Address; a != nil {
 		v.short(p+".address.line1", a.Line1, "")
 		v.short(p+".address.line2", a.Line2, "")
 		v.short(p+".address.town", a.Town, "")
 		switch {
 		case a.Postcode == "":
-			v.add(p+".address.postcode", "Enter the postcode of the address, or leave the address out if it is not known")
+			v.Add(p+".address.postcode", "Enter the postcode of the address, or leave the address out if it is not known")
 		default:
 			if _, ok := referral.NormalisePostcode(a.Postcode); !ok {
-				v.add(p+".address.postcode", msgPostcode)
+				v.Add(p+".address.postcode", msgPostcode)
 			}
 		}
 	}
-	if n := d.NHSNumber; n != "" {
-		switch {
-		case len(n) != 10 || !referral.AllDigits(n):
-			v.add(p+".nhsNumber", "Enter the NHS number as 10 digits, like 943 476 5919")
-		case !referral.ValidNHSNumber(n):
-			v.add(p+".nhsNumber", "This is not a valid NHS number: check each digit, or leave it out if you are not sure of it")
-		}
-	}
+	v.NHSNumber(p+".nhsNumber", d.NHSNumber, "Enter the NHS number as 10 digits, like 943 476 5919")
 }
 
 func (v *validator) circumstances() {
 	r := v.r
 	if r.UnderEighteen == nil {
-		v.add("underEighteen", "Say whether the detainee is, or appears to be, under 18")
+		v.Add("underEighteen", "Say whether the detainee is, or appears to be, under 18")
 	}
 	if r.AppropriateAdultRequested {
 		v.free("parentUnavailableReason", r.ParentUnavailableReason,
@@ -227,17 +180,17 @@ func (v *validator) circumstances() {
 func (v *validator) detainedAt() {
 	s := v.r.DetainedAt
 	if s == "" {
-		v.add("detainedAt", "Enter when the detainee's detention was authorised")
+		v.Add("detainedAt", "Enter when the detainee's detention was authorised")
 		return
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	switch {
 	case err != nil:
-		v.add("detainedAt", msgTime)
+		v.Add("detainedAt", msgTime)
 	case t.After(v.now.Add(MaxDetainedAhead)):
-		v.add("detainedAt", "Enter a time of detention that is not in the future")
+		v.Add("detainedAt", "Enter a time of detention that is not in the future")
 	case t.Before(v.now.Add(-MaxDetainedAgo)):
-		v.add("detainedAt", "Enter a time of detention within the last 96 hours. "+
+		v.Add("detainedAt", "Enter a time of detention within the last 96 hours. "+
 			"For a detention that started earlier, call the local authority's out of hours service")
 	}
 }
@@ -248,22 +201,22 @@ func (v *validator) requests() {
 	r := v.r
 	under18 := r.UnderEighteen != nil && *r.UnderEighteen
 	if !r.AppropriateAdultRequested && !r.AccommodationRequested {
-		v.add("appropriateAdultRequested", "Request an appropriate adult, accommodation under PACE s38(6), or both")
+		v.Add("appropriateAdultRequested", "Request an appropriate adult, accommodation under PACE s38(6), or both")
 	}
 	// An unanswered underEighteen is reported above; do not report it twice.
 	if r.AppropriateAdultRequested && r.UnderEighteen != nil && !under18 && !r.VulnerableAdult {
-		v.add("appropriateAdultRequested", "An appropriate adult can be requested only for a detainee who is, or appears to be, "+
+		v.Add("appropriateAdultRequested", "An appropriate adult can be requested only for a detainee who is, or appears to be, "+
 			"under 18 or who may be a vulnerable adult. Correct underEighteen or vulnerableAdult, or do not request one")
 	}
 	if r.AccommodationRequested {
 		if !r.Charged {
-			v.add("charged", msgS38+"say the detainee has been charged, or do not request accommodation")
+			v.Add("charged", msgS38+"say the detainee has been charged, or do not request accommodation")
 		}
 		if !r.BailRefused {
-			v.add("bailRefused", msgS38+"say bail has been refused, or do not request accommodation")
+			v.Add("bailRefused", msgS38+"say bail has been refused, or do not request accommodation")
 		}
 		if r.UnderEighteen != nil && !under18 {
-			v.add("underEighteen", "Accommodation under PACE s38(6) is only for a detainee who is, or appears to be, under 18. "+
+			v.Add("underEighteen", "Accommodation under PACE s38(6) is only for a detainee who is, or appears to be, under 18. "+
 				"Do not request accommodation for an adult")
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
 // now is the moment calls in these tests are logged.
@@ -198,6 +199,15 @@ func TestValidateNeverRepeatsAValue(t *testing.T) {
 		if strings.Contains(f.Message, secret) {
 			t.Errorf("%s: message repeats a value: %s", f.Field, f.Message)
 		}
+	}
+}
+
+// The caller's phone and email are checked by the referral form's rules,
+// which must hold them to the same length as the call form's other short
+// answers.
+func TestContactLimitIsTheReferralForms(t *testing.T) {
+	if MaxShortText != referral.MaxShortText {
+		t.Errorf("MaxShortText is %d, the referral form's %d", MaxShortText, referral.MaxShortText)
 	}
 }
 

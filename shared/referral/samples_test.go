@@ -1,14 +1,11 @@
 package referral
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
-	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/internal/formtest"
 )
 
 const samplesDir = "../../events/referrals"
@@ -18,44 +15,19 @@ var validSamples = []string{"single-child.json", "siblings.json", "unborn.json",
 
 func sample(tb testing.TB, name string) []byte {
 	tb.Helper()
-	b, err := os.ReadFile(filepath.Join(samplesDir, name))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return b
+	return formtest.Sample(tb, samplesDir, name)
 }
 
 func TestValidSamples(t *testing.T) {
 	for _, name := range validSamples {
 		t.Run(name, func(t *testing.T) {
-			r, err := Decode(sample(t, name))
-			if err != nil {
-				t.Fatalf("Decode: %v %+v", err, apperr.As(err).Fields)
-			}
-			if err := Validate(r, now); err != nil {
-				t.Fatalf("Validate: %v %q", err, fieldsOf(t, err))
-			}
-			// The canonical form decodes and validates again unchanged.
-			canonical, err := json.Marshal(r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r2, err := Decode(canonical)
-			if err != nil {
-				t.Fatalf("Decode canonical: %v", err)
-			}
-			if err := Validate(r2, now); err != nil {
-				t.Fatalf("Validate canonical: %q", fieldsOf(t, err))
-			}
-			again, _ := json.Marshal(r2)
-			if string(again) != string(canonical) {
-				t.Error("the canonical form changes when validated again")
-			}
+			// The sample, and its canonical form, pass at now.
+			r2 := formtest.Canonical(t, sample(t, name), Decode, func(r *Referral) error { return Validate(r, now) })
 			// Samples other than the unborn baby stay valid for years.
 			if name != "unborn.json" {
 				later := time.Date(2032, 12, 31, 12, 0, 0, 0, time.UTC)
 				if err := Validate(r2, later); err != nil {
-					t.Errorf("Validate at %s: %q", later.Format(time.DateOnly), fieldsOf(t, err))
+					t.Errorf("Validate at %s: %q", later.Format(time.DateOnly), formtest.FieldsOf(t, err))
 				}
 			}
 		})
@@ -90,7 +62,7 @@ func TestInvalidSample(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Decode: %v", err)
 	}
-	got := fieldsOf(t, Validate(r, now))
+	got := formtest.FieldsOf(t, Validate(r, now))
 	want := []string{
 		"referrer.role", "referrer.agencyType", "referrer.email",
 		"children[0].dateOfBirth", "children[0].nhsNumber", "children[0].address.postcode",

@@ -6,14 +6,12 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	// The rules on dates use the calendar in England whatever the zone
 	// database of the machine holds.
 	_ "time/tzdata"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
-	"github.com/csc-frontdoor/frontdoor/shared/strictjson"
 )
 
 // london is the zone whose calendar decides what "today" is.
@@ -56,10 +54,7 @@ func Validate(r *Referral, now time.Time) error {
 	v.consent()
 	v.concerns()
 	v.missingEpisode()
-	if len(v.fields) == 0 {
-		return nil
-	}
-	return apperr.WithFields(strictjson.ProblemsMessage(len(v.fields), "The referral has something to correct"), v.fields)
+	return v.Err("The referral has something to correct")
 }
 
 // Normalise puts r's identifiers into their canonical forms, in place: NHS
@@ -231,10 +226,7 @@ func ParseDate(s string) (time.Time, bool) {
 
 // Messages used in more than one place.
 const (
-	msgShort     = "Shorten this to 200 characters or fewer"
 	msgFree      = "Shorten this to 20,000 characters or fewer. You can send more as an addendum after the referral is received"
-	msgEmail     = "Enter an email address in the correct format, like name@example.org"
-	msgPhone     = "Enter a UK phone number, like 0161 496 0000 or +44 161 496 0000"
 	msgDate      = "Enter a real date in the form YYYY-MM-DD, like 2015-03-27"
 	msgTime      = "Enter a date and time with its offset from UTC, like 2026-11-20T21:30:00Z or 2026-06-20T21:30:00+01:00"
 	msgPostcode  = "Enter a real UK postcode, like M1 1AE"
@@ -243,74 +235,28 @@ const (
 
 // validator collects the problems with one referral.
 type validator struct {
-	r      *Referral
-	now    time.Time
-	today  time.Time // today's date in England, at midnight UTC
-	fields []apperr.FieldError
+	Problems
+	r     *Referral
+	now   time.Time
+	today time.Time // today's date in England, at midnight UTC
 }
 
-func (v *validator) add(field, msg string) {
-	v.fields = append(v.fields, apperr.FieldError{Field: field, Message: msg})
+// short and free check a text answer of each length; required is as for
+// Problems.Text.
+func (v *validator) short(field, s, required string) {
+	v.Text(field, s, MaxShortText, required, msgShort)
 }
-
-func blank(s string) bool { return strings.TrimSpace(s) == "" }
-
-// text checks a text answer: when required is not empty the answer must not
-// be blank (required is then the message), and it must be at most max
-// characters long.
-func (v *validator) text(field, s string, max int, required string) {
-	switch {
-	case required != "" && blank(s):
-		v.add(field, required)
-	case utf8.RuneCountInString(s) > max:
-		if max == MaxShortText {
-			v.add(field, msgShort)
-		} else {
-			v.add(field, msgFree)
-		}
-	}
-}
-
-func (v *validator) short(field, s, required string) { v.text(field, s, MaxShortText, required) }
-func (v *validator) free(field, s, required string)  { v.text(field, s, MaxFreeText, required) }
-
-// email checks an email address; required is as for text.
-func (v *validator) email(field, s, required string) {
-	switch {
-	case blank(s):
-		if required != "" {
-			v.add(field, required)
-		}
-	case utf8.RuneCountInString(s) > MaxShortText:
-		v.add(field, msgShort)
-	case !ValidEmail(s):
-		v.add(field, msgEmail)
-	}
-}
-
-// phone checks a phone number; required is as for text.
-func (v *validator) phone(field, s, required string) {
-	switch {
-	case blank(s):
-		if required != "" {
-			v.add(field, required)
-		}
-	case utf8.RuneCountInString(s) > MaxShortText:
-		v.add(field, msgShort)
-	case !ValidPhone(s):
-		v.add(field, msgPhone)
-	}
-}
+func (v *validator) free(field, s, required string) { v.Text(field, s, MaxFreeText, required, msgFree) }
 
 // pastDate checks an optional date that must exist and not be after today.
 func (v *validator) pastDate(field, s, future string) (time.Time, bool) {
 	d, ok := ParseDate(s)
 	switch {
 	case !ok:
-		v.add(field, msgDate)
+		v.Add(field, msgDate)
 		return d, false
 	case d.After(v.today):
-		v.add(field, future)
+		v.Add(field, future)
 		return d, false
 	}
 	return d, true
@@ -323,14 +269,14 @@ func (v *validator) referrer() {
 	v.short("referrer.organisation", p.Organisation, "Enter the name of your organisation")
 	switch {
 	case p.AgencyType == "":
-		v.add("referrer.agencyType", "Choose the type of agency you work for")
+		v.Add("referrer.agencyType", "Choose the type of agency you work for")
 	case !p.AgencyType.Valid():
-		v.add("referrer.agencyType", "Choose an agency type from the list on the form")
+		v.Add("referrer.agencyType", "Choose an agency type from the list on the form")
 	}
-	v.email("referrer.email", p.Email, "Enter your email address")
-	v.phone("referrer.phone", p.Phone, "Enter your phone number")
+	v.Email("referrer.email", p.Email, "Enter your email address")
+	v.Phone("referrer.phone", p.Phone, "Enter your phone number")
 	if p.RegulatedProfessional == nil && v.r.HasCategory(CategoryFGM) {
-		v.add("referrer.regulatedProfessional", "Say whether you are a regulated health or social care professional or a teacher: "+
+		v.Add("referrer.regulatedProfessional", "Say whether you are a regulated health or social care professional or a teacher: "+
 			"if you are, you must also report a known case of FGM to the police yourself")
 	}
 }
@@ -339,9 +285,9 @@ func (v *validator) children() {
 	cs := v.r.Children
 	switch {
 	case len(cs) == 0:
-		v.add("children", "Add the child, or each child, the referral is about")
+		v.Add("children", "Add the child, or each child, the referral is about")
 	case len(cs) > MaxChildren:
-		v.add("children", fmt.Sprintf("Refer at most %d children at once. Send another referral for the others", MaxChildren))
+		v.Add("children", fmt.Sprintf("Refer at most %d children at once. Send another referral for the others", MaxChildren))
 		cs = cs[:MaxChildren]
 	}
 	unborn := 0
@@ -354,16 +300,16 @@ func (v *validator) children() {
 	has := v.r.HasCategory(CategoryUnbornBaby)
 	switch {
 	case unborn > 0 && !has:
-		v.add("concerns.categories", "Add the unborn-baby category: the referral includes a child with an expected date of delivery")
+		v.Add("concerns.categories", "Add the unborn-baby category: the referral includes a child with an expected date of delivery")
 	case unborn == 0 && has:
-		v.add("concerns.categories", "The unborn-baby category needs a child with an expected date of delivery. "+
+		v.Add("concerns.categories", "The unborn-baby category needs a child with an expected date of delivery. "+
 			"Add the unborn baby as a child, or remove the category")
 	}
 }
 
 func (v *validator) child(p string, c Child) {
 	if !c.IsUnborn() && blank(c.FirstName) && blank(c.LastName) {
-		v.add(p+".firstName", "Enter the child's first name or last name, or both")
+		v.Add(p+".firstName", "Enter the child's first name or last name, or both")
 	}
 	v.short(p+".firstName", c.FirstName, "")
 	v.short(p+".lastName", c.LastName, "")
@@ -373,48 +319,36 @@ func (v *validator) child(p string, c Child) {
 	if c.DateOfBirth != "" {
 		given++
 		if d, ok := v.pastDate(p+".dateOfBirth", c.DateOfBirth, "Enter a date of birth in the past"); ok && !v.today.Before(d.AddDate(18, 0, 0)) {
-			v.add(p+".dateOfBirth", "This person is 18 or over. Children's services cannot take this referral: contact adult social care instead")
+			v.Add(p+".dateOfBirth", "This person is 18 or over. Children's services cannot take this referral: contact adult social care instead")
 		}
 	}
 	if c.ExpectedDateOfDelivery != "" {
 		if given++; given > 1 {
-			v.add(p+".expectedDateOfDelivery", msgOneOfDate)
+			v.Add(p+".expectedDateOfDelivery", msgOneOfDate)
 		}
 		v.dueDate(p+".expectedDateOfDelivery", c.ExpectedDateOfDelivery)
 	}
 	if c.EstimatedAge != nil {
 		if given++; given > 1 {
-			v.add(p+".estimatedAge", msgOneOfDate)
+			v.Add(p+".estimatedAge", msgOneOfDate)
 		}
 		if a := *c.EstimatedAge; a < 0 || a > 17 {
-			v.add(p+".estimatedAge", "Enter an estimated age from 0 to 17. For a person aged 18 or over, contact adult social care")
+			v.Add(p+".estimatedAge", "Enter an estimated age from 0 to 17. For a person aged 18 or over, contact adult social care")
 		}
 	}
 	if given == 0 {
-		v.add(p+".dateOfBirth", "Enter the child's date of birth; for an unborn baby, the expected date of delivery; "+
+		v.Add(p+".dateOfBirth", "Enter the child's date of birth; for an unborn baby, the expected date of delivery; "+
 			"or, if you do not know the date of birth, an estimated age")
 	}
 
-	switch {
-	case c.Sex == "":
-		v.add(p+".sex", "Choose the child's sex: female, male, other or unknown")
-	case !c.Sex.Valid():
-		v.add(p+".sex", "Choose female, male, other or unknown")
-	}
-	if c.NHSNumber != "" {
-		switch {
-		case len(c.NHSNumber) != 10 || !AllDigits(c.NHSNumber):
-			v.add(p+".nhsNumber", "Enter the child's NHS number as 10 digits, like 943 476 5919")
-		case !ValidNHSNumber(c.NHSNumber):
-			v.add(p+".nhsNumber", "This is not a valid NHS number: check each digit, or leave it out if you are not sure of it")
-		}
-	}
+	v.Sex(p+".sex", c.Sex, "Choose the child's sex: female, male, other or unknown")
+	v.NHSNumber(p+".nhsNumber", c.NHSNumber, "Enter the child's NHS number as 10 digits, like 943 476 5919")
 	v.short(p+".school", c.School, "")
 	if c.UPN != "" && !ValidUPN(c.UPN) {
 		if len(c.UPN) == 13 && upnPattern.MatchString(c.UPN) {
-			v.add(p+".upn", "This is not a valid unique pupil number: check each character, or leave it out if you are not sure of it")
+			v.Add(p+".upn", "This is not a valid unique pupil number: check each character, or leave it out if you are not sure of it")
 		} else {
-			v.add(p+".upn", "Enter the unique pupil number as 13 characters: a letter, then 12 digits (a temporary UPN ends in a letter)")
+			v.Add(p+".upn", "Enter the unique pupil number as 13 characters: a letter, then 12 digits (a temporary UPN ends in a letter)")
 		}
 	}
 	v.address(p+".address", c.Address)
@@ -432,12 +366,12 @@ func (v *validator) dueDate(field, s string) {
 	d, ok := ParseDate(s)
 	switch {
 	case !ok:
-		v.add(field, msgDate)
+		v.Add(field, msgDate)
 	case d.Before(v.today.AddDate(0, 0, -28)):
-		v.add(field, "This expected date of delivery is more than 28 days ago. If the baby has been born, "+
+		v.Add(field, "This expected date of delivery is more than 28 days ago. If the baby has been born, "+
 			"enter the date of birth instead")
 	case d.After(v.today.AddDate(0, 10, 0)):
-		v.add(field, "Enter an expected date of delivery no more than 10 months from today")
+		v.Add(field, "Enter an expected date of delivery no more than 10 months from today")
 	}
 }
 
@@ -447,10 +381,10 @@ func (v *validator) address(p string, a Address) {
 	v.short(p+".town", a.Town, "")
 	switch {
 	case blank(a.Postcode):
-		v.add(p+".postcode", "Enter the postcode. For an unborn baby, give the mother's address")
+		v.Add(p+".postcode", "Enter the postcode. For an unborn baby, give the mother's address")
 	default:
 		if _, ok := NormalisePostcode(a.Postcode); !ok {
-			v.add(p+".postcode", msgPostcode)
+			v.Add(p+".postcode", msgPostcode)
 		}
 	}
 }
@@ -458,7 +392,7 @@ func (v *validator) address(p string, a Address) {
 func (v *validator) household() {
 	hs := v.r.Household
 	if len(hs) > MaxHousehold {
-		v.add("household", fmt.Sprintf("List at most %d people in the household and significant others. Add the most important; you can send more as an addendum", MaxHousehold))
+		v.Add("household", fmt.Sprintf("List at most %d people in the household and significant others. Add the most important; you can send more as an addendum", MaxHousehold))
 		hs = hs[:MaxHousehold]
 	}
 	for i, h := range hs {
@@ -474,7 +408,7 @@ func (v *validator) household() {
 func (v *validator) professionals() {
 	ps := v.r.Professionals
 	if len(ps) > MaxProfessionals {
-		v.add("professionals", fmt.Sprintf("List at most %d other professionals. Add the most involved; you can send more as an addendum", MaxProfessionals))
+		v.Add("professionals", fmt.Sprintf("List at most %d other professionals. Add the most involved; you can send more as an addendum", MaxProfessionals))
 		ps = ps[:MaxProfessionals]
 	}
 	for i, pr := range ps {
@@ -482,18 +416,18 @@ func (v *validator) professionals() {
 		v.short(p+".name", pr.Name, "Enter the professional's name")
 		v.short(p+".role", pr.Role, "")
 		v.short(p+".organisation", pr.Organisation, "Enter the professional's organisation")
-		v.email(p+".email", pr.Email, "")
-		v.phone(p+".phone", pr.Phone, "")
+		v.Email(p+".email", pr.Email, "")
+		v.Phone(p+".phone", pr.Phone, "")
 	}
 }
 
 func (v *validator) consent() {
 	c := v.r.Consent
 	if c.FamilyAware == nil {
-		v.add("consent.familyAware", "Say whether the family knows about this referral")
+		v.Add("consent.familyAware", "Say whether the family knows about this referral")
 	}
 	if c.FamilyAware != nil && *c.FamilyAware && c.FamilyConsents == nil {
-		v.add("consent.familyConsents", "Say whether the family agrees to this referral")
+		v.Add("consent.familyConsents", "Say whether the family agrees to this referral")
 	}
 	noConsent := (c.FamilyAware != nil && !*c.FamilyAware) || (c.FamilyConsents != nil && !*c.FamilyConsents)
 	if noConsent {
@@ -508,31 +442,31 @@ func (v *validator) concerns() {
 	c := v.r.Concerns
 	switch {
 	case len(c.Categories) == 0:
-		v.add("concerns.categories", "Choose at least one category of concern")
+		v.Add("concerns.categories", "Choose at least one category of concern")
 	case len(c.Categories) > MaxCategories:
-		v.add("concerns.categories", fmt.Sprintf("Choose at most %d categories, each once", MaxCategories))
+		v.Add("concerns.categories", fmt.Sprintf("Choose at most %d categories, each once", MaxCategories))
 	}
 	seen := map[Category]bool{}
 	for i, cat := range c.Categories {
 		p := fmt.Sprintf("concerns.categories[%d]", i)
 		switch {
 		case !cat.Valid():
-			v.add(p, "Choose categories from the list on the form")
+			v.Add(p, "Choose categories from the list on the form")
 		case seen[cat]:
-			v.add(p, "Choose each category only once")
+			v.Add(p, "Choose each category only once")
 		}
 		seen[cat] = true
 	}
 	v.free("concerns.account", c.Account, "Describe what you are worried about and why")
 	v.free("concerns.childsWords", c.ChildsWords, "")
 	if c.ImmediateRisk == nil {
-		v.add("concerns.immediateRisk", "Say whether the child is at immediate risk. If they are, call 999 first")
+		v.Add("concerns.immediateRisk", "Say whether the child is at immediate risk. If they are, call 999 first")
 	}
 	switch {
 	case c.LevelOfNeed == 0:
-		v.add("concerns.levelOfNeed", "Choose your view of the level of need, from 1 (universal) to 4 (child protection)")
+		v.Add("concerns.levelOfNeed", "Choose your view of the level of need, from 1 (universal) to 4 (child protection)")
 	case !c.LevelOfNeed.Valid():
-		v.add("concerns.levelOfNeed", "Choose a level of need from 1 (universal) to 4 (child protection)")
+		v.Add("concerns.levelOfNeed", "Choose a level of need from 1 (universal) to 4 (child protection)")
 	}
 }
 
@@ -541,30 +475,30 @@ func (v *validator) missingEpisode() {
 	missing := v.r.HasCategory(CategoryMissing)
 	switch {
 	case e == nil && missing:
-		v.add("missingEpisode", "Add the missing episode: when the child went missing, and when they returned or that they are still missing")
+		v.Add("missingEpisode", "Add the missing episode: when the child went missing, and when they returned or that they are still missing")
 		return
 	case e == nil:
 		return
 	case !missing:
-		v.add("missingEpisode", "Add the missing category to the concerns, or remove the missing episode")
+		v.Add("missingEpisode", "Add the missing category to the concerns, or remove the missing episode")
 	}
 	var went time.Time
 	wentOK := false
 	if e.WentMissingAt == "" {
-		v.add("missingEpisode.wentMissingAt", "Enter when the child went missing")
+		v.Add("missingEpisode.wentMissingAt", "Enter when the child went missing")
 	} else {
 		went, wentOK = v.pastTime("missingEpisode.wentMissingAt", e.WentMissingAt, "Enter a time the child went missing that is not in the future")
 	}
 	switch {
 	case e.ReturnedAt != "" && e.StillMissing:
-		v.add("missingEpisode.stillMissing", "Give either the time the child returned or say they are still missing, not both")
+		v.Add("missingEpisode.stillMissing", "Give either the time the child returned or say they are still missing, not both")
 	case e.ReturnedAt == "" && !e.StillMissing:
-		v.add("missingEpisode.returnedAt", "Enter when the child returned, or say they are still missing")
+		v.Add("missingEpisode.returnedAt", "Enter when the child returned, or say they are still missing")
 	}
 	if e.ReturnedAt != "" {
 		back, ok := v.pastTime("missingEpisode.returnedAt", e.ReturnedAt, "Enter a time the child returned that is not in the future")
 		if ok && wentOK && back.Before(went) {
-			v.add("missingEpisode.returnedAt", "Enter a time the child returned that is after the time they went missing")
+			v.Add("missingEpisode.returnedAt", "Enter a time the child returned that is after the time they went missing")
 		}
 	}
 	v.free("missingEpisode.whereFound", e.WhereFound, "")
@@ -576,10 +510,10 @@ func (v *validator) pastTime(field, s, future string) (time.Time, bool) {
 	t, err := time.Parse(time.RFC3339, s)
 	switch {
 	case err != nil:
-		v.add(field, msgTime)
+		v.Add(field, msgTime)
 		return t, false
 	case t.After(v.now):
-		v.add(field, future)
+		v.Add(field, future)
 		return t, false
 	}
 	return t, true

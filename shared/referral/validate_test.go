@@ -7,14 +7,11 @@ import (
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/internal/formtest"
 )
 
 // now is the moment every test referral is received: Monday 23 November 2026.
 var now = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-
-func yes() *bool     { b := true; return &b }
-func no() *bool      { b := false; return &b }
-func age(n int) *int { return &n }
 
 // validReferral returns a referral that passes Validate at now.
 func validReferral() *Referral {
@@ -27,39 +24,16 @@ func validReferral() *Referral {
 			FirstName: "Test", LastName: "Child", DateOfBirth: "2016-05-01", Sex: SexFemale,
 			Address: Address{Line1: "1 Imaginary Street", Postcode: "M1 1AE"},
 		}},
-		Consent: Consent{FamilyAware: yes(), FamilyConsents: yes()},
+		Consent: Consent{FamilyAware: new(true), FamilyConsents: new(true)},
 		Concerns: Concerns{
-			Categories: []Category{CategoryNeglect}, Account: "Test account.", ImmediateRisk: no(), LevelOfNeed: NeedChildInNeed,
+			Categories: []Category{CategoryNeglect}, Account: "Test account.", ImmediateRisk: new(false), LevelOfNeed: NeedChildInNeed,
 		},
 	}
 }
 
-// fieldsOf returns the field paths of a validation error, in order.
-func fieldsOf(t *testing.T, err error) []string {
-	t.Helper()
-	if err == nil {
-		return nil
-	}
-	e := apperr.As(err)
-	if e == nil {
-		t.Fatalf("error %T is not an *apperr.Error: %v", err, err)
-	}
-	if e.Code != apperr.Invalid {
-		t.Errorf("code %q, want %q", e.Code, apperr.Invalid)
-	}
-	var fs []string
-	for _, f := range e.Fields {
-		if f.Message == "" {
-			t.Errorf("field %s has no message", f.Field)
-		}
-		fs = append(fs, f.Field)
-	}
-	return fs
-}
-
 func TestValidReferralPasses(t *testing.T) {
 	if err := Validate(validReferral(), now); err != nil {
-		t.Fatalf("Validate: %v (%v)", err, fieldsOf(t, err))
+		t.Fatalf("Validate: %v (%v)", err, formtest.FieldsOf(t, err))
 	}
 }
 
@@ -114,7 +88,7 @@ func TestValidate(t *testing.T) {
 			[]string{"referrer.regulatedProfessional"}},
 		{"fgm, not a regulated professional", func(r *Referral) {
 			r.Concerns.Categories = []Category{CategoryFGM}
-			r.Referrer.RegulatedProfessional = no()
+			r.Referrer.RegulatedProfessional = new(false)
 		}, nil},
 
 		// children: count
@@ -132,7 +106,7 @@ func TestValidate(t *testing.T) {
 		// children: dates
 		{"no date of birth, due date or age", func(r *Referral) { r.Children[0].DateOfBirth = "" },
 			[]string{"children[0].dateOfBirth"}},
-		{"date of birth and estimated age", func(r *Referral) { r.Children[0].EstimatedAge = age(8) },
+		{"date of birth and estimated age", func(r *Referral) { r.Children[0].EstimatedAge = new(8) },
 			[]string{"children[0].estimatedAge"}},
 		{"date of birth and due date", func(r *Referral) {
 			r.Children[0].ExpectedDateOfDelivery = "2027-01-01"
@@ -146,11 +120,11 @@ func TestValidate(t *testing.T) {
 		{"17, 18th birthday tomorrow", func(r *Referral) { r.Children[0].DateOfBirth = "2008-11-24" }, nil},
 		{"18th birthday today", func(r *Referral) { r.Children[0].DateOfBirth = "2008-11-23" }, []string{"children[0].dateOfBirth"}},
 		{"adult", func(r *Referral) { r.Children[0].DateOfBirth = "1990-01-01" }, []string{"children[0].dateOfBirth"}},
-		{"estimated age 0", func(r *Referral) { r.Children[0].DateOfBirth, r.Children[0].EstimatedAge = "", age(0) }, nil},
-		{"estimated age 17", func(r *Referral) { r.Children[0].DateOfBirth, r.Children[0].EstimatedAge = "", age(17) }, nil},
-		{"estimated age 18", func(r *Referral) { r.Children[0].DateOfBirth, r.Children[0].EstimatedAge = "", age(18) },
+		{"estimated age 0", func(r *Referral) { r.Children[0].DateOfBirth, r.Children[0].EstimatedAge = "", new(0) }, nil},
+		{"estimated age 17", func(r *Referral) { r.Children[0].DateOfBirth, r.Children[0].EstimatedAge = "", new(17) }, nil},
+		{"estimated age 18", func(r *Referral) { r.Children[0].DateOfBirth, r.Children[0].EstimatedAge = "", new(18) },
 			[]string{"children[0].estimatedAge"}},
-		{"estimated age -1", func(r *Referral) { r.Children[0].DateOfBirth, r.Children[0].EstimatedAge = "", age(-1) },
+		{"estimated age -1", func(r *Referral) { r.Children[0].DateOfBirth, r.Children[0].EstimatedAge = "", new(-1) },
 			[]string{"children[0].estimatedAge"}},
 
 		// children: unborn
@@ -220,7 +194,7 @@ func TestValidate(t *testing.T) {
 
 		// household
 		{"household member", func(r *Referral) {
-			r.Household = []HouseholdMember{{Name: "Test Parent", Relationship: "Father", DateOfBirth: "1980-01-01", ParentalResponsibility: yes()}}
+			r.Household = []HouseholdMember{{Name: "Test Parent", Relationship: "Father", DateOfBirth: "1980-01-01", ParentalResponsibility: new(true)}}
 		}, nil},
 		{"household member blank", func(r *Referral) { r.Household = []HouseholdMember{{}} },
 			[]string{"household[0].name", "household[0].relationship"}},
@@ -247,15 +221,15 @@ func TestValidate(t *testing.T) {
 
 		// consent
 		{"consent not answered", func(r *Referral) { r.Consent = Consent{} }, []string{"consent.familyAware"}},
-		{"aware, consent not answered", func(r *Referral) { r.Consent = Consent{FamilyAware: yes()} }, []string{"consent.familyConsents"}},
-		{"not aware, no reason", func(r *Referral) { r.Consent = Consent{FamilyAware: no()} }, []string{"consent.noConsentReason"}},
-		{"not aware, reason blank", func(r *Referral) { r.Consent = Consent{FamilyAware: no(), NoConsentReason: "  "} },
+		{"aware, consent not answered", func(r *Referral) { r.Consent = Consent{FamilyAware: new(true)} }, []string{"consent.familyConsents"}},
+		{"not aware, no reason", func(r *Referral) { r.Consent = Consent{FamilyAware: new(false)} }, []string{"consent.noConsentReason"}},
+		{"not aware, reason blank", func(r *Referral) { r.Consent = Consent{FamilyAware: new(false), NoConsentReason: "  "} },
 			[]string{"consent.noConsentReason"}},
-		{"not aware, with reason", func(r *Referral) { r.Consent = Consent{FamilyAware: no(), NoConsentReason: "Significant harm."} }, nil},
-		{"does not consent, no reason", func(r *Referral) { r.Consent = Consent{FamilyAware: yes(), FamilyConsents: no()} },
+		{"not aware, with reason", func(r *Referral) { r.Consent = Consent{FamilyAware: new(false), NoConsentReason: "Significant harm."} }, nil},
+		{"does not consent, no reason", func(r *Referral) { r.Consent = Consent{FamilyAware: new(true), FamilyConsents: new(false)} },
 			[]string{"consent.noConsentReason"}},
 		{"does not consent, reason 20001 characters", func(r *Referral) {
-			r.Consent = Consent{FamilyAware: yes(), FamilyConsents: no(), NoConsentReason: long(MaxFreeText + 1)}
+			r.Consent = Consent{FamilyAware: new(true), FamilyConsents: new(false), NoConsentReason: long(MaxFreeText + 1)}
 		}, []string{"consent.noConsentReason"}},
 
 		// concerns
@@ -266,13 +240,13 @@ func TestValidate(t *testing.T) {
 			[]string{"concerns.categories[1]"}},
 		{"every category once", func(r *Referral) {
 			r.Concerns.Categories = slices.Clone(Categories)
-			r.Referrer.RegulatedProfessional = yes()
+			r.Referrer.RegulatedProfessional = new(true)
 			r.Children = append(r.Children, Child{ExpectedDateOfDelivery: "2027-03-01", Sex: SexUnknown, Address: r.Children[0].Address})
 			r.MissingEpisode = &MissingEpisode{WentMissingAt: "2026-11-20T21:30:00Z", StillMissing: true}
 		}, nil},
 		{"too many categories", func(r *Referral) {
 			r.Concerns.Categories = append(slices.Clone(Categories), CategoryNeglect)
-			r.Referrer.RegulatedProfessional = yes()
+			r.Referrer.RegulatedProfessional = new(true)
 			r.Children = append(r.Children, Child{ExpectedDateOfDelivery: "2027-03-01", Sex: SexUnknown, Address: r.Children[0].Address})
 			r.MissingEpisode = &MissingEpisode{WentMissingAt: "2026-11-20T21:30:00Z", StillMissing: true}
 		}, []string{"concerns.categories", "concerns.categories[19]"}},
@@ -281,7 +255,7 @@ func TestValidate(t *testing.T) {
 		{"account 20001 characters", func(r *Referral) { r.Concerns.Account = long(MaxFreeText + 1) }, []string{"concerns.account"}},
 		{"child's words 20001 characters", func(r *Referral) { r.Concerns.ChildsWords = long(MaxFreeText + 1) }, []string{"concerns.childsWords"}},
 		{"immediate risk not answered", func(r *Referral) { r.Concerns.ImmediateRisk = nil }, []string{"concerns.immediateRisk"}},
-		{"immediate risk yes", func(r *Referral) { r.Concerns.ImmediateRisk = yes() }, nil},
+		{"immediate risk yes", func(r *Referral) { r.Concerns.ImmediateRisk = new(true) }, nil},
 		{"level of need missing", func(r *Referral) { r.Concerns.LevelOfNeed = 0 }, []string{"concerns.levelOfNeed"}},
 		{"level of need 1", func(r *Referral) { r.Concerns.LevelOfNeed = 1 }, nil},
 		{"level of need 4", func(r *Referral) { r.Concerns.LevelOfNeed = 4 }, nil},
@@ -325,15 +299,9 @@ func TestValidate(t *testing.T) {
 			r.Concerns.LevelOfNeed = 0
 		}, []string{"referrer.email", "children[0].sex", "consent.familyConsents", "concerns.levelOfNeed"}},
 	}
+	form := formtest.Form[Referral]{Valid: validReferral, Validate: func(r *Referral) error { return Validate(r, now) }}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := validReferral()
-			tt.mutate(r)
-			got := fieldsOf(t, Validate(r, now))
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("fields %q, want %q", got, tt.want)
-			}
-		})
+		form.Check(t, tt.name, tt.mutate, tt.want)
 	}
 }
 
@@ -379,10 +347,10 @@ func TestValidateUsesTheCalendarInEngland(t *testing.T) {
 	r := validReferral()
 	r.Children[0].DateOfBirth = "2026-07-01"
 	if err := Validate(r, late); err != nil {
-		t.Errorf("born today in England: %v", fieldsOf(t, err))
+		t.Errorf("born today in England: %v", formtest.FieldsOf(t, err))
 	}
 	r.Children[0].DateOfBirth = "2026-07-02"
-	if got := fieldsOf(t, Validate(r, late)); !slices.Equal(got, []string{"children[0].dateOfBirth"}) {
+	if got := formtest.FieldsOf(t, Validate(r, late)); !slices.Equal(got, []string{"children[0].dateOfBirth"}) {
 		t.Errorf("born tomorrow in England: fields %q", got)
 	}
 }
@@ -392,7 +360,7 @@ func TestLeapDayBirthday(t *testing.T) {
 	r := validReferral()
 	r.Children[0].DateOfBirth = "2008-02-29"
 	if err := Validate(r, time.Date(2026, 2, 28, 12, 0, 0, 0, time.UTC)); err != nil {
-		t.Errorf("on 28 February 2026: %v", fieldsOf(t, err))
+		t.Errorf("on 28 February 2026: %v", formtest.FieldsOf(t, err))
 	}
 	if err := Validate(r, time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)); err == nil {
 		t.Error("on 1 March 2026 the person is 18 but was accepted")
@@ -408,7 +376,7 @@ func TestValidateNormalises(t *testing.T) {
 	r.Children[0].CurrentLocation = &Address{Line1: "x", Postcode: "m1   1ae"}
 	r.Professionals = []Professional{{Name: "Test", Organisation: "Example", Email: " gp@example.org "}}
 	if err := Validate(r, now); err != nil {
-		t.Fatal(fieldsOf(t, err))
+		t.Fatal(formtest.FieldsOf(t, err))
 	}
 	c := r.Children[0]
 	got := []string{r.Referrer.Email, c.NHSNumber, c.UPN, c.Address.Postcode, c.CurrentLocation.Postcode, r.Professionals[0].Email}

@@ -160,13 +160,20 @@ func helplineItemCount(t *testing.T) int {
 // referralsFromCall returns the ids of the referrals whose origin is the call.
 func referralsFromCall(t *testing.T, callID string) []string {
 	t.Helper()
+	return scanIDs(t, "#type = :type AND origin.id = :v", "referral", callID)
+}
+
+// scanIDs returns the ids of the items of the type for which filter holds,
+// with :type the type and :v the value.
+func scanIDs(t *testing.T, filter, typ, v string) []string {
+	t.Helper()
 	var found []string
 	p := dynamodb.NewScanPaginator(env.ddb, &dynamodb.ScanInput{
 		TableName:                &env.table,
-		FilterExpression:         aws.String("#type = :referral AND origin.id = :call"),
+		FilterExpression:         aws.String(filter),
 		ExpressionAttributeNames: map[string]string{"#type": "type"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":referral": &types.AttributeValueMemberS{Value: "referral"}, ":call": &types.AttributeValueMemberS{Value: callID},
+			":type": &types.AttributeValueMemberS{Value: typ}, ":v": &types.AttributeValueMemberS{Value: v},
 		},
 		ConsistentRead: aws.Bool(true),
 	})
@@ -279,27 +286,7 @@ func logCallAs(t *testing.T, sub, key string, body []byte) (*http.Response, []by
 // callsLoggedBy returns the ids of the calls logged by the adviser sub.
 func callsLoggedBy(t *testing.T, sub string) []string {
 	t.Helper()
-	var found []string
-	p := dynamodb.NewScanPaginator(env.ddb, &dynamodb.ScanInput{
-		TableName:                &env.table,
-		FilterExpression:         aws.String("#type = :call AND loggedBy = :sub"),
-		ExpressionAttributeNames: map[string]string{"#type": "type"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":call": &types.AttributeValueMemberS{Value: "helpline-call"}, ":sub": &types.AttributeValueMemberS{Value: sub},
-		},
-		ConsistentRead: aws.Bool(true),
-	})
-	for p.HasMorePages() {
-		out, err := p.NextPage(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, item := range out.Items {
-			found = append(found, str(item, "id"))
-		}
-	}
-	slices.Sort(found)
-	return found
+	return scanIDs(t, "#type = :type AND loggedBy = :v", "helpline-call", sub)
 }
 
 func TestHelplineIdempotencyKey(t *testing.T) {

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"mime"
@@ -17,11 +16,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"gopkg.in/yaml.v3"
 
-	"github.com/csc-frontdoor/frontdoor/infra/lambdart"
 	"github.com/csc-frontdoor/frontdoor/infra/samtemplate"
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
@@ -479,6 +476,29 @@ func TestOpenAPIDescribesRealResponses(t *testing.T) {
 	resp, b = getAs(t, "/helpline-calls?"+around(time.Hour, -time.Minute).Encode(), auth.MASHManager)
 	c.want(t, callsRoute, http.StatusOK, resp, b)
 
+	// Escalations to the MASH manager: the sweep, as of after the return
+	// home interview's due time, escalates it.
+	const escalationsRoute = "GET /escalations"
+	const acknowledgeRoute = "POST /escalations/{id}/acknowledgements"
+	runSweep(t, v.FollowUps[0].DueAt.Add(time.Hour))
+	esc, ok := findEscalation(t, "open", "follow-up", fuID)
+	if !ok {
+		t.Fatalf("the overdue follow-up %s was not escalated", fuID)
+	}
+	resp, b = getAs(t, "/escalations?limit=100", auth.MASHManager)
+	c.want(t, escalationsRoute, http.StatusOK, resp, b)
+	resp, b = getAs(t, "/escalations?status=closed", auth.MASHManager)
+	c.want(t, escalationsRoute, http.StatusBadRequest, resp, b)
+	path = "/escalations/" + esc.ID + "/acknowledgements"
+	resp, b = postAs(t, path, []byte(`{"note": "Provider chased."}`), auth.MASHManager)
+	c.want(t, acknowledgeRoute, http.StatusOK, resp, b)
+	resp, b = postAs(t, path, []byte(`{}`), auth.MASHManager)
+	c.want(t, acknowledgeRoute, http.StatusConflict, resp, b)
+	resp, b = postAs(t, "/escalations/"+ids.NewULID(time.Now())+"/acknowledgements", []byte(`{}`), auth.MASHManager)
+	c.want(t, acknowledgeRoute, http.StatusNotFound, resp, b)
+	resp, b = getAs(t, "/escalations?status=acknowledged&limit=100", auth.MASHManager)
+	c.want(t, escalationsRoute, http.StatusOK, resp, b)
+
 	// Every route was seen answering both ways.
 	for route := range templateRoutes(t) {
 		if c.success[route] == 0 || c.problems[route] == 0 {
@@ -597,52 +617,11 @@ func paddedBody(n int) []byte {
 // HTTP response.
 func invokeWithoutTable(t *testing.T, function, route, path string, params map[string]string, body []byte, roles ...auth.Role) (*http.Response, []byte) {
 	t.Helper()
-	fn, err := lambdart.Start(context.Background(), lambdart.Config{
-		Name: function,
-		Path: env.stack.Bootstrap(function),
-		Env: map[string]string{
-			"TABLE_NAME":                env.table + "-missing",
-			"TRIAGE_QUEUE_URL":          env.queue,
-			"FOLLOWUP_QUEUE_URL":        env.stack.QueueURL("FollowUpQueue"),
-			"LOG_LEVEL":                 "INFO",
-			"AWS_ENDPOINT_URL_DYNAMODB": env.stack.DynamoDBEndpoint(),
-			"AWS_ENDPOINT_URL_SQS":      env.stack.SQSEndpoint(),
-		},
-		Timeout: 10 * time.Second,
-		Output:  env.logs,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fn.Close()
-	method, _, _ := strings.Cut(route, " ")
-	ev := events.APIGatewayV2HTTPRequest{
-		Version:        "2.0",
-		RouteKey:       route,
-		RawPath:        path,
-		Headers:        map[string]string{"content-type": "application/json"},
-		PathParameters: params,
-		Body:           string(body),
-		RequestContext: events.APIGatewayV2HTTPRequestContext{
-			RequestID: "openapi-unavailable-test",
-			HTTP:      events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: path, SourceIP: "127.0.0.1"},
-		},
-	}
-	if len(roles) > 0 {
-		ev.RequestContext.Authorizer = authorizerContext(t, roles...)
-	}
-	payload, err := json.Marshal(ev)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := fn.Invoke(context.Background(), payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var r events.APIGatewayV2HTTPResponse
-	if err := json.Unmarshal(out, &r); err != nil {
-		t.Fatal(err)
-	}
+	r := invokeAlone(t, function, map[string]string{
+		"TABLE_NAME":         env.table + "-missing",
+		"TRIAGE_QUEUE_URL":   env.queue,
+		"FOLLOWUP_QUEUE_URL": env.stack.QueueURL("FollowUpQueue"),
+	}, route, path, params, body, roles...)
 	h := http.Header{}
 	for k, v := range r.Headers {
 		h.Set(k, v)

@@ -3,7 +3,9 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,38 +40,56 @@ func TestQueueFailureKeepsTheReferralAndTheReceipt(t *testing.T) {
 // route). It fails the test unless the answer is 202.
 func postWithDeadQueue(t *testing.T, function, queueVar, path string, body []byte, roles ...auth.Role) events.APIGatewayV2HTTPResponse {
 	t.Helper()
+	resp := invokeAlone(t, function, map[string]string{
+		"TABLE_NAME": env.table,
+		queueVar:     env.stack.SQSEndpoint() + "/000000000000/NoSuchQueue",
+	}, "POST "+path, path, nil, body, roles...)
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("status %d, body %s; want 202 with a receipt", resp.StatusCode, resp.Body)
+	}
+	return resp
+}
+
+// invokeAlone runs the real binary of function on its own, with vars (and
+// the local endpoints) as its environment, and sends it one request for
+// route as the HTTP API would, as a caller holding roles (none for an open
+// route); it returns the function's answer.
+func invokeAlone(t *testing.T, function string, vars map[string]string, route, path string, params map[string]string, body []byte, roles ...auth.Role) events.APIGatewayV2HTTPResponse {
+	t.Helper()
+	all := map[string]string{
+		"LOG_LEVEL":                 "INFO",
+		"AWS_ENDPOINT_URL_DYNAMODB": env.stack.DynamoDBEndpoint(),
+		"AWS_ENDPOINT_URL_SQS":      env.stack.SQSEndpoint(),
+	}
+	maps.Copy(all, vars)
 	fn, err := lambdart.Start(context.Background(), lambdart.Config{
-		Name: function,
-		Path: env.stack.Bootstrap(function),
-		Env: map[string]string{
-			"TABLE_NAME":                env.table,
-			queueVar:                    env.stack.SQSEndpoint() + "/000000000000/NoSuchQueue",
-			"LOG_LEVEL":                 "INFO",
-			"AWS_ENDPOINT_URL_DYNAMODB": env.stack.DynamoDBEndpoint(),
-			"AWS_ENDPOINT_URL_SQS":      env.stack.SQSEndpoint(),
-		},
-		Timeout: 10 * time.Second,
-		Output:  env.logs,
+		Name: function, Path: env.stack.Bootstrap(function), Env: all,
+		Timeout: 10 * time.Second, Output: env.logs,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer fn.Close()
+	method, _, _ := strings.Cut(route, " ")
 	ev := events.APIGatewayV2HTTPRequest{
-		Version:  "2.0",
-		RouteKey: "POST " + path,
-		RawPath:  path,
-		Headers:  map[string]string{"content-type": "application/json"},
-		Body:     string(body),
+		Version:        "2.0",
+		RouteKey:       route,
+		RawPath:        path,
+		Headers:        map[string]string{"content-type": "application/json"},
+		PathParameters: params,
+		Body:           string(body),
 		RequestContext: events.APIGatewayV2HTTPRequestContext{
-			RequestID: "queue-failure-test",
-			HTTP:      events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "POST", Path: path, SourceIP: "127.0.0.1"},
+			RequestID: "invoke-alone-test",
+			HTTP:      events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: path, SourceIP: "127.0.0.1"},
 		},
 	}
 	if len(roles) > 0 {
 		ev.RequestContext.Authorizer = authorizerContext(t, roles...)
 	}
-	payload, _ := json.Marshal(ev)
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
 	out, err := fn.Invoke(context.Background(), payload)
 	if err != nil {
 		t.Fatal(err)
@@ -77,9 +97,6 @@ func postWithDeadQueue(t *testing.T, function, queueVar, path string, body []byt
 	var resp events.APIGatewayV2HTTPResponse
 	if err := json.Unmarshal(out, &resp); err != nil {
 		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("status %d, body %s; want 202 with a receipt", resp.StatusCode, resp.Body)
 	}
 	return resp
 }

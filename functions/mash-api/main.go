@@ -1,5 +1,6 @@
 // Command mash-api is the Lambda behind the MASH's routes: the triage queue,
-// screening decisions, a referral's audit trail and the manager's figures.
+// screening decisions, a referral's audit trail, the manager's figures and
+// the escalations to the manager.
 package main
 
 import (
@@ -11,6 +12,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/casework"
 	"github.com/csc-frontdoor/frontdoor/shared/decision"
 	"github.com/csc-frontdoor/frontdoor/shared/dynamo"
+	"github.com/csc-frontdoor/frontdoor/shared/escalation"
 	"github.com/csc-frontdoor/frontdoor/shared/httpapi"
 	"github.com/csc-frontdoor/frontdoor/shared/lambdaenv"
 	"github.com/csc-frontdoor/frontdoor/shared/stats"
@@ -20,10 +22,13 @@ func main() {
 	cfg := lambdaenv.Setup(context.Background())
 	store := dynamo.New(dynamo.NewClient(cfg), lambdaenv.Require("TABLE_NAME"))
 	mash := casework.New(store, time.Now)
+	escalations := escalation.New(store, time.Now)
 	lambda.Start(httpapi.Handle(httpapi.Routes(map[string]httpapi.HandlerFunc{
-		"GET /triage-queue":              httpapi.TriageQueue(mash),
-		"POST /referrals/{id}/decisions": httpapi.DecideReferral(decision.New(store, time.Now)),
-		"GET /referrals/{id}/audit":      httpapi.ReferralAudit(mash),
-		"GET /stats":                     httpapi.Stats(stats.NewService(store)),
+		"GET /triage-queue":                       httpapi.TriageQueue(mash),
+		"POST /referrals/{id}/decisions":          httpapi.DecideReferral(decision.New(store, time.Now)),
+		"GET /referrals/{id}/audit":               httpapi.ReferralAudit(mash),
+		"GET /stats":                              httpapi.Stats(stats.NewService(store)),
+		"GET /escalations":                        httpapi.ListEscalations(escalations),
+		"POST /escalations/{id}/acknowledgements": httpapi.AcknowledgeEscalation(escalations),
 	})))
 }

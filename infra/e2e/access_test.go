@@ -46,6 +46,8 @@ var accessMatrix = map[string]access{
 	"POST /referrals/{id}/decisions":               allow(auth.MASH, auth.MASHManager),
 	"GET /referrals/{id}/audit":                    allow(auth.MASHManager),
 	"GET /stats":                                   allow(auth.MASHManager),
+	"GET /escalations":                             allow(auth.MASHManager),
+	"POST /escalations/{id}/acknowledgements":      allow(auth.MASHManager),
 	"POST /custody-requests":                       allow(auth.Police),
 	"POST /helpline-calls":                         allow(auth.Helpline),
 	"GET /helpline-calls":                          allow(auth.Helpline, auth.MASHManager),

@@ -552,11 +552,12 @@ func TestOpenAPIDescribesLimitsAndFailures(t *testing.T) {
 	d := loadAPIDoc(t)
 	c := &conformance{d: d, success: map[string]int{}, problems: map[string]int{}}
 	someID := ids.NewULID(time.Now())
-	routes := []struct {
+	type bodyRoute struct {
 		route, path string
 		header      map[string]string
 		roles       []auth.Role
-	}{
+	}
+	routes := []bodyRoute{
 		{submitReferralRoute, "/referrals", nil, nil},
 		{decideRoute, "/referrals/" + someID + "/decisions", nil, []auth.Role{auth.MASH}},
 		{custodyRoute, "/custody-requests", nil, []auth.Role{auth.Police}},
@@ -564,6 +565,13 @@ func TestOpenAPIDescribesLimitsAndFailures(t *testing.T) {
 		{escalateRoute, "/helpline-calls/" + someID + "/referrals", nil, []auth.Role{auth.Helpline}},
 		{eventRoute, "/follow-ups/FU-RHI-REF-" + someID + "-0/events", nil, []auth.Role{auth.ProviderRHI}},
 		{addendumRoute, "/referrer/referrals/FD-23456789/addenda", map[string]string{"Receipt-Token": "not-a-token"}, nil},
+		{"POST /escalations/{id}/acknowledgements", "/escalations/UkVGRVJSQUwjMDFLQVEzWlo4UTdYM1Y0TjVNNks3SjhIOUc/acknowledgements", nil, []auth.Role{auth.MASHManager}},
+	}
+	// Every route that takes a body is here.
+	for route, op := range d.routes() {
+		if _, ok := op["requestBody"]; ok && !slices.ContainsFunc(routes, func(r bodyRoute) bool { return r.route == route }) {
+			t.Errorf("%s takes a body but its limits and media types are not tried here", route)
+		}
 	}
 	for _, r := range routes {
 		t.Run(r.route, func(t *testing.T) {

@@ -19,9 +19,10 @@ import (
 func BenchmarkSubmitReferral(b *testing.B) {
 	body := sample(b, "single-child.json")
 	url := env.stack.APIURL() + "/referrals"
-	env.stack.Pause("TriageFunction")
+	env.stack.Pause("TriageFunction") // waits for its poller to stop
 	b.Cleanup(func() { env.stack.Resume("TriageFunction") })
 	b.ReportAllocs()
+	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			resp, err := http.Post(url, "application/json", bytes.NewReader(body))

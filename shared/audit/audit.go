@@ -4,7 +4,11 @@
 // deleted.
 package audit
 
-import "time"
+import (
+	"time"
+
+	"github.com/csc-frontdoor/frontdoor/shared/ids"
+)
 
 // Action is what was done.
 type Action string
@@ -81,4 +85,21 @@ type Entry struct {
 	// the system's own work has neither.
 	Route     string `json:"route,omitempty"`
 	RequestID string `json:"requestId,omitempty"`
+}
+
+// Request says who asked, through which route and in which API request:
+// what every audit entry of a person's request records.
+type Request struct {
+	Actor     Actor
+	Route     string
+	RequestID string
+}
+
+// Entry is the audit entry of the request's action on subject at at, with
+// a fresh id.
+func (r Request) Entry(subject Subject, action Action, at time.Time) Entry {
+	return Entry{
+		ID: ids.NewULID(at), At: at, Subject: subject, Action: action,
+		Actor: r.Actor, Route: r.Route, RequestID: r.RequestID,
+	}
 }

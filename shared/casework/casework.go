@@ -39,11 +39,7 @@ type Store interface {
 }
 
 // Request says who is asking and through which route.
-type Request struct {
-	Actor     audit.Actor
-	Route     string
-	RequestID string
-}
+type Request = audit.Request
 
 // Service reads referrals for staff.
 type Service struct {
@@ -81,10 +77,7 @@ func (s *Service) Referral(ctx context.Context, id string, req Request) (*Referr
 		return nil, apperr.Wrap(err, apperr.Unavailable, "The referral could not be read just now. Please try again.")
 	}
 	now := s.now().UTC()
-	entry := audit.Entry{
-		ID: ids.NewULID(now), At: now, Subject: audit.Referral(id), Action: audit.Read,
-		Actor: req.Actor, Route: req.Route, RequestID: req.RequestID,
-	}
+	entry := req.Entry(audit.Referral(id), audit.Read, now)
 	if err := s.store.AppendAudit(ctx, entry); err != nil {
 		return nil, apperr.Wrap(err, apperr.Unavailable, "The referral could not be read just now (the read could not be audited). Please try again.")
 	}

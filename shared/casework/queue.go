@@ -10,7 +10,6 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
-	"github.com/csc-frontdoor/frontdoor/shared/ids"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
@@ -136,10 +135,7 @@ func (s *Service) Queue(ctx context.Context, q QueueQuery, req Request) (*QueueP
 	entries := make([]audit.Entry, 0, len(recs))
 	for _, r := range recs {
 		page.Items = append(page.Items, queueItem(r, now))
-		entries = append(entries, audit.Entry{
-			ID: ids.NewULID(now), At: now, Subject: audit.Referral(r.ID), Action: ActionListed,
-			Actor: req.Actor, Route: req.Route, RequestID: req.RequestID,
-		})
+		entries = append(entries, req.Entry(audit.Referral(r.ID), ActionListed, now))
 	}
 	if err := s.store.AppendAudits(ctx, entries); err != nil {
 		return nil, apperr.Wrap(err, apperr.Unavailable, "The triage queue could not be read just now (the read could not be audited). Please try again.")

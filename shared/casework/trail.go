@@ -43,10 +43,7 @@ func (s *Service) AuditTrail(ctx context.Context, id string, req Request) (*Trai
 		return nil, apperr.Wrap(err, apperr.Unavailable, "The referral could not be read just now. Please try again.")
 	}
 	now := s.now().UTC()
-	entry := audit.Entry{
-		ID: ids.NewULID(now), At: now, Subject: audit.Referral(id), Action: ActionTrailRead,
-		Actor: req.Actor, Route: req.Route, RequestID: req.RequestID,
-	}
+	entry := req.Entry(audit.Referral(id), ActionTrailRead, now)
 	if err := s.store.AppendAudit(ctx, entry); err != nil {
 		return nil, apperr.Wrap(err, apperr.Unavailable, "The audit trail could not be read just now (the read could not be audited). Please try again.")
 	}

@@ -39,11 +39,7 @@ type FollowUps interface {
 }
 
 // Meta is what is known of the HTTP request apart from its body.
-type Meta struct {
-	Actor     audit.Actor
-	Route     string
-	RequestID string
-}
+type Meta = audit.Request
 
 // Receipt is what the custody officer gets back at once.
 type Receipt struct {
@@ -108,10 +104,7 @@ func (s *Service) Submit(ctx context.Context, body []byte, meta Meta) (*Receipt,
 	if err != nil {
 		return nil, err
 	}
-	entry := audit.Entry{
-		ID: ids.NewULID(now), At: now, Subject: audit.Custody(rec.ID), Action: ActionSubmitted,
-		Actor: meta.Actor, Route: meta.Route, RequestID: meta.RequestID,
-	}
+	entry := meta.Entry(audit.Custody(rec.ID), ActionSubmitted, now)
 	if err := s.store.CreateCustodyRequest(ctx, rec, entry); err != nil {
 		return nil, apperr.Wrap(err, apperr.Unavailable,
 			"The custody request could not be stored just now and has not been received. Please try again in a minute; if it is urgent, telephone the emergency duty team.")

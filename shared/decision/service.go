@@ -42,11 +42,7 @@ type Store interface {
 }
 
 // Meta says who decides and through which route.
-type Meta struct {
-	Actor     audit.Actor
-	Route     string
-	RequestID string
-}
+type Meta = audit.Request
 
 // Service records decisions.
 type Service struct {
@@ -116,7 +112,7 @@ func (s *Service) Decide(ctx context.Context, referralID string, body []byte, m 
 	if d.Supersedes != "" {
 		action = ActionCorrected
 	}
-	entry := audit.Entry{ID: ids.NewULID(now), At: now, Subject: audit.Referral(referralID), Action: action, Actor: m.Actor, Route: m.Route, RequestID: m.RequestID}
+	entry := m.Entry(audit.Referral(referralID), action, now)
 	err = s.store.SaveDecision(ctx, d, rec.Version, entry)
 	if errors.Is(err, ErrStale) {
 		return nil, apperr.Wrap(err, apperr.Conflict, "The referral changed while you were deciding. Read it again (GET /referrals/%s) and check what changed before deciding.", referralID)

@@ -12,7 +12,6 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
-	"github.com/csc-frontdoor/frontdoor/shared/ids"
 	"github.com/csc-frontdoor/frontdoor/shared/strictjson"
 )
 
@@ -72,11 +71,7 @@ type Store interface {
 }
 
 // Request says who is asking and through which route.
-type Request struct {
-	Actor     audit.Actor
-	Route     string
-	RequestID string
-}
+type Request = audit.Request
 
 // Service serves the MASH manager's escalations.
 type Service struct {
@@ -146,10 +141,7 @@ func (s *Service) List(ctx context.Context, q Query, req Request) (*Page, error)
 	entries := make([]audit.Entry, 0, len(recs))
 	for _, r := range recs {
 		page.Items = append(page.Items, View(r, false))
-		entries = append(entries, audit.Entry{
-			ID: ids.NewULID(now), At: now, Subject: r.Key.Subject, Action: ActionListed,
-			Actor: req.Actor, Route: req.Route, RequestID: req.RequestID,
-		})
+		entries = append(entries, req.Entry(r.Key.Subject, ActionListed, now))
 	}
 	if err := s.store.AppendAudits(ctx, entries); err != nil {
 		return nil, apperr.Wrap(err, apperr.Unavailable, "The escalations could not be read just now (the read could not be audited). Please try again.")
@@ -207,10 +199,7 @@ func (s *Service) Acknowledge(ctx context.Context, id string, body []byte, req R
 	// Stored to the millisecond, so shown so from the start.
 	now := s.now().UTC().Truncate(time.Millisecond)
 	ack := Acknowledgement{By: req.Actor.ID, At: now, Note: note}
-	entry := audit.Entry{
-		ID: ids.NewULID(now), At: now, Subject: k.Subject, Action: ActionAcknowledged,
-		Actor: req.Actor, Route: req.Route, RequestID: req.RequestID,
-	}
+	entry := req.Entry(k.Subject, ActionAcknowledged, now)
 	err = s.store.Acknowledge(ctx, k, ack, entry)
 	if errors.Is(err, ErrNotOpen) {
 		// Acknowledged by someone else since it was read: say by whom.

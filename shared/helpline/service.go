@@ -67,11 +67,7 @@ type ReferralSubmitter interface {
 }
 
 // Meta is what is known of the HTTP request apart from its body.
-type Meta struct {
-	Actor     audit.Actor
-	Route     string
-	RequestID string
-}
+type Meta = audit.Request
 
 // Service logs, lists and escalates helpline calls.
 type Service struct {
@@ -387,8 +383,5 @@ func checkForm(body []byte, now time.Time) error {
 }
 
 func (s *Service) entry(id string, action audit.Action, meta Meta, now time.Time) audit.Entry {
-	return audit.Entry{
-		ID: ids.NewULID(now), At: now, Subject: audit.HelplineCall(id), Action: action,
-		Actor: meta.Actor, Route: meta.Route, RequestID: meta.RequestID,
-	}
+	return meta.Entry(audit.HelplineCall(id), action, now)
 }

@@ -173,10 +173,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, bool, er
 				return Receipt{}, false, apperr.Wrap(err, apperr.Internal, "The referral could not be processed.")
 			}
 		}
-		entry := audit.Entry{
-			ID: ids.NewULID(now), At: now, Subject: audit.Referral(rec.ID), Action: audit.Submitted,
-			Actor: sub.Actor, Route: sub.Route, RequestID: sub.RequestID,
-		}
+		entry := audit.Request{Actor: sub.Actor, Route: sub.Route, RequestID: sub.RequestID}.Entry(audit.Referral(rec.ID), audit.Submitted, now)
 		err = s.store.CreateReferral(ctx, rec, idem, entry)
 		switch {
 		case err == nil:

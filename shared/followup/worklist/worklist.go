@@ -273,10 +273,7 @@ func (s *Service) List(ctx context.Context, c Caller, q Query) (*List, error) {
 func (s *Service) entry(c Caller, role auth.Role, id string, action audit.Action, now time.Time) audit.Entry {
 	actor := c.Actor
 	actor.Role = string(role)
-	return audit.Entry{
-		ID: ids.NewULID(now), At: now, Subject: audit.FollowUp(id), Action: action,
-		Actor: actor, Route: c.Route, RequestID: c.RequestID,
-	}
+	return audit.Request{Actor: actor, Route: c.Route, RequestID: c.RequestID}.Entry(audit.FollowUp(id), action, now)
 }
 
 // sources reads the records fs come from.

@@ -85,3 +85,17 @@ func As(err error) *Error {
 	}
 	return nil
 }
+
+// FieldNames returns the fields the first *Error in err's chain names, in
+// order; nil when there is none or it names no field.
+func FieldNames(err error) []string {
+	e := As(err)
+	if e == nil {
+		return nil
+	}
+	var names []string
+	for _, f := range e.Fields {
+		names = append(names, f.Field)
+	}
+	return names
+}

@@ -97,13 +97,7 @@ func TestParseQueueQuery(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			q, err := ParseQueueQuery(tt.params)
 			if tt.fields != nil {
-				e := apperr.As(err)
-				var got []string
-				if e != nil {
-					for _, f := range e.Fields {
-						got = append(got, f.Field)
-					}
-				}
+				got := apperr.FieldNames(err)
 				if apperr.CodeOf(err) != apperr.Malformed || !slices.Equal(got, tt.fields) {
 					t.Fatalf("got %v (fields %v), want Malformed on %v", err, got, tt.fields)
 				}

@@ -26,16 +26,6 @@ func body(fields string) []byte {
 	return []byte("{" + base + "}")
 }
 
-func fieldsOf(err error) []string {
-	var out []string
-	if e := apperr.As(err); e != nil {
-		for _, f := range e.Fields {
-			out = append(out, f.Field)
-		}
-	}
-	return out
-}
-
 func TestValidate(t *testing.T) {
 	long := strings.Repeat("x", MaxRationale+1)
 	tests := []struct {
@@ -82,8 +72,8 @@ func TestValidate(t *testing.T) {
 				}
 				return
 			}
-			if apperr.CodeOf(err) != apperr.Invalid || !slices.Equal(fieldsOf(err), tt.want) {
-				t.Errorf("got %v (fields %v), want Invalid on %v", err, fieldsOf(err), tt.want)
+			if apperr.CodeOf(err) != apperr.Invalid || !slices.Equal(apperr.FieldNames(err), tt.want) {
+				t.Errorf("got %v (fields %v), want Invalid on %v", err, apperr.FieldNames(err), tt.want)
 			}
 		})
 	}
@@ -103,8 +93,8 @@ func TestDecodeIsStrict(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Decode([]byte(tt.body))
-			if apperr.CodeOf(err) != tt.code || !slices.Equal(fieldsOf(err), tt.fields) {
-				t.Errorf("got %v (fields %v), want %s %v", err, fieldsOf(err), tt.code, tt.fields)
+			if apperr.CodeOf(err) != tt.code || !slices.Equal(apperr.FieldNames(err), tt.fields) {
+				t.Errorf("got %v (fields %v), want %s %v", err, apperr.FieldNames(err), tt.code, tt.fields)
 			}
 		})
 	}
@@ -270,8 +260,8 @@ func TestDecideRefuses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			before := len(tt.store.decisions)
 			_, err := New(tt.store, func() time.Time { return now }).Decide(context.Background(), tt.id, tt.body, screener)
-			if apperr.CodeOf(err) != tt.code || !slices.Equal(fieldsOf(err), tt.fields) {
-				t.Fatalf("got %v (fields %v), want %s %v", err, fieldsOf(err), tt.code, tt.fields)
+			if apperr.CodeOf(err) != tt.code || !slices.Equal(apperr.FieldNames(err), tt.fields) {
+				t.Fatalf("got %v (fields %v), want %s %v", err, apperr.FieldNames(err), tt.code, tt.fields)
 			}
 			if e := apperr.As(err); tt.says != "" && !strings.Contains(e.Message, tt.says) {
 				t.Errorf("message %q does not say %q", e.Message, tt.says)

@@ -77,16 +77,6 @@ func (m *memStore) AppendAudits(_ context.Context, es []audit.Entry) error {
 	return nil
 }
 
-func fields(err error) []string {
-	var out []string
-	if e := apperr.As(err); e != nil {
-		for _, f := range e.Fields {
-			out = append(out, f.Field)
-		}
-	}
-	return out
-}
-
 func TestParseQuery(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -112,8 +102,8 @@ func TestParseQuery(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			q, err := ParseQuery(tt.params)
 			if tt.fields != nil {
-				if apperr.CodeOf(err) != apperr.Malformed || !slices.Equal(fields(err), tt.fields) {
-					t.Fatalf("got %v (fields %v), want Malformed naming %v", err, fields(err), tt.fields)
+				if apperr.CodeOf(err) != apperr.Malformed || !slices.Equal(apperr.FieldNames(err), tt.fields) {
+					t.Fatalf("got %v (fields %v), want Malformed naming %v", err, apperr.FieldNames(err), tt.fields)
 				}
 				return
 			}
@@ -160,8 +150,8 @@ func TestDecodeAcknowledgement(t *testing.T) {
 			if apperr.CodeOf(err) != tt.code {
 				t.Fatalf("got %v; want %s", err, tt.code)
 			}
-			if tt.fields != nil && !slices.Equal(fields(err), tt.fields) {
-				t.Errorf("fields %v, want %v", fields(err), tt.fields)
+			if tt.fields != nil && !slices.Equal(apperr.FieldNames(err), tt.fields) {
+				t.Errorf("fields %v, want %v", apperr.FieldNames(err), tt.fields)
 			}
 			if strings.Contains(err.Error(), "high") || strings.Contains(err.Error(), "xxxx") {
 				t.Errorf("the error repeats the body: %v", err)
@@ -219,8 +209,8 @@ func TestListFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			page, err := New(tt.st, func() time.Time { return now }).List(context.Background(), Query{Status: StatusOpen, Limit: 5}, manager)
-			if page != nil || apperr.CodeOf(err) != tt.code || !slices.Equal(fields(err), tt.fields) {
-				t.Fatalf("got %+v, %v (fields %v); want %s naming %v", page, err, fields(err), tt.code, tt.fields)
+			if page != nil || apperr.CodeOf(err) != tt.code || !slices.Equal(apperr.FieldNames(err), tt.fields) {
+				t.Fatalf("got %+v, %v (fields %v); want %s naming %v", page, err, apperr.FieldNames(err), tt.code, tt.fields)
 			}
 		})
 	}

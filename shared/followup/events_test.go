@@ -227,10 +227,7 @@ func TestApplyRefuses(t *testing.T) {
 			if e == nil || e.Code != tt.code {
 				t.Fatalf("Apply() error = %v, want code %s", err, tt.code)
 			}
-			var got []string
-			for _, f := range e.Fields {
-				got = append(got, f.Field)
-			}
+			got := apperr.FieldNames(err)
 			if !slices.Equal(got, tt.fields) {
 				t.Errorf("fields %v, want %v (%v)", got, tt.fields, e.Fields)
 			}
@@ -279,10 +276,7 @@ func TestDecodeEvent(t *testing.T) {
 			if e == nil || e.Code != tt.code {
 				t.Fatalf("DecodeEvent() error = %v, want %s", err, tt.code)
 			}
-			var got []string
-			for _, f := range e.Fields {
-				got = append(got, f.Field)
-			}
+			got := apperr.FieldNames(err)
 			if !slices.Equal(got, tt.fields) {
 				t.Errorf("fields %v, want %v", got, tt.fields)
 			}

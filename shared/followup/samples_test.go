@@ -81,10 +81,7 @@ func TestSampleEvents(t *testing.T) {
 			if e == nil || e.Code != apperr.Invalid {
 				t.Fatalf("Apply() error = %v, want invalid", err)
 			}
-			var got []string
-			for _, f := range e.Fields {
-				got = append(got, f.Field)
-			}
+			got := apperr.FieldNames(err)
 			if !slices.Equal(got, tt.fields) {
 				t.Errorf("fields %v, want %v", got, tt.fields)
 			}

@@ -32,12 +32,7 @@ func TestParsePeriod(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p, err := ParsePeriod(tt.params)
 			if tt.wantFields != nil {
-				var got []string
-				if e := apperr.As(err); e != nil {
-					for _, f := range e.Fields {
-						got = append(got, f.Field)
-					}
-				}
+				got := apperr.FieldNames(err)
 				if apperr.CodeOf(err) != apperr.Malformed || !slices.Equal(got, tt.wantFields) {
 					t.Fatalf("got %v (fields %v), want %v", err, got, tt.wantFields)
 				}

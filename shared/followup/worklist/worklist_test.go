@@ -221,10 +221,7 @@ func TestParseQuery(t *testing.T) {
 			if e == nil || e.Code != apperr.Malformed {
 				t.Fatalf("ParseQuery() error = %v, want malformed", err)
 			}
-			var got []string
-			for _, f := range e.Fields {
-				got = append(got, f.Field)
-			}
+			got := apperr.FieldNames(err)
 			if !slices.Equal(got, tt.fields) {
 				t.Errorf("fields %v, want %v", got, tt.fields)
 			}
@@ -577,10 +574,7 @@ func TestCompletionProblems(t *testing.T) {
 			if e == nil || e.Code != tt.code {
 				t.Fatalf("error %v, want %s", err, tt.code)
 			}
-			var got []string
-			for _, f := range e.Fields {
-				got = append(got, f.Field)
-			}
+			got := apperr.FieldNames(err)
 			if !slices.Equal(got, tt.fields) {
 				t.Errorf("fields %v, want %v", got, tt.fields)
 			}

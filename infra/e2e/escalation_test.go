@@ -51,24 +51,12 @@ type escalationPage struct {
 func allEscalations(t *testing.T, query string) []escalationItem {
 	t.Helper()
 	var all []escalationItem
-	cursor := ""
-	for range 1000 {
-		path := "/escalations?" + query
-		if cursor != "" {
-			path += "&cursor=" + cursor
-		}
-		resp, body := getAs(t, path, auth.MASHManager)
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
-		}
+	everyPage(t, "/escalations?"+query, func(body []byte) string {
 		p := decode[escalationPage](t, body)
 		all = append(all, p.Items...)
-		if cursor = p.Next; cursor == "" {
-			return all
-		}
-	}
-	t.Fatal("the list of escalations never ended")
-	return nil
+		return p.Next
+	}, auth.MASHManager)
+	return all
 }
 
 // findEscalation returns the escalation about the record with id subject

@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -45,26 +46,36 @@ type decided struct {
 func queueIDs(t *testing.T, query string) []string {
 	t.Helper()
 	var ids []string
-	cursor := ""
-	for range 100 {
-		path := "/triage-queue?" + query
-		if cursor != "" {
-			path += "&cursor=" + cursor
-		}
-		resp, body := getAs(t, path, auth.MASH)
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
-		}
+	everyPage(t, "/triage-queue?"+query, func(body []byte) string {
 		p := decode[queuePage](t, body)
 		for _, it := range p.Items {
 			ids = append(ids, it.ID)
 		}
-		if cursor = p.Next; cursor == "" {
-			return ids
+		return p.Next
+	}, auth.MASH)
+	return ids
+}
+
+// everyPage GETs pathQuery (a path with its query) as a caller holding
+// roles, then every next page, the page's cursor sent as cursor; page reads
+// each body and returns its cursor, empty on the last page.
+func everyPage(t *testing.T, pathQuery string, page func(body []byte) string, roles ...auth.Role) {
+	t.Helper()
+	cursor := ""
+	for range 1000 {
+		path := pathQuery
+		if cursor != "" {
+			path += "&cursor=" + url.QueryEscape(cursor)
+		}
+		resp, body := getAs(t, path, roles...)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
+		}
+		if cursor = page(body); cursor == "" {
+			return
 		}
 	}
-	t.Fatal("the triage queue never ended")
-	return nil
+	t.Fatalf("GET %s never reached its last page", pathQuery)
 }
 
 func decisionBody(version int, outcome, extra string) []byte {

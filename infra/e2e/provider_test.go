@@ -64,16 +64,7 @@ func listFollowUps(t *testing.T, query string, roles ...auth.Role) ([]providerVi
 	var all []providerView
 	var pages []string
 	seen := map[string]bool{}
-	cursor := ""
-	for range 1000 {
-		path := "/follow-ups?" + query
-		if cursor != "" {
-			path += "&cursor=" + url.QueryEscape(cursor)
-		}
-		resp, body := getAs(t, path, roles...)
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
-		}
+	everyPage(t, "/follow-ups?"+query, func(body []byte) string {
 		pages = append(pages, string(body))
 		p := decode[struct {
 			FollowUps []providerView `json:"followUps"`
@@ -86,12 +77,9 @@ func listFollowUps(t *testing.T, query string, roles ...auth.Role) ([]providerVi
 			seen[f.ID] = true
 			all = append(all, f)
 		}
-		if cursor = p.Next; cursor == "" {
-			return all, pages
-		}
-	}
-	t.Fatal("the follow-up list never ended")
-	return nil, nil
+		return p.Next
+	}, roles...)
+	return all, pages
 }
 
 func findView(vs []providerView, id string) *providerView {

@@ -109,12 +109,8 @@ func helplineFromItem(item map[string]types.AttributeValue) (*helpline.Record, e
 	if rec.LoggedAt, err = time.Parse(keyTime, raw.LoggedAt); err != nil {
 		return nil, fmt.Errorf("decode loggedAt of helpline call %s: %w", raw.ID, err)
 	}
-	if raw.EscalatedAt != "" {
-		t, err := time.Parse(keyTime, raw.EscalatedAt)
-		if err != nil {
-			return nil, fmt.Errorf("decode escalatedAt of helpline call %s: %w", raw.ID, err)
-		}
-		rec.EscalatedAt = &t
+	if rec.EscalatedAt, err = optionalKeyTime(raw.EscalatedAt); err != nil {
+		return nil, fmt.Errorf("decode escalatedAt of helpline call %s: %w", raw.ID, err)
 	}
 	if err := formDecoder.Decode(item["call"], &rec.Call); err != nil {
 		return nil, fmt.Errorf("decode helpline call %s: %w", raw.ID, err)

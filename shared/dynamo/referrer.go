@@ -79,12 +79,8 @@ func (st *Store) ReferralByReference(ctx context.Context, reference string) (*re
 	if rec.ReceivedAt, err = time.Parse(keyTime, raw.ReceivedAt); err != nil {
 		return nil, fmt.Errorf("decode receivedAt of referral %s: %w", raw.ID, err)
 	}
-	if raw.Decision.DecidedAt != "" {
-		t, err := time.Parse(keyTime, raw.Decision.DecidedAt)
-		if err != nil {
-			return nil, fmt.Errorf("decode decidedAt of referral %s: %w", raw.ID, err)
-		}
-		rec.DecidedAt = &t
+	if rec.DecidedAt, err = optionalKeyTime(raw.Decision.DecidedAt); err != nil {
+		return nil, fmt.Errorf("decode decidedAt of referral %s: %w", raw.ID, err)
 	}
 	return rec, nil
 }

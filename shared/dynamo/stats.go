@@ -67,12 +67,8 @@ func (st *Store) ReferralFacts(ctx context.Context, months []string) ([]stats.Re
 		if r.ReceivedAt, err = time.Parse(keyTime, raw.ReceivedAt); err != nil {
 			return fmt.Errorf("decode receivedAt of referral facts: %w", err)
 		}
-		if raw.FirstDecidedAt != "" {
-			t, err := time.Parse(keyTime, raw.FirstDecidedAt)
-			if err != nil {
-				return fmt.Errorf("decode firstDecidedAt of referral facts: %w", err)
-			}
-			r.FirstDecidedAt = &t
+		if r.FirstDecidedAt, err = optionalKeyTime(raw.FirstDecidedAt); err != nil {
+			return fmt.Errorf("decode firstDecidedAt of referral facts: %w", err)
 		}
 		if sc, ok := item["screening"]; ok {
 			var screening referral.Screening

@@ -24,6 +24,14 @@ LAMBDA_GOOS   ?= linux
 LAMBDA_GOARCH ?= arm64
 GO_BUILD      := CGO_ENABLED=0 GOOS=$(LAMBDA_GOOS) GOARCH=$(LAMBDA_GOARCH) go build -tags lambda.norpc -trimpath -ldflags='-s -w -buildid='
 
+# The same binaries for this machine, which the local stack runs (make run,
+# the tests, the benchmarks): every function in one `go build`, so that a
+# cold build cache is filled once and the links run in parallel. The build
+# id is kept so that an unchanged binary is not linked again.
+FUNCTIONS_DIR ?= $(LOCAL)/functions
+FUNCTIONS     ?= ./functions/...
+LOCAL_BUILD   := CGO_ENABLED=0 go build -tags lambda.norpc -trimpath -ldflags='-s -w'
+
 export DYNAMODB_LOCAL_DIR := $(DDB_DIR)
 
 .PHONY: help
@@ -93,14 +101,25 @@ build-ReferrerApiFunction:
 build-HelplineApiFunction:
 	$(GO_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/helpline-api
 
+# One binary per function in $(FUNCTIONS_DIR), named after its directory
+# under functions/. FUNCTIONS narrows it: make functions FUNCTIONS=./functions/sweep
+.PHONY: functions
+functions: ## build every function's bootstrap for this machine, once, into .local/functions
+	@mkdir -p $(FUNCTIONS_DIR)
+	@$(LOCAL_BUILD) -o $(FUNCTIONS_DIR)/ $(FUNCTIONS)
+
 # ---------------------------------------------------------------- use
+# The local runner, the e2e tests and the benchmarks run the binaries that
+# `make functions` built.
+export FRONTDOOR_FUNCTIONS_DIR := $(FUNCTIONS_DIR)
+
 .PHONY: run
-run: tools ## run the whole system locally: API on http://127.0.0.1:3000
+run: tools functions ## run the whole system locally: API on http://127.0.0.1:3000
 	@go build -o $(LOCAL)/bin/frontdoor-local ./infra/cmd/local
 	@exec $(LOCAL)/bin/frontdoor-local run
 
 .PHONY: invoke
-invoke: ## run one function once against `make run`: make invoke FN=SweepFunction EVENT=events/sweep/scheduled.json
+invoke: functions ## run one function once against `make run`: make invoke FN=SweepFunction EVENT=events/sweep/scheduled.json
 	@go build -o $(LOCAL)/bin/frontdoor-local ./infra/cmd/local
 	@$(LOCAL)/bin/frontdoor-local invoke $(FN) $(EVENT)
 
@@ -114,10 +133,19 @@ token: ## print a bearer token for `make run`: make -s token ROLE=mash (ROLE=mas
 	@$(LOCAL)/bin/frontdoor-local token -role '$(ROLE)' $(if $(SUB),-sub '$(SUB)') $(if $(TTL),-ttl '$(TTL)')
 
 .PHONY: test
-test: tools ## run every test (unit and integration against the real local stack)
+test: tools functions ## run every test (unit and integration against the real local stack)
 	go vet ./...
-	go test -count=1 ./...
+	FRONTDOOR_REQUIRE_STACK=1 go test -count=1 -timeout 20m ./...
+
+# -short leaves out the tests that need Java, DynamoDB Local or the whole
+# stack (infra/e2e, the shared/dynamo adapter tests); `go test -v` shows each
+# saying so.
+.PHONY: unit
+unit: go-mod ## run the tests that need no Java or services (fast); make test runs them all
+	go vet ./...
+	go test -short -count=1 ./...
+	@echo "make unit: the end-to-end and DynamoDB Local tests were SKIPPED (-short); make test runs them"
 
 .PHONY: bench
-bench: tools ## run the benchmarks
-	go test -run='^$$' -bench=. -benchmem ./...
+bench: tools functions ## run the benchmarks
+	FRONTDOOR_REQUIRE_STACK=1 go test -run='^$$' -bench=. -benchmem ./...

@@ -8,6 +8,7 @@
 package dynamolocal
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -42,7 +43,7 @@ type Options struct {
 	Java string
 	// Output receives DynamoDB Local's own output. Nil discards.
 	Output io.Writer
-	// StartTimeout bounds the wait for it to answer; zero means 60 s.
+	// StartTimeout bounds the wait for it to answer; zero means 2 minutes.
 	StartTimeout time.Duration
 }
 
@@ -75,20 +76,35 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	return nil, err
 }
 
+// Missing says what of DynamoDB Local's needs is not on this machine (Java,
+// the jar, the launcher), or nil when Start can run it.
+func Missing(o Options) error {
+	var errs []error
+	if _, err := exec.LookPath(cmp.Or(o.Java, "java")); err != nil {
+		errs = append(errs, fmt.Errorf("dynamolocal: no Java (install Java 17 with `make tools`): %w", err))
+	}
+	for _, need := range []string{filepath.Join(o.Dir, "DynamoDBLocal.jar"), filepath.Join(o.Dir, "launcher", "LoopbackDynamoDBLocal.class")} {
+		if _, err := os.Stat(need); err != nil {
+			errs = append(errs, fmt.Errorf("dynamolocal: DynamoDB Local is not installed in %s (run `make tools`): %w", o.Dir, err))
+			break
+		}
+	}
+	return errors.Join(errs...)
+}
+
 func start(ctx context.Context, o Options) (*Server, error) {
 	jar := filepath.Join(o.Dir, "DynamoDBLocal.jar")
 	lib := filepath.Join(o.Dir, "DynamoDBLocal_lib")
 	launcher := filepath.Join(o.Dir, "launcher")
-	for _, need := range []string{jar, filepath.Join(launcher, "LoopbackDynamoDBLocal.class")} {
-		if _, err := os.Stat(need); err != nil {
-			return nil, fmt.Errorf("dynamolocal: DynamoDB Local is not installed in %s (run `make tools`): %w", o.Dir, err)
-		}
+	if err := Missing(o); err != nil {
+		return nil, err
 	}
 	if o.Java == "" {
 		o.Java = "java"
 	}
 	if o.StartTimeout == 0 {
-		o.StartTimeout = 60 * time.Second
+		// Generous: a cold test run starts it while compiling on every core.
+		o.StartTimeout = 2 * time.Minute
 	}
 	port := o.Port
 	if port == 0 {

@@ -796,7 +796,7 @@ func TestHelplineNoPersonalDataInLogs(t *testing.T) {
 		}
 		personal = append(personal, c["adviceGiven"].(string))
 	}
-	personal = append(personal, personalStrings(t, callSample(t, "escalation-referral.json", 0))...)
+	personal = append(personal, bodyPeople(t, callSample(t, "escalation-referral.json", 0))...)
 	for _, s := range personal {
 		if len(s) >= 4 && logsContain(s) {
 			t.Errorf("the logs contain %q", s)

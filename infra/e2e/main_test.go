@@ -62,9 +62,20 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
+	// The tests need Java, DynamoDB Local and the functions' binaries. Only
+	// -short (make unit) leaves them out, saying so; without it a missing
+	// tool fails the package, so that it can never pass without running.
+	if testing.Short() {
+		fmt.Fprintln(os.Stderr, "*** infra/e2e: SKIPPED in -short mode: every end-to-end test needs the local stack; `make test` runs them ***")
+		return 0
+	}
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if err := dynamolocal.Missing(dynamoOptions(root)); err != nil {
+		fmt.Fprintf(os.Stderr, "infra/e2e: FAIL: the end-to-end tests cannot run: %v\n(`make test` installs what they need; `make unit` runs the tests that need none of it)\n", err)
 		return 1
 	}
 	env.logs = &syncBuffer{}
@@ -72,6 +83,9 @@ func run(m *testing.M) int {
 	if testing.Verbose() {
 		out = io.MultiWriter(env.logs, os.Stderr)
 	}
+	// `make test` builds every function once beforehand (make functions)
+	// and says where; run alone, the package builds them itself.
+	binaries := os.Getenv("FRONTDOOR_FUNCTIONS_DIR")
 	buildDir, err := os.MkdirTemp("", "frontdoor-e2e-build-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -84,10 +98,13 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(authDir)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	// Long enough for a cold build of every function on a 2-core machine
+	// that is compiling the other packages' tests at the same time.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	st, err := stack.Start(ctx, stack.Config{
 		ProjectDir:        root,
+		Binaries:          binaries,
 		BuildDir:          buildDir,
 		StackName:         "frontdoor-e2e",
 		APIAddr:           "127.0.0.1:0",
@@ -116,7 +133,17 @@ func run(m *testing.M) int {
 	env.table = st.TableName("FrontDoorTable")
 	env.queue = st.QueueURL("TriageQueue")
 	env.dlq = st.QueueURL("TriageDeadLetterQueue")
-	return m.Run()
+	code := m.Run()
+	// Every test has run: what all of them made the functions log is
+	// checked for the people of every sample.
+	if found := privacyScan(root, env.logs.String()); len(found) > 0 {
+		fmt.Fprintln(os.Stderr, "infra/e2e: FAIL: personal data from the samples reached the logs:")
+		for _, f := range found {
+			fmt.Fprintln(os.Stderr, "  "+f)
+		}
+		return 1
+	}
+	return code
 }
 
 // dynamoOptions runs DynamoDB Local in memory from where `make tools`

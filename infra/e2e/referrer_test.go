@@ -237,7 +237,7 @@ func TestReferrerChecksStatusAndAddsAnAddendum(t *testing.T) {
 		t.Errorf("status after the addendum: %+v", st)
 	}
 	_, body = referrerGet(t, r.Reference, r.ReceiptToken)
-	for _, s := range append(personalStrings(t, sample(t, "single-child.json")), secret, r.ID) {
+	for _, s := range append(bodyPeople(t, sample(t, "single-child.json")), secret, r.ID) {
 		if bytes.Contains(body, []byte(s)) {
 			t.Errorf("the status shows %q: %s", s, body)
 		}

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/csc-frontdoor/frontdoor/infra/samschema"
 )
@@ -40,6 +41,26 @@ type Function struct {
 	HTTP      []HTTPEvent
 	SQS       []SQSEvent
 	Schedules []ScheduleEvent
+}
+
+// Dir is the directory under functions/ that holds the function's main
+// package, by the project's convention: the logical id without its
+// "Function" suffix, in kebab case (SubmitReferralFunction is
+// functions/submit-referral). The Makefile's build-<LogicalId> target, which
+// `sam build` calls, builds that package; a test keeps the two in step.
+func (f Function) Dir() string {
+	name := strings.TrimSuffix(f.LogicalID, "Function")
+	var b strings.Builder
+	for i, r := range name {
+		if unicode.IsUpper(r) {
+			if i > 0 {
+				b.WriteByte('-')
+			}
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // HTTPEvent is an HttpApi event: one route.

@@ -2,6 +2,9 @@ package samtemplate
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -321,6 +324,63 @@ func TestProjectTemplateRouteAuth(t *testing.T) {
 			if e.Authorizer != NoAuthorizer && len(e.Scopes) == 0 {
 				t.Errorf("%s admits any signed-in caller: name its roles in AuthorizationScopes", e.Key())
 			}
+		}
+	}
+}
+
+func TestFunctionDir(t *testing.T) {
+	for id, want := range map[string]string{
+		"SubmitReferralFunction": "submit-referral",
+		"TriageFunction":         "triage",
+		"MashApiFunction":        "mash-api",
+		"Sweep":                  "sweep",
+	} {
+		if got := (Function{LogicalID: id}).Dir(); got != want {
+			t.Errorf("%s: Dir() = %q, want %q", id, got, want)
+		}
+	}
+}
+
+// TestMakefileBuildsEachFunctionFromItsDir keeps the two ways of building
+// in step: `sam build` calls build-<LogicalId>, the local stack runs what
+// `make functions` built from functions/<Dir>. Each must be the same
+// package, and every function directory must be a function of the template.
+func TestMakefileBuildsEachFunctionFromItsDir(t *testing.T) {
+	tpl, err := Load("../../template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk, err := os.ReadFile("../../Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := regexp.MustCompile(`(?m)^build-(\w+):\n\t\$\(GO_BUILD\) -o \$\(ARTIFACTS_DIR\)/bootstrap \./functions/([\w-]+)\n`)
+	built := map[string]string{}
+	for _, m := range target.FindAllStringSubmatch(string(mk), -1) {
+		built[m[1]] = m[2]
+	}
+	dirs := map[string]bool{}
+	for _, f := range tpl.Functions {
+		dirs[f.Dir()] = true
+		if got, ok := built[f.LogicalID]; !ok {
+			t.Errorf("Makefile has no target build-%s (sam build calls it)", f.LogicalID)
+		} else if got != f.Dir() {
+			t.Errorf("build-%s builds ./functions/%s; the local stack runs functions/%s", f.LogicalID, got, f.Dir())
+		}
+		if _, err := os.Stat(filepath.Join("../../functions", f.Dir(), "main.go")); err != nil {
+			t.Errorf("%s: %v", f.LogicalID, err)
+		}
+	}
+	if len(built) != len(tpl.Functions) {
+		t.Errorf("Makefile has %d build targets, the template %d functions", len(built), len(tpl.Functions))
+	}
+	entries, err := os.ReadDir("../../functions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !dirs[e.Name()] {
+			t.Errorf("functions/%s is no function of template.yaml, but `make functions` builds it", e.Name())
 		}
 	}
 }

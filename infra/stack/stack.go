@@ -8,6 +8,7 @@
 package stack
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -20,7 +21,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -48,7 +48,13 @@ const Region = "eu-west-2"
 type Config struct {
 	// ProjectDir holds template.yaml and the Makefile.
 	ProjectDir string
-	// BuildDir receives one directory of build artifacts per function.
+	// Binaries, when set, is the directory where `make functions` built
+	// every function's binary for this machine (named after its directory
+	// under functions/): they are run as they are, and nothing is built.
+	Binaries string
+	// BuildDir receives the functions' binaries, built by the Makefile's
+	// `functions` target (one `go build` of ./functions/...), when
+	// Binaries is not set.
 	BuildDir string
 	// StackName prefixes physical table names, as CloudFormation does.
 	StackName string
@@ -176,33 +182,38 @@ func Start(ctx context.Context, cfg Config) (st *Stack, err error) {
 	return s, nil
 }
 
-// build runs `make build-<LogicalId>` for every function, as `sam build`
-// does, for this machine's architecture.
+// build builds the functions named in only (every one when only is nil)
+// into BuildDir with the Makefile's `functions` target, one `go build` for
+// all of them, unless Binaries names binaries built already.
 func (s *Stack) build(ctx context.Context, only []string) error {
-	var wg sync.WaitGroup
-	errs := make([]error, len(s.tpl.Functions))
-	for i, f := range s.tpl.Functions {
-		if only != nil && !slices.Contains(only, f.LogicalID) {
-			continue
+	if s.cfg.Binaries != "" {
+		for _, f := range s.tpl.Functions {
+			if only != nil && !slices.Contains(only, f.LogicalID) {
+				continue
+			}
+			if _, err := os.Stat(s.Bootstrap(f.LogicalID)); err != nil {
+				return fmt.Errorf("stack: %s: no binary (run `make functions`): %w", f.LogicalID, err)
+			}
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			dir := filepath.Join(s.cfg.BuildDir, f.LogicalID)
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				errs[i] = err
-				return
-			}
-			cmd := exec.CommandContext(ctx, "make", "--no-print-directory", "-C", s.cfg.ProjectDir,
-				"build-"+f.LogicalID, "ARTIFACTS_DIR="+dir, "LAMBDA_GOARCH="+runtime.GOARCH)
-			cmd.Env = append(os.Environ(), "MAKEFLAGS=", "MAKELEVEL=")
-			if out, err := cmd.CombinedOutput(); err != nil {
-				errs[i] = fmt.Errorf("stack: build %s: %w\n%s", f.LogicalID, err, out)
-			}
-		}()
+		return nil
 	}
-	wg.Wait()
-	return errors.Join(errs...)
+	pkgs := []string{"./functions/..."}
+	if only != nil {
+		pkgs = pkgs[:0]
+		for _, id := range only {
+			pkgs = append(pkgs, "./functions/"+s.tpl.Function(id).Dir())
+		}
+	}
+	if err := os.MkdirAll(s.cfg.BuildDir, 0o755); err != nil {
+		return fmt.Errorf("stack: %w", err)
+	}
+	cmd := exec.CommandContext(ctx, "make", "--no-print-directory", "-C", s.cfg.ProjectDir, "functions",
+		"FUNCTIONS_DIR="+s.cfg.BuildDir, "FUNCTIONS="+strings.Join(pkgs, " "))
+	cmd.Env = append(os.Environ(), "MAKEFLAGS=", "MAKELEVEL=")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("stack: build the functions: %w\n%s", err, out)
+	}
+	return nil
 }
 
 func (s *Stack) awsConfig() aws.Config {
@@ -261,7 +272,7 @@ func (s *Stack) startFunctions(ctx context.Context, only []string) error {
 		}
 		fn, err := lambdart.Start(ctx, lambdart.Config{
 			Name:        f.LogicalID,
-			Path:        filepath.Join(s.cfg.BuildDir, f.LogicalID, "bootstrap"),
+			Path:        s.Bootstrap(f.LogicalID),
 			Env:         env,
 			Timeout:     f.Timeout,
 			MemoryMB:    f.MemoryMB,
@@ -503,9 +514,15 @@ func (p *prefixed) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// Bootstrap is the path of the built bootstrap of the function.
+// Bootstrap is the path of the function's built binary: in Binaries when
+// set, else in BuildDir; named after its directory under functions/, as
+// `make functions` names it.
 func (s *Stack) Bootstrap(logicalID string) string {
-	return filepath.Join(s.cfg.BuildDir, logicalID, "bootstrap")
+	dir := cmp.Or(s.cfg.Binaries, s.cfg.BuildDir)
+	if f := s.tpl.Function(logicalID); f != nil {
+		return filepath.Join(dir, f.Dir())
+	}
+	return filepath.Join(dir, logicalID)
 }
 
 // Attach builds and starts one function against a stack that is already

@@ -24,6 +24,9 @@
 //	FRONTDOOR_DATA_DIR       where DynamoDB Local keeps its data (.local/dynamodb)
 //	FRONTDOOR_DDB_IN_MEMORY  set to 1 to keep nothing between runs
 //	FRONTDOOR_LOG_LEVEL      the functions' log level (INFO)
+//	FRONTDOOR_FUNCTIONS_DIR  where `make functions` built the functions'
+//	                         binaries (the Makefile sets it); when unset they
+//	                         are built into .local/build
 //	DYNAMODB_LOCAL_DIR       where `make tools` installed DynamoDB Local
 //	                         (.local/tools/dynamodb-local)
 package main
@@ -220,6 +223,7 @@ func invoke(function, eventFile string) error {
 	defer stop()
 	st, err := stack.Attach(ctx, stack.Config{
 		ProjectDir: set.root,
+		Binaries:   os.Getenv("FRONTDOOR_FUNCTIONS_DIR"),
 		BuildDir:   filepath.Join(set.root, ".local", "build"),
 		StackName:  "frontdoor-local",
 		Parameters: set.params,
@@ -250,9 +254,10 @@ func run() error {
 	stopWithParent()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	fmt.Println("starting DynamoDB Local, the SQS emulator and the functions (first start builds every function)...")
+	fmt.Println("starting DynamoDB Local, the SQS emulator and the functions...")
 	st, err := stack.Start(ctx, stack.Config{
 		ProjectDir: root,
+		Binaries:   os.Getenv("FRONTDOOR_FUNCTIONS_DIR"),
 		BuildDir:   filepath.Join(local, "build"),
 		StackName:  "frontdoor-local",
 		APIAddr:    "127.0.0.1:" + strconv.Itoa(apiPort),

@@ -27,7 +27,7 @@ func main() {
 		"GET /triage-queue":                       httpapi.TriageQueue(mash),
 		"POST /referrals/{id}/decisions":          httpapi.DecideReferral(decision.New(store, time.Now)),
 		"GET /referrals/{id}/audit":               httpapi.ReferralAudit(mash),
-		"GET /stats":                              httpapi.Stats(stats.NewService(store)),
+		"GET /stats":                              httpapi.Stats(stats.NewService(store, time.Now)),
 		"GET /escalations":                        httpapi.ListEscalations(escalations),
 		"POST /escalations/{id}/acknowledgements": httpapi.AcknowledgeEscalation(escalations),
 	})))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
+	"github.com/csc-frontdoor/frontdoor/shared/calendar"
 )
 
 // queueItem is a line of GET /triage-queue.
@@ -219,6 +220,8 @@ func TestManagerReadsTheAuditTrail(t *testing.T) {
 
 // figures is the body of GET /stats.
 type figures struct {
+	From                time.Time      `json:"from"`
+	To                  time.Time      `json:"to"`
 	ReferralsReceived   int            `json:"referralsReceived"`
 	BySource            map[string]int `json:"referralsBySource"`
 	ReReferrals         int            `json:"reReferrals"`
@@ -239,10 +242,7 @@ func readFigures(t *testing.T, query string) figures {
 // TestFiguresCountWhatIsStored reads the figures around two new referrals
 // and a decision: the counts grow by exactly what was stored.
 func TestFiguresCountWhatIsStored(t *testing.T) {
-	london, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		t.Fatal(err)
-	}
+	london := calendar.London
 	today := time.Now().In(london)
 	query := "from=" + today.AddDate(0, 0, -1).Format(time.DateOnly) + "&to=" + today.AddDate(0, 0, 1).Format(time.DateOnly)
 	before := readFigures(t, query)
@@ -277,6 +277,16 @@ func TestFiguresCountWhatIsStored(t *testing.T) {
 	}
 	if after.ReferralsReceived != sum(after.BySource) {
 		t.Errorf("by source %v does not add up to %d", after.BySource, after.ReferralsReceived)
+	}
+	// With no period the manager sees this month so far in England.
+	month := readFigures(t, "")
+	first := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, london)
+	end := time.Date(today.Year(), today.Month(), today.Day()+1, 0, 0, 0, 0, london)
+	if !month.From.Equal(first) || !month.To.Equal(end) {
+		t.Errorf("default period %s – %s, want %s – %s", month.From, month.To, first.UTC(), end.UTC())
+	}
+	if month.ReferralsReceived < 2 {
+		t.Errorf("this month's figures count %d referrals, want at least the 2 just made", month.ReferralsReceived)
 	}
 	if resp, _ := getAs(t, "/stats?"+query, auth.MASH); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("a screener read the figures: %d", resp.StatusCode)

@@ -265,6 +265,9 @@ func (s *Stack) startFunctions(ctx context.Context, only []string) error {
 			if err != nil {
 				return fmt.Errorf("stack: %s environment %s: %w", f.LogicalID, k, err)
 			}
+			if val == "" && env[k] != "" {
+				continue // the endpoints the template leaves empty are the local ones
+			}
 			env[k] = val
 		}
 		for k, v := range s.cfg.Env {

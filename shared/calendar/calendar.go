@@ -59,13 +59,20 @@ var embeddedJSON []byte
 // embeddedErr is nil, so EnglandAndWales never has to panic.
 var embeddedProclamations, embeddedErr = ParseProclamations(embeddedJSON)
 
-var londonOnce = sync.OnceValue(func() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil { // unreachable with time/tzdata embedded
-		return time.UTC
+// London is Europe/London, the zone in which every time is shown and every
+// day, working day and date is counted. Its rules are embedded in the binary
+// (time/tzdata), so it loads on a host with no zone database; should that
+// data ever be unreadable the program stops at start, rather than count
+// England's days in another zone.
+var London = mustLoad("Europe/London")
+
+func mustLoad(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic("calendar: the " + name + " time zone cannot be loaded: " + err.Error())
 	}
 	return loc
-})
+}
 
 // Proclamation is a bank holiday made by royal proclamation rather than by
 // rule. Kind "added" creates an extra holiday on Date; kind "moved" moves the
@@ -201,7 +208,7 @@ func Proclamations() []Proclamation {
 // It never panics.
 func EnglandAndWales(opts ...Option) *Calendar {
 	c := &Calendar{
-		loc:       londonOnce(),
+		loc:       London,
 		cobHour:   defaultCOBHour,
 		cobMinute: defaultCOBMinute,
 		other:     make(map[int]map[int]struct{}),

@@ -514,3 +514,23 @@ func BenchmarkAddWorkingDays(b *testing.B) {
 		})
 	}
 }
+
+func TestLondon(t *testing.T) {
+	if London.String() != "Europe/London" {
+		t.Fatalf("London is %q", London)
+	}
+	for _, tt := range []struct {
+		at   time.Time
+		zone string
+		off  int
+	}{
+		{time.Date(2026, 3, 29, 0, 59, 0, 0, time.UTC), "GMT", 0},
+		{time.Date(2026, 3, 29, 1, 0, 0, 0, time.UTC), "BST", 3600},
+		{time.Date(2026, 10, 25, 0, 59, 0, 0, time.UTC), "BST", 3600},
+		{time.Date(2026, 10, 25, 1, 0, 0, 0, time.UTC), "GMT", 0},
+	} {
+		if zone, off := tt.at.In(London).Zone(); zone != tt.zone || off != tt.off {
+			t.Errorf("%s in London: %s %+d, want %s %+d", tt.at, zone, off, tt.zone, tt.off)
+		}
+	}
+}

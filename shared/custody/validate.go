@@ -9,7 +9,6 @@ import (
 
 	// The rule on dates of birth uses the calendar in England whatever the
 	// zone database of the machine holds.
-	_ "time/tzdata"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"

@@ -1,11 +1,10 @@
 package followup
 
 import (
-	"sync"
 	"time"
-	_ "time/tzdata" // Europe/London must load on hosts without a zoneinfo database.
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/calendar"
 )
 
 // WorkingDays counts working days. *calendar.Calendar satisfies it.
@@ -72,10 +71,6 @@ func DefaultClocks() Clocks {
 	}
 }
 
-var london = sync.OnceValues(func() (*time.Location, error) {
-	return time.LoadLocation("Europe/London")
-})
-
 // Validate reports whether the clocks make sense: positive durations, valid
 // times of day with the late cut-off no later than the end of the day, and at
 // least one working day for the FGM report. The error is an *apperr.Error
@@ -100,11 +95,7 @@ func (c Clocks) location() (*time.Location, error) {
 	if c.Location != nil {
 		return c.Location, nil
 	}
-	loc, err := london()
-	if err != nil {
-		return nil, apperr.Wrap(err, apperr.Internal, "cannot load the Europe/London time zone")
-	}
-	return loc, nil
+	return calendar.London, nil
 }
 
 // Due returns when a follow-up of kind k whose clock started at start is due,

@@ -15,9 +15,9 @@ import (
 
 	// Dates in a list's range are days in England whatever the zone
 	// database of the machine holds.
-	_ "time/tzdata"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/calendar"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
 	"github.com/csc-frontdoor/frontdoor/shared/strictjson"
 )
@@ -75,13 +75,7 @@ type Page struct {
 }
 
 // london is the zone in which a date in a list's range is a day.
-var london = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		panic("helpline: no zone data for Europe/London: " + err.Error())
-	}
-	return loc
-}()
+var london = calendar.London
 
 // dateOnly matches a date without a time.
 var dateOnly = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)

@@ -9,19 +9,13 @@ import (
 
 	// The rules on dates use the calendar in England whatever the zone
 	// database of the machine holds.
-	_ "time/tzdata"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/calendar"
 )
 
 // london is the zone whose calendar decides what "today" is.
-var london = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		panic("referral: Europe/London time zone: " + err.Error())
-	}
-	return loc
-}()
+var london = calendar.London
 
 // Today is now's date in England (Europe/London), as midnight UTC: the
 // "today" that dates of birth and other dates are judged against.

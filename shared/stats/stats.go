@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/calendar"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
 )
 
@@ -27,15 +28,7 @@ import (
 const MaxDays = 366
 
 // london is the zone the period's days are in.
-var london = mustLoad("Europe/London")
-
-func mustLoad(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}
+var london = calendar.London
 
 // Period is [From, To): whole days in England, From's midnight to the
 // midnight after the last day.
@@ -44,13 +37,18 @@ type Period struct {
 }
 
 // ParsePeriod reads from and to, dates (2026-11-01) of the first and last
-// day, both included, naming each parameter at fault.
-func ParsePeriod(params map[string]string) (Period, error) {
+// day, both included, naming each parameter at fault. Left out, to is today
+// and from is the first day of to's month, both in England at now: with
+// neither, the period is this month so far.
+func ParsePeriod(params map[string]string, now time.Time) (Period, error) {
 	var fs []apperr.FieldError
 	day := func(name string) time.Time {
 		v, ok := params[name]
-		if !ok || v == "" {
-			fs = append(fs, apperr.FieldError{Field: name, Message: "Give the " + name + " date, like 2026-11-01."})
+		if !ok {
+			return time.Time{}
+		}
+		if v == "" {
+			fs = append(fs, apperr.FieldError{Field: name, Message: "Give the " + name + " date, like 2026-11-01, or leave " + name + " out."})
 			return time.Time{}
 		}
 		t, err := time.ParseInLocation(time.DateOnly, v, london)
@@ -65,8 +63,15 @@ func ParsePeriod(params map[string]string) (Period, error) {
 		}
 	}
 	from, last := day("from"), day("to")
+	if len(fs) == 0 && last.IsZero() {
+		y, m, d := now.In(london).Date()
+		last = time.Date(y, m, d, 0, 0, 0, 0, london)
+	}
+	if len(fs) == 0 && from.IsZero() {
+		from = time.Date(last.Year(), last.Month(), 1, 0, 0, 0, 0, london)
+	}
 	if len(fs) == 0 {
-		to := last.AddDate(0, 0, 1)
+		to := time.Date(last.Year(), last.Month(), last.Day()+1, 0, 0, 0, 0, london)
 		switch {
 		case to.Before(from) || to.Equal(from):
 			fs = append(fs, apperr.FieldError{Field: "to", Message: "The to date must be on or after the from date."})
@@ -243,15 +248,19 @@ type Store interface {
 }
 
 // Service computes the figures from the store.
-type Service struct{ store Store }
+type Service struct {
+	store Store
+	now   func() time.Time
+}
 
-// NewService returns a Service.
-func NewService(store Store) *Service { return &Service{store: store} }
+// NewService returns a Service; now is the clock that says which month is
+// this month.
+func NewService(store Store, now func() time.Time) *Service { return &Service{store: store, now: now} }
 
 // Figures returns the figures of the period given by the query parameters
-// from and to.
+// from and to (see ParsePeriod).
 func (s *Service) Figures(ctx context.Context, params map[string]string) (*Figures, error) {
-	p, err := ParsePeriod(params)
+	p, err := ParsePeriod(params, s.now())
 	if err != nil {
 		return nil, err
 	}

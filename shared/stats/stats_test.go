@@ -22,7 +22,11 @@ func TestParsePeriod(t *testing.T) {
 		{"a summer day is London's", map[string]string{"from": "2026-07-01", "to": "2026-07-01"}, "2026-06-30T23:00:00Z", "2026-07-01T23:00:00Z", nil},
 		{"over the clocks going back", map[string]string{"from": "2026-10-25", "to": "2026-10-25"}, "2026-10-24T23:00:00Z", "2026-10-26T00:00:00Z", nil},
 		{"a leap year", map[string]string{"from": "2028-01-01", "to": "2028-12-31"}, "2028-01-01T00:00:00Z", "2029-01-01T00:00:00Z", nil},
-		{"missing both", map[string]string{}, "", "", []string{"from", "to"}},
+		{"neither: this month so far", map[string]string{}, "2026-11-01T00:00:00Z", "2026-11-21T00:00:00Z", nil},
+		{"only to: from the first of its month", map[string]string{"to": "2026-10-25"}, "2026-09-30T23:00:00Z", "2026-10-26T00:00:00Z", nil},
+		{"only from: to today", map[string]string{"from": "2026-11-10"}, "2026-11-10T00:00:00Z", "2026-11-21T00:00:00Z", nil},
+		{"only from, after today", map[string]string{"from": "2026-12-05"}, "", "", []string{"to"}},
+		{"empty", map[string]string{"from": "", "to": ""}, "", "", []string{"from", "to"}},
 		{"not dates", map[string]string{"from": "1/11/2026", "to": "2026-13-01"}, "", "", []string{"from", "to"}},
 		{"backwards", map[string]string{"from": "2026-11-02", "to": "2026-11-01"}, "", "", []string{"to"}},
 		{"too long", map[string]string{"from": "2025-01-01", "to": "2026-01-02"}, "", "", []string{"to"}},
@@ -30,7 +34,7 @@ func TestParsePeriod(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := ParsePeriod(tt.params)
+			p, err := ParsePeriod(tt.params, time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC))
 			if tt.wantFields != nil {
 				got := apperr.FieldNames(err)
 				if apperr.CodeOf(err) != apperr.Malformed || !slices.Equal(got, tt.wantFields) {
@@ -45,6 +49,20 @@ func TestParsePeriod(t *testing.T) {
 				t.Errorf("period %s – %s, want %s – %s", p.From.Format(time.RFC3339), p.To.Format(time.RFC3339), tt.from, tt.to)
 			}
 		})
+	}
+}
+
+func fixedNow() time.Time { return time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC) }
+
+// TestDefaultPeriodIsThisMonthInEngland: just after midnight on 1 August in
+// England it is still 31 July in UTC, and the period is 1 August so far.
+func TestDefaultPeriodIsThisMonthInEngland(t *testing.T) {
+	p, err := ParsePeriod(map[string]string{}, time.Date(2026, 7, 31, 23, 30, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 7, 31, 23, 0, 0, 0, time.UTC); !p.From.Equal(want) || !p.To.Equal(want.Add(24*time.Hour)) {
+		t.Errorf("period %s – %s, want 1 August in London", p.From, p.To)
 	}
 }
 
@@ -176,18 +194,18 @@ func (m *memFacts) FollowUpFacts(context.Context, []string) ([]FollowUp, error) 
 
 func TestServiceFigures(t *testing.T) {
 	st := &memFacts{refs: []Referral{{ReceivedAt: at("2026-11-05T10:00:00Z"), Source: "6"}}}
-	f, err := NewService(st).Figures(context.Background(), map[string]string{"from": "2026-11-01", "to": "2026-11-30"})
+	f, err := NewService(st, fixedNow).Figures(context.Background(), map[string]string{"from": "2026-11-01", "to": "2026-11-30"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if f.ReferralsReceived != 1 || !slices.Equal(st.months, []string{"2026-11"}) {
 		t.Errorf("figures %+v from months %v", f, st.months)
 	}
-	if _, err := NewService(st).Figures(context.Background(), map[string]string{"from": "x"}); apperr.CodeOf(err) != apperr.Malformed {
+	if _, err := NewService(st, fixedNow).Figures(context.Background(), map[string]string{"from": "x"}); apperr.CodeOf(err) != apperr.Malformed {
 		t.Errorf("bad period: %v", err)
 	}
 	st.err = errors.New("timeout")
-	if _, err := NewService(st).Figures(context.Background(), map[string]string{"from": "2026-11-01", "to": "2026-11-30"}); apperr.CodeOf(err) != apperr.Unavailable {
+	if _, err := NewService(st, fixedNow).Figures(context.Background(), map[string]string{"from": "2026-11-01", "to": "2026-11-30"}); apperr.CodeOf(err) != apperr.Unavailable {
 		t.Errorf("store down: %v", err)
 	}
 }

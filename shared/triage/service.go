@@ -2,7 +2,6 @@ package triage
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -14,9 +13,6 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
-// ErrNotFound is returned by a Store when there is no such referral.
-var ErrNotFound = errors.New("not found")
-
 // ReReferralWindow is how recent an earlier referral of the same child must
 // be for this one to be a re-referral: 12 months (the children in need census
 // definition).
@@ -24,7 +20,8 @@ const ReReferralWindow = 12
 
 // Store is what triage needs of the database.
 type Store interface {
-	// Referral returns the referral, or ErrNotFound.
+	// Referral returns the referral, or an error wrapping
+	// referral.ErrNotFound when there is none.
 	Referral(ctx context.Context, id string) (*referral.Record, error)
 	// LinkChild records that the referral is about the child with the match
 	// key; doing so again changes nothing.

@@ -69,7 +69,7 @@ func (s *fakeStore) Referral(_ context.Context, id string) (*referral.Record, er
 	}
 	r, ok := s.records[id]
 	if !ok {
-		return nil, triage.ErrNotFound
+		return nil, referral.ErrNotFound
 	}
 	return &r, nil // a copy, as a database would return
 }
@@ -483,7 +483,7 @@ func TestTriageErrors(t *testing.T) {
 		saves  int
 		sendTo int // SendFollowUps calls
 	}{
-		{"not found", "01JC5Z8A00ZZZZZZZZZZZZZZZZ", func(*fakeStore, *fakeFollowUps) {}, triage.ErrNotFound, 0, 0},
+		{"not found", "01JC5Z8A00ZZZZZZZZZZZZZZZZ", func(*fakeStore, *fakeFollowUps) {}, referral.ErrNotFound, 0, 0},
 		{"reading the referral", refID, func(st *fakeStore, _ *fakeFollowUps) { st.errReferral = errDB }, errDB, 0, 0},
 		{"linking a child", refID, func(st *fakeStore, _ *fakeFollowUps) { st.errLink = errDB }, errDB, 0, 0},
 		{"finding earlier referrals", refID, func(st *fakeStore, _ *fakeFollowUps) { st.errFind = errDB }, errDB, 0, 0},

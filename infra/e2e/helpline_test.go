@@ -79,7 +79,7 @@ type callPage struct {
 			SafeguardingConcern bool     `json:"safeguardingConcern"`
 		} `json:"call"`
 	} `json:"calls"`
-	NextCursor string `json:"nextCursor"`
+	Next string `json:"next"`
 }
 
 func (p callPage) ids() []string {
@@ -258,10 +258,10 @@ func TestHelplineCallIsLoggedListedAndAudited(t *testing.T) {
 	for pages := 0; ; pages++ {
 		p := listCalls(t, q, auth.Helpline)
 		walked = append(walked, p.ids()...)
-		if p.NextCursor == "" || pages > 50 {
+		if p.Next == "" || pages > 50 {
 			break
 		}
-		q = url.Values{"cursor": {p.NextCursor}, "limit": {"1"}}
+		q = url.Values{"cursor": {p.Next}, "limit": {"1"}}
 	}
 	if !slices.Equal(walked, page.ids()) {
 		t.Errorf("paged one at a time %v, want %v", walked, page.ids())

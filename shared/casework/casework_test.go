@@ -12,6 +12,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/decision"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
+	"github.com/csc-frontdoor/frontdoor/shared/page"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 	"github.com/csc-frontdoor/frontdoor/shared/referrer"
 )
@@ -81,9 +82,9 @@ func TestParseQueueQuery(t *testing.T) {
 		want   QueueQuery
 		fields []string
 	}{
-		{"none", nil, QueueQuery{Limit: DefaultQueueLimit}, nil},
+		{"none", nil, QueueQuery{Limit: page.DefaultLimit}, nil},
 		{"all", map[string]string{"priority": "RED", "overdue": "true", "limit": "10", "cursor": "abc"}, QueueQuery{Priority: "RED", Overdue: &yes, Limit: 10, Cursor: "abc"}, nil},
-		{"not overdue", map[string]string{"overdue": "false"}, QueueQuery{Overdue: &no, Limit: DefaultQueueLimit}, nil},
+		{"not overdue", map[string]string{"overdue": "false"}, QueueQuery{Overdue: &no, Limit: page.DefaultLimit}, nil},
 		{"largest limit", map[string]string{"limit": "100"}, QueueQuery{Limit: 100}, nil},
 		{"lower-case priority", map[string]string{"priority": "red"}, QueueQuery{}, []string{"priority"}},
 		{"overdue yes", map[string]string{"overdue": "yes"}, QueueQuery{}, []string{"overdue"}},
@@ -178,7 +179,7 @@ func TestQueueErrors(t *testing.T) {
 		store *memStore
 		code  apperr.Code
 	}{
-		{"forged cursor", &memStore{queueErr: fmt.Errorf("decode: %w", ErrBadCursor)}, apperr.Malformed},
+		{"forged cursor", &memStore{queueErr: fmt.Errorf("decode: %w", page.ErrBadCursor)}, apperr.Malformed},
 		{"store down", &memStore{queueErr: errors.New("timeout")}, apperr.Unavailable},
 		{"audit down", &memStore{queue: []*referral.Record{screened(refID, now, nil)}, auditErr: errors.New("timeout")}, apperr.Unavailable},
 	}

@@ -3,28 +3,17 @@ package casework
 import (
 	"context"
 	"errors"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/page"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
-)
-
-// Limits of a page of the triage queue.
-const (
-	DefaultQueueLimit = 25
-	MaxQueueLimit     = 100
 )
 
 // ActionListed is the audit action for a referral shown in a page of the
 // triage queue.
 const ActionListed audit.Action = "referral.listed"
-
-// ErrBadCursor is returned by a Store for a cursor it did not make.
-var ErrBadCursor = errors.New("bad cursor")
 
 // QueueQuery selects a page of the triage queue.
 type QueueQuery struct {
@@ -43,8 +32,8 @@ type QueueStore interface {
 	// TriageQueue returns referrals awaiting a decision matching q:
 	// untriaged ones first (whatever the priority asked for, since theirs
 	// is not known; they are overdue), then overdue ones, then by decision
-	// due time; and the cursor of the next page (empty at the end). It returns ErrBadCursor for a cursor it did
-	// not make.
+	// due time; and the cursor of the next page (empty at the end). It
+	// returns page.ErrBadCursor for a cursor it did not make.
 	TriageQueue(ctx context.Context, q QueueQuery) ([]*referral.Record, string, error)
 	// AppendAudits writes audit entries, none overwriting another.
 	AppendAudits(ctx context.Context, es []audit.Entry) error
@@ -79,43 +68,23 @@ type QueuePage struct {
 	Next string `json:"next,omitempty"`
 }
 
-// ParseQueueQuery reads the query string of GET /triage-queue, naming each
-// parameter at fault.
+// queueList is how messages name the triage queue.
+const queueList = "the triage queue"
+
+// ParseQueueQuery reads the query string of GET /triage-queue: priority
+// (RED, AMBER or GREEN), overdue (true or false), cursor and limit, naming
+// each parameter at fault.
 func ParseQueueQuery(params map[string]string) (QueueQuery, error) {
-	var q QueueQuery
-	var fs []apperr.FieldError
-	for name := range params {
-		if !slices.Contains([]string{"priority", "overdue", "cursor", "limit"}, name) {
-			fs = append(fs, apperr.FieldError{Field: name, Message: "This is not a filter of the triage queue; use priority, overdue, cursor or limit."})
-		}
-	}
-	switch p := params["priority"]; p {
+	p := page.Parse(queueList, params, "priority", "overdue")
+	q := QueueQuery{Overdue: p.Bool("overdue"), Cursor: p.Cursor(), Limit: p.Limit()}
+	switch v, _ := p.Get("priority"); v {
 	case "", "RED", "AMBER", "GREEN":
-		q.Priority = p
+		q.Priority = v
 	default:
-		fs = append(fs, apperr.FieldError{Field: "priority", Message: "The priority is RED, AMBER or GREEN."})
+		p.Fail("priority", "The priority is RED, AMBER or GREEN.")
 	}
-	if v, ok := params["overdue"]; ok {
-		b, err := strconv.ParseBool(v)
-		if err != nil || (v != "true" && v != "false") {
-			fs = append(fs, apperr.FieldError{Field: "overdue", Message: "Overdue is true or false."})
-		} else {
-			q.Overdue = &b
-		}
-	}
-	q.Limit = DefaultQueueLimit
-	if v, ok := params["limit"]; ok {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > MaxQueueLimit {
-			fs = append(fs, apperr.FieldError{Field: "limit", Message: "The limit is a whole number from 1 to " + strconv.Itoa(MaxQueueLimit) + "."})
-		} else {
-			q.Limit = n
-		}
-	}
-	q.Cursor = params["cursor"]
-	if len(fs) > 0 {
-		slices.SortFunc(fs, func(a, b apperr.FieldError) int { return strings.Compare(a.Field, b.Field) })
-		return QueueQuery{}, &apperr.Error{Code: apperr.Malformed, Message: "The triage queue cannot be read with these parameters.", Fields: fs}
+	if err := p.Err(); err != nil {
+		return QueueQuery{}, err
 	}
 	return q, nil
 }
@@ -123,24 +92,23 @@ func ParseQueueQuery(params map[string]string) (QueueQuery, error) {
 // Queue lists a page of the triage queue and audits each referral shown.
 func (s *Service) Queue(ctx context.Context, q QueueQuery, req Request) (*QueuePage, error) {
 	recs, next, err := s.store.TriageQueue(ctx, q)
-	if errors.Is(err, ErrBadCursor) {
-		return nil, &apperr.Error{Code: apperr.Malformed, Message: "The triage queue cannot be read with these parameters.",
-			Fields: []apperr.FieldError{{Field: "cursor", Message: "This cursor was not made by the triage queue. Use the \"next\" of the page before, unchanged, or leave it out to start again."}}}
+	if errors.Is(err, page.ErrBadCursor) {
+		return nil, page.CursorError(queueList)
 	}
 	if err != nil {
 		return nil, apperr.Wrap(err, apperr.Unavailable, "The triage queue could not be read just now. Please try again.")
 	}
 	now := s.now().UTC()
-	page := &QueuePage{Items: make([]QueueItem, 0, len(recs)), Next: next}
+	out := &QueuePage{Items: make([]QueueItem, 0, len(recs)), Next: next}
 	entries := make([]audit.Entry, 0, len(recs))
 	for _, r := range recs {
-		page.Items = append(page.Items, queueItem(r, now))
+		out.Items = append(out.Items, queueItem(r, now))
 		entries = append(entries, req.Entry(audit.Referral(r.ID), ActionListed, now))
 	}
 	if err := s.store.AppendAudits(ctx, entries); err != nil {
 		return nil, apperr.Wrap(err, apperr.Unavailable, "The triage queue could not be read just now (the read could not be audited). Please try again.")
 	}
-	return page, nil
+	return out, nil
 }
 
 // queueItem summarises r; it is overdue once flagged by the sweep or past

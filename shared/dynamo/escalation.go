@@ -12,8 +12,6 @@ package dynamo
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -27,6 +25,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/escalation"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
+	"github.com/csc-frontdoor/frontdoor/shared/page"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
@@ -53,11 +52,6 @@ type escalationCursor struct {
 	SK     string            `json:"k"`
 }
 
-func (c escalationCursor) encode() string {
-	b, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
 // escalationSortKey splits a ByState sort key "<time>#<name>"; false when
 // it is not of that shape.
 func escalationSortKey(sk string) (escalation.Key, bool) {
@@ -72,17 +66,11 @@ func escalationSortKey(sk string) (escalation.Key, bool) {
 // list of the status asked for and names an escalation's sort key.
 func decodeEscalationCursor(text string, status escalation.Status) (escalationCursor, error) {
 	var c escalationCursor
-	b, err := base64.RawURLEncoding.DecodeString(text)
-	if err != nil || len(b) > 512 {
-		return c, escalation.ErrBadCursor
-	}
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil || dec.More() || c.Status != status {
-		return c, escalation.ErrBadCursor
+	if err := page.Decode(text, &c); err != nil || c.Status != status {
+		return c, page.ErrBadCursor
 	}
 	if _, ok := escalationSortKey(c.SK); !ok {
-		return c, escalation.ErrBadCursor
+		return c, page.ErrBadCursor
 	}
 	return c, nil
 }
@@ -127,7 +115,7 @@ func (st *Store) Escalations(ctx context.Context, q escalation.Query) ([]escalat
 	next := ""
 	if len(entries) > q.Limit {
 		entries = entries[:q.Limit]
-		next = escalationCursor{Status: q.Status, SK: entries[q.Limit-1]["gsi1sk"].(*types.AttributeValueMemberS).Value}.encode()
+		next = page.Encode(escalationCursor{Status: q.Status, SK: entries[q.Limit-1]["gsi1sk"].(*types.AttributeValueMemberS).Value})
 	}
 	keys := make([]map[string]types.AttributeValue, len(entries))
 	for i, e := range entries {

@@ -6,12 +6,13 @@ import (
 	"testing"
 
 	"github.com/csc-frontdoor/frontdoor/shared/escalation"
+	"github.com/csc-frontdoor/frontdoor/shared/page"
 )
 
 func TestDecodeEscalationCursor(t *testing.T) {
 	const sk = "2026-11-25T09:15:00.000Z#REFERRAL#01KAQ3ZZ8Q7X3V4N5M6K7J8H9G"
 	b64 := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
-	made := escalationCursor{Status: escalation.StatusOpen, SK: sk}.encode()
+	made := page.Encode(escalationCursor{Status: escalation.StatusOpen, SK: sk})
 	tests := []struct {
 		name   string
 		cursor string
@@ -19,8 +20,8 @@ func TestDecodeEscalationCursor(t *testing.T) {
 		ok     bool
 	}{
 		{"made for the open list", made, escalation.StatusOpen, true},
-		{"a follow-up's key", escalationCursor{Status: escalation.StatusAcknowledged, SK: "2026-11-25T09:15:00.000Z#FOLLOWUP#FU-RHI-REF-01KAQ3ZZ8Q7X3V4N5M6K7J8H9G-0"}.encode(), escalation.StatusAcknowledged, true},
-		{"a triage escalation's key", escalationCursor{Status: escalation.StatusOpen, SK: sk + "#TRIAGE"}.encode(), escalation.StatusOpen, true},
+		{"a follow-up's key", page.Encode(escalationCursor{Status: escalation.StatusAcknowledged, SK: "2026-11-25T09:15:00.000Z#FOLLOWUP#FU-RHI-REF-01KAQ3ZZ8Q7X3V4N5M6K7J8H9G-0"}), escalation.StatusAcknowledged, true},
+		{"a triage escalation's key", page.Encode(escalationCursor{Status: escalation.StatusOpen, SK: sk + "#TRIAGE"}), escalation.StatusOpen, true},
 		{"made for the open list, used on the acknowledged", made, escalation.StatusAcknowledged, false},
 		{"not base64url", "not base64!", escalation.StatusOpen, false},
 		{"not JSON", b64("open"), escalation.StatusOpen, false},
@@ -38,7 +39,7 @@ func TestDecodeEscalationCursor(t *testing.T) {
 			if tt.ok && (err != nil || c.Status != tt.status) {
 				t.Fatalf("refused: %v", err)
 			}
-			if !tt.ok && !errors.Is(err, escalation.ErrBadCursor) {
+			if !tt.ok && !errors.Is(err, page.ErrBadCursor) {
 				t.Fatalf("got %+v, %v; want ErrBadCursor", c, err)
 			}
 		})

@@ -30,6 +30,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/helpline"
 	"github.com/csc-frontdoor/frontdoor/shared/intake"
+	"github.com/csc-frontdoor/frontdoor/shared/page"
 )
 
 var _ helpline.Store = (*Store)(nil)
@@ -211,7 +212,7 @@ type helplineKeyed struct{ sk, id string }
 // Months are disjoint in time, so the order holds across them. The calls
 // are then read by key in one batch.
 func (st *Store) ListHelplineCalls(ctx context.Context, q helpline.ListQuery) ([]helpline.Record, bool, error) {
-	if q.Limit < 1 || q.Limit > helpline.MaxLimit || !q.From.Before(q.To) {
+	if q.Limit < 1 || q.Limit > page.MaxLimit || !q.From.Before(q.To) {
 		return nil, false, fmt.Errorf("list helpline calls: query out of bounds (limit %d, %s to %s)", q.Limit, q.From, q.To)
 	}
 	concerns := []bool{true, false}

@@ -2,8 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -17,6 +15,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/casework"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
+	"github.com/csc-frontdoor/frontdoor/shared/page"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
@@ -34,27 +33,16 @@ type queueCursor struct {
 	SK   string `json:"k"`
 }
 
-func (c queueCursor) encode() string {
-	b, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
 // decodeQueueCursor reads a cursor, checking that it names one of the parts
 // partitions listed and an entry key of the queue's shape ("<time>#<ulid>").
 func decodeQueueCursor(s string, parts int) (queueCursor, error) {
 	var c queueCursor
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) > 256 {
-		return c, casework.ErrBadCursor
-	}
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil || c.Part < 0 || c.Part >= parts {
-		return c, casework.ErrBadCursor
+	if err := page.Decode(s, &c); err != nil || c.Part < 0 || c.Part >= parts {
+		return c, page.ErrBadCursor
 	}
 	at, id, ok := strings.Cut(c.SK, "#")
 	if _, err := time.Parse(keyTime, at); !ok || err != nil || !ids.IsULID(id) {
-		return c, casework.ErrBadCursor
+		return c, page.ErrBadCursor
 	}
 	return c, nil
 }
@@ -110,23 +98,23 @@ func (st *Store) TriageQueue(ctx context.Context, q casework.QueueQuery) ([]*ref
 		}
 		p := dynamodb.NewQueryPaginator(st.db, in)
 		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
+			got, err := p.NextPage(ctx)
 			if err != nil {
 				return nil, "", fmt.Errorf("query triage queue %s: %w", parts[part].key, err)
 			}
-			recs, err := st.referralsByKey(ctx, page.Items, parts[part].status)
+			recs, err := st.referralsByKey(ctx, got.Items, parts[part].status)
 			if err != nil {
 				return nil, "", err
 			}
-			for i, key := range page.Items {
+			for i, key := range got.Items {
 				scanned++
 				sk := key["gsi1sk"].(*types.AttributeValueMemberS).Value
 				if r := recs[i]; r != nil && (q.Priority == "" || r.Screening == nil || r.Screening.Priority == q.Priority) {
 					out = append(out, r)
 				}
-				last := i == len(page.Items)-1 && !p.HasMorePages() && part == len(parts)-1
+				last := i == len(got.Items)-1 && !p.HasMorePages() && part == len(parts)-1
 				if (len(out) == q.Limit || scanned >= maxQueueScan) && !last {
-					return out, queueCursor{Part: part, SK: sk}.encode(), nil
+					return out, page.Encode(queueCursor{Part: part, SK: sk}), nil
 				}
 			}
 		}

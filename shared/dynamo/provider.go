@@ -11,8 +11,6 @@ package dynamo
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -27,6 +25,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/custody"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
 	"github.com/csc-frontdoor/frontdoor/shared/followup/worklist"
+	"github.com/csc-frontdoor/frontdoor/shared/page"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
@@ -197,25 +196,14 @@ type followUpCursor struct {
 	Done []string          `json:"done,omitempty"`
 }
 
-func (c followUpCursor) encode() string {
-	b, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
 // decodeFollowUpCursor reads a list cursor and checks it could have been
 // made for this list: it names only the list's partitions, each once, not
 // all of them done, and each position is a sort key of a follow-up of that
 // partition's provider with the list's flag.
 func decodeFollowUpCursor(text string, parts []followUpPart, prefix string) (followUpCursor, error) {
 	var c followUpCursor
-	b, err := base64.RawURLEncoding.DecodeString(text)
-	if err != nil {
-		return c, followup.ErrBadCursor
-	}
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil || dec.More() {
-		return c, followup.ErrBadCursor
+	if err := page.Decode(text, &c); err != nil {
+		return c, err
 	}
 	provider := map[string]followup.Provider{}
 	for _, p := range parts {
@@ -224,26 +212,26 @@ func decodeFollowUpCursor(text string, parts []followUpPart, prefix string) (fol
 	done := map[string]bool{}
 	for _, name := range c.Done {
 		if _, ok := provider[name]; !ok || done[name] {
-			return c, followup.ErrBadCursor
+			return c, page.ErrBadCursor
 		}
 		if _, ok := c.At[name]; ok {
-			return c, followup.ErrBadCursor
+			return c, page.ErrBadCursor
 		}
 		done[name] = true
 	}
 	if len(c.Done) >= len(parts) || len(c.At)+len(c.Done) == 0 {
-		return c, followup.ErrBadCursor
+		return c, page.ErrBadCursor
 	}
 	for name, sk := range c.At {
 		p, ok := provider[name]
 		if !ok || !strings.HasPrefix(sk, prefix) {
-			return c, followup.ErrBadCursor
+			return c, page.ErrBadCursor
 		}
 		flag, rest, _ := strings.Cut(sk, "#")
 		at, id, _ := strings.Cut(rest, "#")
 		cmd, ok := followup.ParseID(id)
 		if _, err := time.Parse(keyTime, at); err != nil || !ok || (flag != "0" && flag != "1") || cmd.Kind.Provider() != p {
-			return c, followup.ErrBadCursor
+			return c, page.ErrBadCursor
 		}
 	}
 	return c, nil
@@ -369,16 +357,16 @@ func (st *Store) ListFollowUps(ctx context.Context, q followup.ListQuery) (follo
 		}
 		byKey[f.ID] = f
 	}
-	page := followup.Page{FollowUps: make([]followup.FollowUp, 0, len(shown))}
+	out := followup.Page{FollowUps: make([]followup.FollowUp, 0, len(shown))}
 	for _, e := range shown {
 		_, rest, _ := strings.Cut(e.sk, "#")
 		_, id, _ := strings.Cut(rest, "#")
 		if f := byKey[id]; f != nil {
-			page.FollowUps = append(page.FollowUps, *f)
+			out.FollowUps = append(out.FollowUps, *f)
 		}
 	}
 	if more {
-		page.Next = next.encode()
+		out.Next = page.Encode(next)
 	}
-	return page, nil
+	return out, nil
 }

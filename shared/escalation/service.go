@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/page"
 	"github.com/csc-frontdoor/frontdoor/shared/strictjson"
 )
 
@@ -22,10 +21,8 @@ const (
 	ActionAcknowledged audit.Action = "escalation.acknowledged"
 )
 
-// Limits of a page and of an acknowledgement.
+// Limits of an acknowledgement.
 const (
-	DefaultLimit = 25
-	MaxLimit     = 100
 	// MaxNote is the most characters a note may have.
 	MaxNote = 1000
 	// MaxBody is the largest acknowledgement body accepted, in bytes.
@@ -34,8 +31,6 @@ const (
 
 // Errors a Store returns.
 var (
-	// ErrBadCursor: the cursor was not made by this list.
-	ErrBadCursor = errors.New("bad cursor")
 	// ErrNotFound: there is no escalation with that key.
 	ErrNotFound = errors.New("escalation not found")
 	// ErrNotOpen: the escalation is no longer open (it was acknowledged
@@ -56,7 +51,7 @@ type Store interface {
 	// Escalations returns a page of escalations in q.Status, each with its
 	// referral or follow-up, and the cursor of the next page (empty at the
 	// end): open ones oldest raised first, acknowledged ones most recently
-	// acknowledged first. It returns ErrBadCursor for a cursor it did not
+	// acknowledged first. It returns page.ErrBadCursor for a cursor it did not
 	// make for that status.
 	Escalations(ctx context.Context, q Query) ([]Record, string, error)
 	// Escalation returns the escalation with key k and its referral or
@@ -91,36 +86,24 @@ type Page struct {
 	Next string `json:"next,omitempty"`
 }
 
-// ParseQuery reads the query string of GET /escalations, naming each
-// parameter at fault.
+// escalationList is how messages name the list.
+const escalationList = "the list of escalations"
+
+// ParseQuery reads the query string of GET /escalations: status (open or
+// acknowledged), cursor and limit, naming each parameter at fault.
 func ParseQuery(params map[string]string) (Query, error) {
-	q := Query{Status: StatusOpen, Limit: DefaultLimit}
-	var fs []apperr.FieldError
-	for name := range params {
-		if !slices.Contains([]string{"status", "cursor", "limit"}, name) {
-			fs = append(fs, apperr.FieldError{Field: name, Message: "This is not a parameter of the list of escalations; use status, cursor or limit."})
-		}
-	}
-	if v, ok := params["status"]; ok {
+	p := page.Parse(escalationList, params, "status")
+	q := Query{Status: StatusOpen, Cursor: p.Cursor(), Limit: p.Limit()}
+	if v, ok := p.Get("status"); ok {
 		switch s := Status(v); s {
 		case StatusOpen, StatusAcknowledged:
 			q.Status = s
 		default:
-			fs = append(fs, apperr.FieldError{Field: "status", Message: "The status is open or acknowledged."})
+			p.Fail("status", "The status is open or acknowledged.")
 		}
 	}
-	if v, ok := params["limit"]; ok {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > MaxLimit || strconv.Itoa(n) != v {
-			fs = append(fs, apperr.FieldError{Field: "limit", Message: "The limit is a whole number from 1 to " + strconv.Itoa(MaxLimit) + "."})
-		} else {
-			q.Limit = n
-		}
-	}
-	q.Cursor = params["cursor"]
-	if len(fs) > 0 {
-		slices.SortFunc(fs, func(a, b apperr.FieldError) int { return strings.Compare(a.Field, b.Field) })
-		return Query{}, &apperr.Error{Code: apperr.Malformed, Message: "The escalations cannot be listed with these parameters.", Fields: fs}
+	if err := p.Err(); err != nil {
+		return Query{}, err
 	}
 	return q, nil
 }
@@ -129,24 +112,23 @@ func ParseQuery(params map[string]string) (Query, error) {
 // referral or follow-up it is about, before returning it.
 func (s *Service) List(ctx context.Context, q Query, req Request) (*Page, error) {
 	recs, next, err := s.store.Escalations(ctx, q)
-	if errors.Is(err, ErrBadCursor) {
-		return nil, &apperr.Error{Code: apperr.Malformed, Message: "The escalations cannot be listed with these parameters.",
-			Fields: []apperr.FieldError{{Field: "cursor", Message: "This cursor was not made by this list of escalations. Use the \"next\" of the page before, unchanged, with the same status, or leave it out to start again."}}}
+	if errors.Is(err, page.ErrBadCursor) {
+		return nil, page.CursorError(escalationList)
 	}
 	if err != nil {
 		return nil, apperr.Wrap(err, apperr.Unavailable, "The escalations could not be read just now. Please try again.")
 	}
 	now := s.now().UTC()
-	page := &Page{Items: make([]Escalation, 0, len(recs)), Next: next}
+	out := &Page{Items: make([]Escalation, 0, len(recs)), Next: next}
 	entries := make([]audit.Entry, 0, len(recs))
 	for _, r := range recs {
-		page.Items = append(page.Items, View(r, false))
+		out.Items = append(out.Items, View(r, false))
 		entries = append(entries, req.Entry(r.Key.Subject, ActionListed, now))
 	}
 	if err := s.store.AppendAudits(ctx, entries); err != nil {
 		return nil, apperr.Wrap(err, apperr.Unavailable, "The escalations could not be read just now (the read could not be audited). Please try again.")
 	}
-	return page, nil
+	return out, nil
 }
 
 // AcknowledgementForm is the body of an acknowledgement.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/page"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
@@ -84,9 +85,9 @@ func TestParseQuery(t *testing.T) {
 		want   Query
 		fields []string
 	}{
-		{"none: open, 25", nil, Query{Status: StatusOpen, Limit: DefaultLimit}, nil},
+		{"none: open, 25", nil, Query{Status: StatusOpen, Limit: page.DefaultLimit}, nil},
 		{"all", map[string]string{"status": "acknowledged", "limit": "10", "cursor": "abc"}, Query{Status: StatusAcknowledged, Limit: 10, Cursor: "abc"}, nil},
-		{"open", map[string]string{"status": "open"}, Query{Status: StatusOpen, Limit: DefaultLimit}, nil},
+		{"open", map[string]string{"status": "open"}, Query{Status: StatusOpen, Limit: page.DefaultLimit}, nil},
 		{"smallest limit", map[string]string{"limit": "1"}, Query{Status: StatusOpen, Limit: 1}, nil},
 		{"largest limit", map[string]string{"limit": "100"}, Query{Status: StatusOpen, Limit: 100}, nil},
 		{"upper-case status", map[string]string{"status": "OPEN"}, Query{}, []string{"status"}},
@@ -202,7 +203,7 @@ func TestListFailures(t *testing.T) {
 		code   apperr.Code
 		fields []string
 	}{
-		{"a cursor the store did not make", &memStore{listErr: fmt.Errorf("list: %w", ErrBadCursor)}, apperr.Malformed, []string{"cursor"}},
+		{"a cursor the store did not make", &memStore{listErr: fmt.Errorf("list: %w", page.ErrBadCursor)}, apperr.Malformed, []string{"cursor"}},
 		{"the store is down", &memStore{listErr: errors.New("timeout")}, apperr.Unavailable, nil},
 		{"the listing cannot be audited: nothing is shown", &memStore{page: []Record{{Key: Key{ClockDecision, audit.Referral(refID)}}}, auditErr: errors.New("timeout")}, apperr.Unavailable, nil},
 	}

@@ -16,9 +16,6 @@ var (
 	// ErrChanged: the follow-up's version is not the one the change was
 	// made on; someone changed it in between.
 	ErrChanged = errors.New("follow-up changed since it was read")
-	// ErrBadCursor: a list cursor that the store did not hand out for
-	// this list.
-	ErrBadCursor = errors.New("bad cursor")
 )
 
 // ListQuery asks for a page of follow-ups.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/page"
 )
 
 func utc(s string) time.Time {
@@ -28,17 +29,17 @@ func TestParseListQuery(t *testing.T) {
 		concern  *bool
 		limit    int
 	}{
-		{"defaults", nil, "2026-10-24T10:05:00Z", "2026-11-23T10:05:00Z", nil, DefaultLimit},
-		{"dates in winter (GMT)", map[string]string{"from": "2026-11-01", "to": "2026-11-23"}, "2026-11-01T00:00:00Z", "2026-11-24T00:00:00Z", nil, DefaultLimit},
-		{"dates in summer (BST): days in England", map[string]string{"from": "2026-06-01", "to": "2026-06-30"}, "2026-05-31T23:00:00Z", "2026-06-30T23:00:00Z", nil, DefaultLimit},
-		{"a day across the clocks going back", map[string]string{"from": "2026-10-25", "to": "2026-10-25"}, "2026-10-24T23:00:00Z", "2026-10-26T00:00:00Z", nil, DefaultLimit},
-		{"times with offsets", map[string]string{"from": "2026-11-20T09:00:00+01:00", "to": "2026-11-21T12:30:00Z"}, "2026-11-20T08:00:00Z", "2026-11-21T12:30:00Z", nil, DefaultLimit},
-		{"from only", map[string]string{"from": "2026-11-20"}, "2026-11-20T00:00:00Z", "2026-11-23T10:05:00Z", nil, DefaultLimit},
-		{"from only, long ago: the range stops at the most", map[string]string{"from": "2026-01-01"}, "2026-01-01T00:00:00Z", "2026-04-03T00:00:00Z", nil, DefaultLimit},
-		{"to only", map[string]string{"to": "2026-09-30"}, "2026-08-31T23:00:00Z", "2026-09-30T23:00:00Z", nil, DefaultLimit},
-		{"exactly 92 days", map[string]string{"from": "2026-08-01T00:00:00Z", "to": "2026-11-01T00:00:00Z"}, "2026-08-01T00:00:00Z", "2026-11-01T00:00:00Z", nil, DefaultLimit},
-		{"concern", map[string]string{"safeguardingConcern": "true"}, "2026-10-24T10:05:00Z", defaultTo.Format(time.RFC3339), yes(), DefaultLimit},
-		{"no concern", map[string]string{"safeguardingConcern": "false"}, "2026-10-24T10:05:00Z", defaultTo.Format(time.RFC3339), no(), DefaultLimit},
+		{"defaults", nil, "2026-10-24T10:05:00Z", "2026-11-23T10:05:00Z", nil, page.DefaultLimit},
+		{"dates in winter (GMT)", map[string]string{"from": "2026-11-01", "to": "2026-11-23"}, "2026-11-01T00:00:00Z", "2026-11-24T00:00:00Z", nil, page.DefaultLimit},
+		{"dates in summer (BST): days in England", map[string]string{"from": "2026-06-01", "to": "2026-06-30"}, "2026-05-31T23:00:00Z", "2026-06-30T23:00:00Z", nil, page.DefaultLimit},
+		{"a day across the clocks going back", map[string]string{"from": "2026-10-25", "to": "2026-10-25"}, "2026-10-24T23:00:00Z", "2026-10-26T00:00:00Z", nil, page.DefaultLimit},
+		{"times with offsets", map[string]string{"from": "2026-11-20T09:00:00+01:00", "to": "2026-11-21T12:30:00Z"}, "2026-11-20T08:00:00Z", "2026-11-21T12:30:00Z", nil, page.DefaultLimit},
+		{"from only", map[string]string{"from": "2026-11-20"}, "2026-11-20T00:00:00Z", "2026-11-23T10:05:00Z", nil, page.DefaultLimit},
+		{"from only, long ago: the range stops at the most", map[string]string{"from": "2026-01-01"}, "2026-01-01T00:00:00Z", "2026-04-03T00:00:00Z", nil, page.DefaultLimit},
+		{"to only", map[string]string{"to": "2026-09-30"}, "2026-08-31T23:00:00Z", "2026-09-30T23:00:00Z", nil, page.DefaultLimit},
+		{"exactly 92 days", map[string]string{"from": "2026-08-01T00:00:00Z", "to": "2026-11-01T00:00:00Z"}, "2026-08-01T00:00:00Z", "2026-11-01T00:00:00Z", nil, page.DefaultLimit},
+		{"concern", map[string]string{"safeguardingConcern": "true"}, "2026-10-24T10:05:00Z", defaultTo.Format(time.RFC3339), yes(), page.DefaultLimit},
+		{"no concern", map[string]string{"safeguardingConcern": "false"}, "2026-10-24T10:05:00Z", defaultTo.Format(time.RFC3339), no(), page.DefaultLimit},
 		{"limit", map[string]string{"limit": "100"}, "2026-10-24T10:05:00Z", defaultTo.Format(time.RFC3339), nil, 100},
 		{"limit 1", map[string]string{"limit": "1"}, "2026-10-24T10:05:00Z", defaultTo.Format(time.RFC3339), nil, 1},
 	}

@@ -218,7 +218,7 @@ func (s *Service) List(ctx context.Context, params map[string]string, meta Meta)
 		page.Calls = []Record{}
 	}
 	if more && len(recs) > 0 {
-		page.NextCursor = Cursor(q, PositionOf(&recs[len(recs)-1]))
+		page.Next = Cursor(q, PositionOf(&recs[len(recs)-1]))
 	}
 	slog.InfoContext(ctx, "helpline calls listed", "calls", len(recs), "more", more)
 	return page, nil

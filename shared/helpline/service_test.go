@@ -504,7 +504,7 @@ func TestListAuditsEveryCallReturned(t *testing.T) {
 	if r.store.listed.Limit != 2 || r.store.listed.Concern == nil || !*r.store.listed.Concern {
 		t.Errorf("store asked %+v", r.store.listed)
 	}
-	if len(page.Calls) != 2 || page.NextCursor == "" {
+	if len(page.Calls) != 2 || page.Next == "" {
 		t.Fatalf("page %+v", page)
 	}
 	var audited []string
@@ -518,7 +518,7 @@ func TestListAuditsEveryCallReturned(t *testing.T) {
 		t.Errorf("audited %v, want both calls", audited)
 	}
 	// The cursor continues after the last call, with the same query.
-	next, err := ParseListQuery(map[string]string{"cursor": page.NextCursor}, now)
+	next, err := ParseListQuery(map[string]string{"cursor": page.Next}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -528,8 +528,8 @@ func TestListAuditsEveryCallReturned(t *testing.T) {
 
 	r.store.more = false
 	page, err = r.svc.List(context.Background(), nil, meta)
-	if err != nil || page.NextCursor != "" {
-		t.Errorf("last page: cursor %q, err %v", page.NextCursor, err)
+	if err != nil || page.Next != "" {
+		t.Errorf("last page: cursor %q, err %v", page.Next, err)
 	}
 }
 

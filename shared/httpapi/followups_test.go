@@ -12,6 +12,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
 	"github.com/csc-frontdoor/frontdoor/shared/followup/worklist"
+	"github.com/csc-frontdoor/frontdoor/shared/page"
 )
 
 // fakeWork is a FollowUpWork that records its calls.
@@ -131,7 +132,7 @@ func TestFollowUpRoutesPassTheCaller(t *testing.T) {
 	if !slices.Equal(c.Roles, []auth.Role{auth.ProviderAA, auth.MASHManager}) || c.Actor.ID != "worker-1" || c.Route != "GET /follow-ups" || c.RequestID != "req-7" {
 		t.Errorf("caller %+v", c)
 	}
-	if svc.query.Overdue == nil || !*svc.query.Overdue || svc.query.Limit != worklist.DefaultLimit {
+	if svc.query.Overdue == nil || !*svc.query.Overdue || svc.query.Limit != page.DefaultLimit {
 		t.Errorf("query %+v", svc.query)
 	}
 

@@ -37,7 +37,7 @@ func (f *fakeHelpline) List(_ context.Context, params map[string]string, meta he
 	if f.err != nil {
 		return nil, f.err
 	}
-	return &helpline.Page{Calls: []helpline.Record{{ID: "01KAQ3ZJ8Q7X3V4N5M6K7J8H9G"}}, NextCursor: "abc"}, nil
+	return &helpline.Page{Calls: []helpline.Record{{ID: "01KAQ3ZJ8Q7X3V4N5M6K7J8H9G"}}, Next: "abc"}, nil
 }
 
 func (f *fakeHelpline) Escalate(_ context.Context, id string, body []byte, meta helpline.Meta) (*helpline.EscalationReceipt, bool, error) {
@@ -163,7 +163,7 @@ func TestHelplineHandlers(t *testing.T) {
 					t.Errorf("params %v", svc.params)
 				}
 				var p helpline.Page
-				if err := json.Unmarshal([]byte(resp.Body), &p); err != nil || len(p.Calls) != 1 || p.NextCursor != "abc" {
+				if err := json.Unmarshal([]byte(resp.Body), &p); err != nil || len(p.Calls) != 1 || p.Next != "abc" {
 					t.Errorf("page %s (%v)", resp.Body, err)
 				}
 			case "escalate":

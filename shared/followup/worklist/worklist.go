@@ -27,10 +27,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -41,16 +39,9 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
 	"github.com/csc-frontdoor/frontdoor/shared/intake"
+	"github.com/csc-frontdoor/frontdoor/shared/page"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 	"github.com/csc-frontdoor/frontdoor/shared/strictjson"
-)
-
-// Limits of a list.
-const (
-	DefaultLimit = 25
-	MaxLimit     = 100
-	// MaxCursor is the longest cursor accepted, in bytes.
-	MaxCursor = 4096
 )
 
 // Store keeps follow-ups and reads the records they come from.
@@ -59,7 +50,7 @@ type Store interface {
 	// wrapping followup.ErrNotFound.
 	FollowUp(ctx context.Context, id string) (*followup.FollowUp, error)
 	// ListFollowUps returns a page of follow-ups; an error wrapping
-	// followup.ErrBadCursor for a cursor it did not hand out for q.
+	// page.ErrBadCursor for a cursor it did not hand out for q.
 	ListFollowUps(ctx context.Context, q followup.ListQuery) (followup.Page, error)
 	// ReferralsByID and CustodyRequestsByID read records by id; an id not
 	// found is left out of the map.
@@ -163,58 +154,29 @@ type Query struct {
 	Limit   int
 }
 
+// followUpList is how messages name the list.
+const followUpList = "the follow-up list"
+
 // ParseQuery reads the query string of GET /follow-ups: status (OPEN,
 // OVERDUE, ACCEPTED, COMPLETED or DECLINED), overdue (true or false),
-// cursor (the "next" of the page before) and limit (1 to MaxLimit, default
-// DefaultLimit). The error is an *apperr.Error with code Malformed naming
+// cursor (the "next" of the page before) and limit (1 to page.MaxLimit,
+// default page.DefaultLimit). The error is an *apperr.Error with code Malformed naming
 // each parameter at fault, an unknown one included.
 func ParseQuery(params map[string]string) (Query, error) {
-	q := Query{Statuses: followup.ActiveStatuses, Limit: DefaultLimit}
-	var fs []apperr.FieldError
-	add := func(field, msg string) { fs = append(fs, apperr.FieldError{Field: field, Message: msg}) }
-	for name := range params {
-		if !slices.Contains([]string{"status", "overdue", "cursor", "limit"}, name) {
-			add(name, "This is not a parameter of the follow-up list; use status, overdue, cursor or limit.")
-		}
-	}
-	if v, ok := params["status"]; ok {
+	p := page.Parse(followUpList, params, "status", "overdue")
+	q := Query{Statuses: followup.ActiveStatuses, Overdue: p.Bool("overdue"), Cursor: p.Cursor(), Limit: p.Limit()}
+	if v, ok := p.Get("status"); ok {
 		if s := followup.Status(v); slices.Contains(ListStatuses, s) {
 			q.Statuses = []followup.Status{s}
 		} else {
-			add("status", "The status is OPEN, OVERDUE, ACCEPTED, COMPLETED or DECLINED.")
+			p.Fail("status", "The status is OPEN, OVERDUE, ACCEPTED, COMPLETED or DECLINED.")
 		}
 	}
-	if v, ok := params["overdue"]; ok {
-		switch v {
-		case "true", "false":
-			b := v == "true"
-			q.Overdue = &b
-		default:
-			add("overdue", "Overdue is true or false.")
-		}
-	}
-	if v, ok := params["limit"]; ok {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > MaxLimit {
-			add("limit", fmt.Sprintf("The limit is a whole number from 1 to %d.", MaxLimit))
-		} else {
-			q.Limit = n
-		}
-	}
-	if v, ok := params["cursor"]; ok {
-		if v == "" || len(v) > MaxCursor {
-			add("cursor", badCursor)
-		}
-		q.Cursor = v
-	}
-	if len(fs) > 0 {
-		slices.SortFunc(fs, func(a, b apperr.FieldError) int { return strings.Compare(a.Field, b.Field) })
-		return Query{}, &apperr.Error{Code: apperr.Malformed, Message: "The follow-ups cannot be listed with these parameters.", Fields: fs}
+	if err := p.Err(); err != nil {
+		return Query{}, err
 	}
 	return q, nil
 }
-
-const badCursor = "This cursor was not made by this list. Use the \"next\" of the page before, unchanged, with the same status and overdue, or leave it out to start again."
 
 // List is one page of follow-ups.
 type List struct {
@@ -232,18 +194,17 @@ func (s *Service) List(ctx context.Context, c Caller, q Query) (*List, error) {
 	if len(providers) == 0 {
 		return nil, apperr.New(apperr.Forbidden, "This needs one of the roles: %s, %s, %s.", auth.ProviderRHI, auth.ProviderAA, auth.MASHManager)
 	}
-	page, err := s.store.ListFollowUps(ctx, followup.ListQuery{
+	found, err := s.store.ListFollowUps(ctx, followup.ListQuery{
 		Providers: providers, Statuses: q.Statuses, Overdue: q.Overdue, Cursor: q.Cursor, Limit: q.Limit,
 	})
-	if errors.Is(err, followup.ErrBadCursor) {
-		return nil, &apperr.Error{Code: apperr.Malformed, Message: "The follow-ups cannot be listed with these parameters.",
-			Fields: []apperr.FieldError{{Field: "cursor", Message: badCursor}}}
+	if errors.Is(err, page.ErrBadCursor) {
+		return nil, page.CursorError(followUpList)
 	}
 	if err != nil {
 		return nil, apperr.Wrap(err, apperr.Unavailable, "The follow-ups could not be read just now. Please try again.")
 	}
-	shown := make([]followup.FollowUp, 0, len(page.FollowUps))
-	for _, f := range page.FollowUps {
+	shown := make([]followup.FollowUp, 0, len(found.FollowUps))
+	for _, f := range found.FollowUps {
 		if !slices.Contains(providers, f.Provider) {
 			slog.ErrorContext(ctx, "store listed a follow-up of another provider; left out", "followUpId", f.ID, "provider", f.Provider)
 			continue
@@ -255,7 +216,7 @@ func (s *Service) List(ctx context.Context, c Caller, q Query) (*List, error) {
 		return nil, err
 	}
 	now := s.now().UTC().Truncate(time.Millisecond)
-	out := &List{FollowUps: make([]View, 0, len(shown)), Next: page.Next}
+	out := &List{FollowUps: make([]View, 0, len(shown)), Next: found.Next}
 	entries := make([]audit.Entry, 0, len(shown))
 	for _, f := range shown {
 		role, _ := ReadingRole(c.Roles, f.Provider)
@@ -265,7 +226,7 @@ func (s *Service) List(ctx context.Context, c Caller, q Query) (*List, error) {
 	if err := s.store.AppendAudits(ctx, entries); err != nil {
 		return nil, apperr.Wrap(err, apperr.Unavailable, "The follow-ups could not be read just now (the read could not be audited). Please try again.")
 	}
-	slog.InfoContext(ctx, "follow-ups listed", "count", len(shown), "more", page.Next != "")
+	slog.InfoContext(ctx, "follow-ups listed", "count", len(shown), "more", found.Next != "")
 	return out, nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/custody"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
 	"github.com/csc-frontdoor/frontdoor/shared/intake"
+	"github.com/csc-frontdoor/frontdoor/shared/page"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
@@ -193,11 +194,11 @@ func TestParseQuery(t *testing.T) {
 		want   Query
 		fields []string
 	}{
-		{"none", nil, Query{Statuses: followup.ActiveStatuses, Limit: DefaultLimit}, nil},
+		{"none", nil, Query{Statuses: followup.ActiveStatuses, Limit: page.DefaultLimit}, nil},
 		{"all", map[string]string{"status": "COMPLETED", "overdue": "true", "limit": "100", "cursor": "abc"},
 			Query{Statuses: []followup.Status{followup.StatusCompleted}, Overdue: &yes, Limit: 100, Cursor: "abc"}, nil},
 		{"not overdue", map[string]string{"overdue": "false", "limit": "1"}, Query{Statuses: followup.ActiveStatuses, Overdue: &no, Limit: 1}, nil},
-		{"each status", map[string]string{"status": "DECLINED"}, Query{Statuses: []followup.Status{followup.StatusDeclined}, Limit: DefaultLimit}, nil},
+		{"each status", map[string]string{"status": "DECLINED"}, Query{Statuses: []followup.Status{followup.StatusDeclined}, Limit: page.DefaultLimit}, nil},
 		{"unknown status", map[string]string{"status": "CANCELLED"}, Query{}, []string{"status"}},
 		{"lower-case status", map[string]string{"status": "open"}, Query{}, []string{"status"}},
 		{"overdue yes", map[string]string{"overdue": "yes"}, Query{}, []string{"overdue"}},
@@ -205,7 +206,7 @@ func TestParseQuery(t *testing.T) {
 		{"limit 101", map[string]string{"limit": "101"}, Query{}, []string{"limit"}},
 		{"limit text", map[string]string{"limit": "ten"}, Query{}, []string{"limit"}},
 		{"empty cursor", map[string]string{"cursor": ""}, Query{}, []string{"cursor"}},
-		{"long cursor", map[string]string{"cursor": strings.Repeat("a", MaxCursor+1)}, Query{}, []string{"cursor"}},
+		{"long cursor", map[string]string{"cursor": strings.Repeat("a", page.MaxCursor+1)}, Query{}, []string{"cursor"}},
 		{"unknown parameters", map[string]string{"provider": "x", "kind": "y", "limit": "0"}, Query{}, []string{"kind", "limit", "provider"}},
 	}
 	for _, tt := range tests {
@@ -327,7 +328,7 @@ func TestListRefusals(t *testing.T) {
 	})
 	t.Run("bad cursor", func(t *testing.T) {
 		st := newStore()
-		st.listErr = fmt.Errorf("list: %w", followup.ErrBadCursor)
+		st.listErr = fmt.Errorf("list: %w", page.ErrBadCursor)
 		_, err := New(st, &fakeIntake{}, fixedNow).List(context.Background(), caller(auth.ProviderRHI), q)
 		if e := apperr.As(err); e == nil || e.Code != apperr.Malformed || len(e.Fields) != 1 || e.Fields[0].Field != "cursor" {
 			t.Errorf("error %v, want malformed naming cursor", err)

@@ -95,6 +95,13 @@ type Request struct {
 	RequestID string
 }
 
+// As is the same request made by actor: the same person acting in another
+// role, say.
+func (r Request) As(actor Actor) Request {
+	r.Actor = actor
+	return r
+}
+
 // Entry is the audit entry of the request's action on subject at at, with
 // a fresh id.
 func (r Request) Entry(subject Subject, action Action, at time.Time) Entry {

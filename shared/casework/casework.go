@@ -38,9 +38,6 @@ type Store interface {
 	AuditStore
 }
 
-// Request says who is asking and through which route.
-type Request = audit.Request
-
 // Service reads referrals for staff.
 type Service struct {
 	store Store
@@ -65,7 +62,7 @@ type ReferralView struct {
 
 // Referral returns the referral with the given id, and its follow-ups, after
 // auditing the read.
-func (s *Service) Referral(ctx context.Context, id string, req Request) (*ReferralView, error) {
+func (s *Service) Referral(ctx context.Context, id string, req audit.Request) (*ReferralView, error) {
 	if !ids.IsULID(id) {
 		return nil, apperr.New(apperr.NotFound, "There is no referral with that id. A referral id is 26 characters, like 01JDCQ2Z8Q7X3V4N5M6K7J8H9G.")
 	}

@@ -72,7 +72,7 @@ func (m *memStore) AuditTrail(context.Context, string, int) ([]audit.Entry, bool
 	return append(slices.Clone(m.trail), m.audits...), false, nil
 }
 
-var screener = Request{Actor: audit.Actor{ID: "s1", Role: "mash"}, Route: "GET /triage-queue", RequestID: "req-1"}
+var screener = audit.Request{Actor: audit.Actor{ID: "s1", Role: "mash"}, Route: "GET /triage-queue", RequestID: "req-1"}
 
 func TestParseQueueQuery(t *testing.T) {
 	yes, no := true, false
@@ -212,7 +212,7 @@ func TestReferralShowsDecisions(t *testing.T) {
 }
 
 func TestAuditTrailRecordsItsOwnRead(t *testing.T) {
-	manager := Request{Actor: audit.Actor{ID: "m1", Role: "mash-manager"}, Route: "GET /referrals/{id}/audit", RequestID: "req-9"}
+	manager := audit.Request{Actor: audit.Actor{ID: "m1", Role: "mash-manager"}, Route: "GET /referrals/{id}/audit", RequestID: "req-9"}
 	st := &memStore{
 		recs:  map[string]*referral.Record{refID: screened(refID, now, nil)},
 		trail: []audit.Entry{{ID: "e1", Action: audit.Submitted}, {ID: "e2", Action: audit.Triaged}},

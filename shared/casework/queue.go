@@ -90,7 +90,7 @@ func ParseQueueQuery(params map[string]string) (QueueQuery, error) {
 }
 
 // Queue lists a page of the triage queue and audits each referral shown.
-func (s *Service) Queue(ctx context.Context, q QueueQuery, req Request) (*QueuePage, error) {
+func (s *Service) Queue(ctx context.Context, q QueueQuery, req audit.Request) (*QueuePage, error) {
 	recs, next, err := s.store.TriageQueue(ctx, q)
 	if errors.Is(err, page.ErrBadCursor) {
 		return nil, page.CursorError(queueList)

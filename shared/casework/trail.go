@@ -33,7 +33,7 @@ type Trail struct {
 
 // AuditTrail returns the referral's audit trail, after recording this read
 // of it (so the trail returned ends with it).
-func (s *Service) AuditTrail(ctx context.Context, id string, req Request) (*Trail, error) {
+func (s *Service) AuditTrail(ctx context.Context, id string, req audit.Request) (*Trail, error) {
 	if !ids.IsULID(id) {
 		return nil, apperr.New(apperr.NotFound, "There is no referral with that id. A referral id is 26 characters, like 01JDCQ2Z8Q7X3V4N5M6K7J8H9G.")
 	}

@@ -38,9 +38,6 @@ type FollowUps interface {
 	SendFollowUps(ctx context.Context, cmds []followup.Command) error
 }
 
-// Meta is what is known of the HTTP request apart from its body.
-type Meta = audit.Request
-
 // Receipt is what the custody officer gets back at once.
 type Receipt struct {
 	ID         string    `json:"id"`
@@ -80,7 +77,7 @@ func NewService(store Store, followUps FollowUps, cal followup.WorkingDays, now 
 // commands for its follow-ups. Every error is an *apperr.Error; on any error
 // nothing has been written. If the commands cannot be sent the request stays
 // stored (and unqueued, for the sweep) and the receipt is still returned.
-func (s *Service) Submit(ctx context.Context, body []byte, meta Meta) (*Receipt, error) {
+func (s *Service) Submit(ctx context.Context, body []byte, meta audit.Request) (*Receipt, error) {
 	if len(body) > MaxBody {
 		return nil, apperr.New(apperr.TooLarge,
 			"The request body is over %d KiB. A custody request is much smaller than that: shorten the free-text answers.", MaxBody>>10)

@@ -98,7 +98,7 @@ func captureLogs(t *testing.T) *bytes.Buffer {
 }
 
 func TestSubmit(t *testing.T) {
-	meta := Meta{Actor: audit.Anonymous("192.0.2.1"), Route: "POST /custody-requests", RequestID: "req-1"}
+	meta := audit.Request{Actor: audit.Anonymous("192.0.2.1"), Route: "POST /custody-requests", RequestID: "req-1"}
 	aa := followup.KindAppropriateAdult
 	s38 := followup.KindS38Accommodation
 	tests := []struct {
@@ -281,7 +281,7 @@ func TestSubmitErrorsDoNotEchoValues(t *testing.T) {
 	r.Detainee.LastName = strings.Repeat("Secretname", 30)
 	r.Officer.Phone = "Secretphone"
 	svc := NewService(newMemStore(), &memFollowUps{}, noWorkingDays{}, func() time.Time { return now })
-	_, err := svc.Submit(context.Background(), body(t, r), Meta{})
+	_, err := svc.Submit(context.Background(), body(t, r), audit.Request{})
 	if err == nil {
 		t.Fatal("accepted")
 	}

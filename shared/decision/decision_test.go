@@ -155,7 +155,7 @@ func awaiting() *memStore {
 	}}
 }
 
-var screener = Meta{Actor: audit.Actor{ID: "screener-1", Role: "mash", IP: "192.0.2.1"}, Route: "POST /referrals/{id}/decisions", RequestID: "req-1"}
+var screener = audit.Request{Actor: audit.Actor{ID: "screener-1", Role: "mash", IP: "192.0.2.1"}, Route: "POST /referrals/{id}/decisions", RequestID: "req-1"}
 
 func TestDecideRecordsTheFirstDecision(t *testing.T) {
 	st := awaiting()

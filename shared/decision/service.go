@@ -41,9 +41,6 @@ type Store interface {
 	SaveDecision(ctx context.Context, d Decision, read int, entry audit.Entry) error
 }
 
-// Meta says who decides and through which route.
-type Meta = audit.Request
-
 // Service records decisions.
 type Service struct {
 	store Store
@@ -67,7 +64,7 @@ func Current(ds []Decision) *Decision {
 
 // Decide records a decision on a referral from a request body. Every error
 // is an *apperr.Error; on any error nothing has been written.
-func (s *Service) Decide(ctx context.Context, referralID string, body []byte, m Meta) (*Decision, error) {
+func (s *Service) Decide(ctx context.Context, referralID string, body []byte, m audit.Request) (*Decision, error) {
 	if !ids.IsULID(referralID) {
 		return nil, apperr.New(apperr.NotFound, "There is no referral with that id. A referral id is 26 characters, like 01JDCQ2Z8Q7X3V4N5M6K7J8H9G.")
 	}

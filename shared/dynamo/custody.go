@@ -9,7 +9,6 @@ package dynamo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -84,8 +83,7 @@ func (st *Store) MarkCustodyQueued(ctx context.Context, id string, at time.Time)
 			":at": s(at.UTC().Format(keyTime)), ":one": n(1),
 		},
 	})
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
+	if conditionFailed(err, 0) {
 		return nil
 	}
 	if err != nil {

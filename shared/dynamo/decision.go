@@ -2,7 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -101,13 +100,10 @@ func (st *Store) SaveDecision(ctx context.Context, d decision.Decision, read int
 		}})
 	}
 	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	var cancelled *types.TransactionCanceledException
-	if errors.As(err, &cancelled) {
-		for _, r := range cancelled.CancellationReasons {
-			if aws.ToString(r.Code) == "ConditionalCheckFailed" {
-				return fmt.Errorf("save decision %s: %w", d.ID, decision.ErrStale)
-			}
-		}
+	// The referral at the version read (item 0), or the decision it
+	// supersedes still current (item 3): someone else decided meanwhile.
+	if conditionFailed(err, 0) || conditionFailed(err, 3) {
+		return fmt.Errorf("save decision %s: %w", d.ID, decision.ErrStale)
 	}
 	if err != nil {
 		return fmt.Errorf("save decision %s on referral %s: %w", d.ID, d.ReferralID, err)

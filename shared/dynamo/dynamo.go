@@ -11,7 +11,6 @@ package dynamo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -254,18 +253,11 @@ func (st *Store) CreateReferral(ctx context.Context, rec *referral.Record, idem 
 		types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: notExists}},
 	)
 	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: writes})
-	var cancelled *types.TransactionCanceledException
-	if errors.As(err, &cancelled) {
-		reasons := cancelled.CancellationReasons
-		failed := func(i int) bool {
-			return i >= 0 && i < len(reasons) && aws.ToString(reasons[i].Code) == "ConditionalCheckFailed"
-		}
-		switch {
-		case failed(idemIndex):
-			return fmt.Errorf("create referral %s: %w", rec.ID, intake.ErrIdempotencyKeyUsed)
-		case failed(refIndex):
-			return fmt.Errorf("create referral %s: %w", rec.ID, intake.ErrReferenceTaken)
-		}
+	switch {
+	case conditionFailed(err, idemIndex):
+		return fmt.Errorf("create referral %s: %w", rec.ID, intake.ErrIdempotencyKeyUsed)
+	case conditionFailed(err, refIndex):
+		return fmt.Errorf("create referral %s: %w", rec.ID, intake.ErrReferenceTaken)
 	}
 	if err != nil {
 		return fmt.Errorf("create referral %s: %w", rec.ID, err)
@@ -311,8 +303,7 @@ func (st *Store) MarkQueued(ctx context.Context, id string, at time.Time) error 
 			":part": s(QueueQueued), ":sk": s(at.UTC().Format(keyTime) + "#" + id),
 		},
 	})
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
+	if conditionFailed(err, 0) {
 		return nil
 	}
 	if err != nil {

@@ -12,7 +12,6 @@ package dynamo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -190,9 +189,7 @@ func (st *Store) Acknowledge(ctx context.Context, k escalation.Key, a escalation
 		}},
 		{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: aws.String("attribute_not_exists(pk)")}},
 	}})
-	var cancelled *types.TransactionCanceledException
-	if errors.As(err, &cancelled) && len(cancelled.CancellationReasons) > 0 &&
-		aws.ToString(cancelled.CancellationReasons[0].Code) == "ConditionalCheckFailed" {
+	if conditionFailed(err, 0) {
 		return fmt.Errorf("acknowledge escalation %s: %w", k.Name(), escalation.ErrNotOpen)
 	}
 	if err != nil {

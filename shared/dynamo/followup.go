@@ -2,7 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -80,8 +79,7 @@ func (st *Store) CreateFollowUp(ctx context.Context, f followup.FollowUp) (bool,
 	_, err = st.db.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName: &st.table, Item: m, ConditionExpression: aws.String("attribute_not_exists(pk)"),
 	})
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
+	if conditionFailed(err, 0) {
 		return false, nil
 	}
 	if err != nil {

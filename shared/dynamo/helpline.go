@@ -16,7 +16,6 @@ package dynamo
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -143,11 +142,8 @@ func (st *Store) CreateHelplineCall(ctx context.Context, rec *helpline.Record, i
 		types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: notExists}},
 	)
 	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: writes})
-	var cancelled *types.TransactionCanceledException
-	if errors.As(err, &cancelled) {
-		if r := cancelled.CancellationReasons; idemIndex >= 0 && idemIndex < len(r) && aws.ToString(r[idemIndex].Code) == "ConditionalCheckFailed" {
-			return fmt.Errorf("create helpline call %s: %w", rec.ID, intake.ErrIdempotencyKeyUsed)
-		}
+	if conditionFailed(err, idemIndex) {
+		return fmt.Errorf("create helpline call %s: %w", rec.ID, intake.ErrIdempotencyKeyUsed)
 	}
 	if err != nil {
 		return fmt.Errorf("create helpline call %s: %w", rec.ID, err)
@@ -187,11 +183,8 @@ func (st *Store) MarkHelplineCallEscalated(ctx context.Context, e helpline.Escal
 		}},
 		{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: aws.String("attribute_not_exists(pk)")}},
 	}})
-	var cancelled *types.TransactionCanceledException
-	if errors.As(err, &cancelled) {
-		if r := cancelled.CancellationReasons; len(r) > 0 && aws.ToString(r[0].Code) == "ConditionalCheckFailed" {
-			return fmt.Errorf("escalate helpline call %s: %w", e.CallID, helpline.ErrChanged)
-		}
+	if conditionFailed(err, 0) {
+		return fmt.Errorf("escalate helpline call %s: %w", e.CallID, helpline.ErrChanged)
 	}
 	if err != nil {
 		return fmt.Errorf("escalate helpline call %s: %w", e.CallID, err)

@@ -112,9 +112,7 @@ func (st *Store) RecordFollowUpEvent(ctx context.Context, prev int, f followup.F
 		{Put: &types.Put{TableName: &st.table, Item: evm, ConditionExpression: notExists}},
 		{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: notExists}},
 	}})
-	var cancelled *types.TransactionCanceledException
-	if errors.As(err, &cancelled) && len(cancelled.CancellationReasons) > 0 &&
-		aws.ToString(cancelled.CancellationReasons[0].Code) == "ConditionalCheckFailed" {
+	if conditionFailed(err, 0) {
 		return fmt.Errorf("record event on follow-up %s: %w", f.ID, followup.ErrChanged)
 	}
 	if err != nil {

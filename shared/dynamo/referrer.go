@@ -173,20 +173,13 @@ func (st *Store) AddAddendum(ctx context.Context, a *referrer.Addendum, idem *in
 		types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: notExists}},
 	)
 	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: writes})
-	var cancelled *types.TransactionCanceledException
-	if errors.As(err, &cancelled) {
-		failed := func(i int) bool {
-			r := cancelled.CancellationReasons
-			return i >= 0 && i < len(r) && aws.ToString(r[i].Code) == "ConditionalCheckFailed"
-		}
-		switch {
-		case failed(idemIndex):
-			return fmt.Errorf("add addendum %s: %w", a.ID, intake.ErrIdempotencyKeyUsed)
-		case failed(countIndex):
-			// Referrals are never deleted, and the caller has just read
-			// this one: its condition fails only on the count.
-			return fmt.Errorf("add addendum %s to referral %s: %w", a.ID, a.ReferralID, referrer.ErrTooManyAddenda)
-		}
+	switch {
+	case conditionFailed(err, idemIndex):
+		return fmt.Errorf("add addendum %s: %w", a.ID, intake.ErrIdempotencyKeyUsed)
+	case conditionFailed(err, countIndex):
+		// Referrals are never deleted, and the caller has just read this
+		// one: its condition fails only on the count.
+		return fmt.Errorf("add addendum %s to referral %s: %w", a.ID, a.ReferralID, referrer.ErrTooManyAddenda)
 	}
 	if err != nil {
 		return fmt.Errorf("add addendum %s to referral %s: %w", a.ID, a.ReferralID, err)

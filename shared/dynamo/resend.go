@@ -2,7 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -38,8 +37,7 @@ func (st *Store) RecordResend(ctx context.Context, id string, at time.Time, max 
 			":zero": n(0), ":one": n(1), ":max": n(int64(max)),
 		},
 	})
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
+	if conditionFailed(err, 0) {
 		return false, nil
 	}
 	if err != nil {

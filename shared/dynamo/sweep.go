@@ -2,7 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
-	"github.com/csc-frontdoor/frontdoor/shared/ids"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 	"github.com/csc-frontdoor/frontdoor/shared/sweep"
 )
@@ -105,7 +103,7 @@ func (st *Store) DueFollowUps(ctx context.Context, now time.Time, limit int) ([]
 				sk, _ := item["sk"].(*types.AttributeValueMemberS)
 				g, _ := item["gsi1sk"].(*types.AttributeValueMemberS)
 				if pk != nil && sk != nil && g != nil {
-					all = append(all, due{sk: g.Value, key: sweep.Key{PK: pk.Value, SK: sk.Value}})
+					all = append(all, due{sk: g.Value, key: sweep.Key{ID: strings.TrimPrefix(sk.Value, "FOLLOWUP#"), PK: pk.Value, SK: sk.Value}})
 				}
 			}
 		}
@@ -135,16 +133,13 @@ func (st *Store) escalation(what, sourcePK, clock string, now time.Time) types.T
 }
 
 // transactOnce runs a transaction whose first item's condition says whether
-// there is anything to do; it reports false when that condition failed.
+// there is anything to do; it reports false when that condition failed. Any
+// other item's failed condition (an escalation or audit entry already
+// there) is an error, so that the work is never silently left undone.
 func (st *Store) transactOnce(ctx context.Context, what string, items []types.TransactWriteItem) (bool, error) {
 	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	var cancelled *types.TransactionCanceledException
-	if errors.As(err, &cancelled) {
-		for _, r := range cancelled.CancellationReasons {
-			if aws.ToString(r.Code) == "ConditionalCheckFailed" {
-				return false, nil
-			}
-		}
+	if conditionFailed(err, 0) {
+		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", what, err)
@@ -180,8 +175,8 @@ func (st *Store) MarkReferralOverdue(ctx context.Context, id string, now time.Ti
 // manager. It reads the follow-up first and writes on condition that its
 // version is unchanged; false when there is nothing to flag (or it changed
 // meanwhile, when the next sweep looks again).
-func (st *Store) MarkFollowUpOverdue(ctx context.Context, k sweep.Key, now time.Time) (bool, error) {
-	id := strings.TrimPrefix(k.SK, "FOLLOWUP#")
+func (st *Store) MarkFollowUpOverdue(ctx context.Context, k sweep.Key, now time.Time, entry audit.Entry) (bool, error) {
+	id := k.ID
 	key := map[string]types.AttributeValue{"pk": s(k.PK), "sk": s(k.SK)}
 	got, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key, ConsistentRead: aws.Bool(true)})
 	if err != nil {
@@ -198,7 +193,6 @@ func (st *Store) MarkFollowUpOverdue(ctx context.Context, k sweep.Key, now time.
 	if !ok {
 		return false, nil
 	}
-	entry := audit.Entry{ID: ids.NewULID(now), At: now.UTC(), Subject: audit.FollowUp(id), Action: followup.ActionOverdue, Actor: audit.System("sweep")}
 	return st.transactOnce(ctx, "mark follow-up "+id+" overdue", []types.TransactWriteItem{
 		{Update: &types.Update{
 			TableName:                &st.table,

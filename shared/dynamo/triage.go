@@ -2,7 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -119,9 +118,7 @@ func (st *Store) writeScreening(ctx context.Context, id string, sc referral.Scre
 		}},
 		{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: aws.String("attribute_not_exists(pk)")}},
 	}})
-	var cancelled *types.TransactionCanceledException
-	if errors.As(err, &cancelled) && len(cancelled.CancellationReasons) > 0 &&
-		aws.ToString(cancelled.CancellationReasons[0].Code) == "ConditionalCheckFailed" {
+	if conditionFailed(err, 0) {
 		return false, nil
 	}
 	if err != nil {

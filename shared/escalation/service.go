@@ -65,9 +65,6 @@ type Store interface {
 	AppendAudits(ctx context.Context, es []audit.Entry) error
 }
 
-// Request says who is asking and through which route.
-type Request = audit.Request
-
 // Service serves the MASH manager's escalations.
 type Service struct {
 	store Store
@@ -110,7 +107,7 @@ func ParseQuery(params map[string]string) (Query, error) {
 
 // List returns a page of escalations and audits each one listed, under the
 // referral or follow-up it is about, before returning it.
-func (s *Service) List(ctx context.Context, q Query, req Request) (*Page, error) {
+func (s *Service) List(ctx context.Context, q Query, req audit.Request) (*Page, error) {
 	recs, next, err := s.store.Escalations(ctx, q)
 	if errors.Is(err, page.ErrBadCursor) {
 		return nil, page.CursorError(escalationList)
@@ -162,7 +159,7 @@ func DecodeAcknowledgement(body []byte) (string, error) {
 // with the given id, once, with the audit entry in the same write, and
 // returns the escalation as it now is (with the note). An escalation
 // already acknowledged is a conflict that says by whom and when.
-func (s *Service) Acknowledge(ctx context.Context, id string, body []byte, req Request) (*Escalation, error) {
+func (s *Service) Acknowledge(ctx context.Context, id string, body []byte, req audit.Request) (*Escalation, error) {
 	k, ok := ParseID(id)
 	if !ok {
 		return nil, apperr.New(apperr.NotFound, "There is no escalation with that id. Use the id of an escalation as GET /escalations lists it.")

@@ -17,7 +17,7 @@ import (
 
 var now = time.Date(2026, 11, 25, 9, 30, 0, 123456789, time.UTC)
 
-var manager = Request{Actor: audit.Actor{ID: "m1", Role: "mash-manager", IP: "192.0.2.1"}, Route: "POST /escalations/{id}/acknowledgements", RequestID: "req-1"}
+var manager = audit.Request{Actor: audit.Actor{ID: "m1", Role: "mash-manager", IP: "192.0.2.1"}, Route: "POST /escalations/{id}/acknowledgements", RequestID: "req-1"}
 
 // memStore is a Store in memory.
 type memStore struct {
@@ -170,7 +170,7 @@ func TestListAuditsEachEscalationListed(t *testing.T) {
 		},
 		next: "next-page",
 	}
-	req := Request{Actor: audit.Actor{ID: "m1", Role: "mash-manager"}, Route: "GET /escalations", RequestID: "req-2"}
+	req := audit.Request{Actor: audit.Actor{ID: "m1", Role: "mash-manager"}, Route: "GET /escalations", RequestID: "req-2"}
 	q := Query{Status: StatusOpen, Limit: 2, Cursor: "c"}
 	page, err := New(st, func() time.Time { return now }).List(context.Background(), q, req)
 	if err != nil {

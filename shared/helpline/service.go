@@ -66,9 +66,6 @@ type ReferralSubmitter interface {
 	Submit(ctx context.Context, sub intake.Submission) (intake.Receipt, bool, error)
 }
 
-// Meta is what is known of the HTTP request apart from its body.
-type Meta = audit.Request
-
 // Service logs, lists and escalates helpline calls.
 type Service struct {
 	store     Store
@@ -113,7 +110,7 @@ const (
 // adviser (the actor's subject), so two advisers' keys never collide.
 //
 // Every error is an *apperr.Error; on any error nothing has been written.
-func (s *Service) Log(ctx context.Context, body []byte, idempotencyKey string, meta Meta) (*Receipt, bool, error) {
+func (s *Service) Log(ctx context.Context, body []byte, idempotencyKey string, meta audit.Request) (*Receipt, bool, error) {
 	if err := intake.CheckIdempotencyKey(idempotencyKey); err != nil {
 		return nil, false, err
 	}
@@ -195,7 +192,7 @@ func idempotencyKeyHash(subject, key string) string {
 // List returns one page of calls as params (the query parameters, see
 // ParseListQuery) ask, after auditing the read of every call on it: a page
 // whose reads cannot be audited is not given.
-func (s *Service) List(ctx context.Context, params map[string]string, meta Meta) (*Page, error) {
+func (s *Service) List(ctx context.Context, params map[string]string, meta audit.Request) (*Page, error) {
 	now := s.clock()
 	q, err := ParseListQuery(params, now)
 	if err != nil {
@@ -263,7 +260,7 @@ type EscalationReceipt struct {
 //   - If the mark finds the call changed (another request marked it), the
 //     call is read again: escalated with this referral is success; with
 //     another, a Conflict naming it.
-func (s *Service) Escalate(ctx context.Context, callID string, body []byte, meta Meta) (*EscalationReceipt, bool, error) {
+func (s *Service) Escalate(ctx context.Context, callID string, body []byte, meta audit.Request) (*EscalationReceipt, bool, error) {
 	if !ids.IsULID(callID) {
 		return nil, false, apperr.New(apperr.NotFound, "There is no helpline call with that id. A call id is 26 characters, like 01JDCQ2Z8Q7X3V4N5M6K7J8H9G.")
 	}
@@ -285,9 +282,7 @@ func (s *Service) Escalate(ctx context.Context, callID string, body []byte, meta
 	receipt, replayed, err := s.referrals.Submit(ctx, intake.Submission{
 		Body:           body,
 		IdempotencyKey: escalationKey(rec),
-		Actor:          meta.Actor,
-		Route:          meta.Route,
-		RequestID:      meta.RequestID,
+		Request:        meta,
 		Origin:         &referral.Origin{Type: referral.OriginHelplineCall, ID: callID},
 	})
 	if e := apperr.As(err); e != nil && slices.ContainsFunc(e.Fields, func(f apperr.FieldError) bool { return f.Field == "Idempotency-Key" }) {
@@ -382,6 +377,6 @@ func checkForm(body []byte, now time.Time) error {
 	return apperr.WithFields(strictjson.ProblemsMessage(len(fields), "The referral has something to correct"), fields)
 }
 
-func (s *Service) entry(id string, action audit.Action, meta Meta, now time.Time) audit.Entry {
+func (s *Service) entry(id string, action audit.Action, meta audit.Request, now time.Time) audit.Entry {
 	return meta.Entry(audit.HelplineCall(id), action, now)
 }

@@ -201,7 +201,7 @@ func newRig() *rig {
 	return r
 }
 
-var adviser = Meta{
+var adviser = audit.Request{
 	Actor: audit.Actor{ID: "adviser-1", Role: "helpline", IP: "192.0.2.1"}, Route: "POST /helpline-calls", RequestID: "req-1",
 }
 
@@ -392,7 +392,7 @@ func TestLogIdempotency(t *testing.T) {
 		name     string
 		body     []byte
 		key      string
-		meta     Meta
+		meta     audit.Request
 		after    time.Duration // after the first request
 		prepare  func(*fakeStore)
 		code     apperr.Code // "" for success
@@ -496,7 +496,7 @@ func TestListAuditsEveryCallReturned(t *testing.T) {
 		{ID: "01KAQ3ZJ8Q7X3V4N5M6K7J8H9G", CalledAt: utc("2026-11-22T09:00:00Z")},
 	}
 	r.store.more = true
-	meta := Meta{Actor: audit.Actor{ID: "manager-1", Role: "mash-manager"}, Route: "GET /helpline-calls", RequestID: "req-2"}
+	meta := audit.Request{Actor: audit.Actor{ID: "manager-1", Role: "mash-manager"}, Route: "GET /helpline-calls", RequestID: "req-2"}
 	page, err := r.svc.List(context.Background(), map[string]string{"limit": "2", "safeguardingConcern": "true"}, meta)
 	if err != nil {
 		t.Fatal(err)
@@ -575,7 +575,7 @@ func (r *rig) logged(t *testing.T, concern bool) string {
 	return got.ID
 }
 
-var escalator = Meta{Actor: audit.Actor{ID: "adviser-2", Role: "helpline"}, Route: "POST /helpline-calls/{id}/referrals", RequestID: "req-3"}
+var escalator = audit.Request{Actor: audit.Actor{ID: "adviser-2", Role: "helpline"}, Route: "POST /helpline-calls/{id}/referrals", RequestID: "req-3"}
 
 func TestEscalate(t *testing.T) {
 	r := newRig()

@@ -19,18 +19,31 @@ func Principal(req Request) (auth.Principal, error) {
 }
 
 // Caller checks again, behind the authorizer, that the caller of req holds
-// one of the allowed roles, and returns them as the audit trail records
-// them: subject, the role they acted in, and source address.
-func Caller(req Request, allowed ...auth.Role) (auth.Principal, audit.Actor, error) {
+// one of the allowed roles, and returns who asked as the audit trail
+// records it (see asked).
+func Caller(req Request, allowed ...auth.Role) (auth.Principal, audit.Request, error) {
 	p, err := Principal(req)
 	if err != nil {
-		return auth.Principal{}, audit.Actor{}, err
+		return auth.Principal{}, audit.Request{}, err
 	}
 	role, err := p.Require(allowed...)
 	if err != nil {
-		return auth.Principal{}, audit.Actor{}, err
+		return auth.Principal{}, audit.Request{}, err
 	}
-	return p, p.Actor(role, req.RequestContext.HTTP.SourceIP), nil
+	return p, asked(req, p.Actor(role, req.RequestContext.HTTP.SourceIP)), nil
+}
+
+// Anonymous returns who asked through an open route (a partner's referral,
+// a referrer's status check): a caller with no account, known only by
+// their address.
+func Anonymous(req Request) audit.Request {
+	return asked(req, audit.Anonymous(req.RequestContext.HTTP.SourceIP))
+}
+
+// asked is the one place that says who asked, through which route and in
+// which API request: what every audit entry of a person's request records.
+func asked(req Request, actor audit.Actor) audit.Request {
+	return audit.Request{Actor: actor, Route: req.RouteKey, RequestID: req.RequestContext.RequestID}
 }
 
 // Routes serves several routes from one function: it picks the handler by

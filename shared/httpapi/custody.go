@@ -4,19 +4,20 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
 	"github.com/csc-frontdoor/frontdoor/shared/custody"
 )
 
 // CustodySubmitter takes custody requests.
 type CustodySubmitter interface {
-	Submit(ctx context.Context, body []byte, meta custody.Meta) (*custody.Receipt, error)
+	Submit(ctx context.Context, body []byte, meta audit.Request) (*custody.Receipt, error)
 }
 
 // SubmitCustodyRequest handles POST /custody-requests, for police custody.
 func SubmitCustodyRequest(svc CustodySubmitter) HandlerFunc {
 	return func(ctx context.Context, req Request) (Response, error) {
-		_, actor, err := Caller(req, auth.Police)
+		_, who, err := Caller(req, auth.Police)
 		if err != nil {
 			return Response{}, err
 		}
@@ -24,11 +25,7 @@ func SubmitCustodyRequest(svc CustodySubmitter) HandlerFunc {
 		if err != nil {
 			return Response{}, err
 		}
-		receipt, err := svc.Submit(ctx, body, custody.Meta{
-			Actor:     actor,
-			Route:     req.RouteKey,
-			RequestID: req.RequestContext.RequestID,
-		})
+		receipt, err := svc.Submit(ctx, body, who)
 		if err != nil {
 			return Response{}, err
 		}

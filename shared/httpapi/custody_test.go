@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/custody"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
 )
@@ -19,12 +20,12 @@ import (
 type fakeCustody struct {
 	called  bool
 	body    string
-	meta    custody.Meta
+	meta    audit.Request
 	receipt *custody.Receipt
 	err     error
 }
 
-func (f *fakeCustody) Submit(_ context.Context, body []byte, meta custody.Meta) (*custody.Receipt, error) {
+func (f *fakeCustody) Submit(_ context.Context, body []byte, meta audit.Request) (*custody.Receipt, error) {
 	f.called, f.body, f.meta = true, string(body), meta
 	return f.receipt, f.err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
 	"github.com/csc-frontdoor/frontdoor/shared/escalation"
 )
@@ -11,14 +12,14 @@ import (
 // Escalations is what the MASH manager's escalation routes need of the
 // domain.
 type Escalations interface {
-	List(ctx context.Context, q escalation.Query, req escalation.Request) (*escalation.Page, error)
-	Acknowledge(ctx context.Context, id string, body []byte, req escalation.Request) (*escalation.Escalation, error)
+	List(ctx context.Context, q escalation.Query, req audit.Request) (*escalation.Page, error)
+	Acknowledge(ctx context.Context, id string, body []byte, req audit.Request) (*escalation.Escalation, error)
 }
 
 // ListEscalations handles GET /escalations, for the MASH manager.
 func ListEscalations(svc Escalations) HandlerFunc {
 	return func(ctx context.Context, req Request) (Response, error) {
-		_, actor, err := Caller(req, auth.MASHManager)
+		_, who, err := Caller(req, auth.MASHManager)
 		if err != nil {
 			return Response{}, err
 		}
@@ -26,7 +27,7 @@ func ListEscalations(svc Escalations) HandlerFunc {
 		if err != nil {
 			return Response{}, err
 		}
-		page, err := svc.List(ctx, q, escalation.Request{Actor: actor, Route: req.RouteKey, RequestID: req.RequestContext.RequestID})
+		page, err := svc.List(ctx, q, who)
 		if err != nil {
 			return Response{}, err
 		}
@@ -38,7 +39,7 @@ func ListEscalations(svc Escalations) HandlerFunc {
 // for the MASH manager.
 func AcknowledgeEscalation(svc Escalations) HandlerFunc {
 	return func(ctx context.Context, req Request) (Response, error) {
-		_, actor, err := Caller(req, auth.MASHManager)
+		_, who, err := Caller(req, auth.MASHManager)
 		if err != nil {
 			return Response{}, err
 		}
@@ -46,7 +47,7 @@ func AcknowledgeEscalation(svc Escalations) HandlerFunc {
 		if err != nil {
 			return Response{}, err
 		}
-		e, err := svc.Acknowledge(ctx, req.PathParameters["id"], body, escalation.Request{Actor: actor, Route: req.RouteKey, RequestID: req.RequestContext.RequestID})
+		e, err := svc.Acknowledge(ctx, req.PathParameters["id"], body, who)
 		if err != nil {
 			return Response{}, err
 		}

@@ -5,23 +5,24 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/escalation"
 )
 
 // fakeEscalations records who asked.
 type fakeEscalations struct {
 	called bool
-	req    escalation.Request
+	req    audit.Request
 	q      escalation.Query
 	body   string
 }
 
-func (f *fakeEscalations) List(_ context.Context, q escalation.Query, req escalation.Request) (*escalation.Page, error) {
+func (f *fakeEscalations) List(_ context.Context, q escalation.Query, req audit.Request) (*escalation.Page, error) {
 	f.called, f.req, f.q = true, req, q
 	return &escalation.Page{Items: []escalation.Escalation{}}, nil
 }
 
-func (f *fakeEscalations) Acknowledge(_ context.Context, id string, body []byte, req escalation.Request) (*escalation.Escalation, error) {
+func (f *fakeEscalations) Acknowledge(_ context.Context, id string, body []byte, req audit.Request) (*escalation.Escalation, error) {
 	f.called, f.req, f.body = true, req, string(body)
 	return &escalation.Escalation{ID: id, Status: escalation.StatusAcknowledged}, nil
 }

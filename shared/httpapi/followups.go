@@ -19,11 +19,11 @@ type FollowUpWork interface {
 // and describes them to the worklist, with all their roles: which
 // follow-ups they see follows from those.
 func workCaller(req Request, allowed ...auth.Role) (worklist.Caller, error) {
-	p, actor, err := Caller(req, allowed...)
+	p, who, err := Caller(req, allowed...)
 	if err != nil {
 		return worklist.Caller{}, err
 	}
-	return worklist.Caller{Roles: p.Roles, Actor: actor, Route: req.RouteKey, RequestID: req.RequestContext.RequestID}, nil
+	return worklist.Caller{Roles: p.Roles, Request: who}, nil
 }
 
 // ListFollowUps handles GET /follow-ups, for the follow-up providers (their

@@ -12,9 +12,9 @@ import (
 
 // Helpline is what the parenting helpline's routes need of the domain.
 type Helpline interface {
-	Log(ctx context.Context, body []byte, idempotencyKey string, meta helpline.Meta) (*helpline.Receipt, bool, error)
-	List(ctx context.Context, params map[string]string, meta helpline.Meta) (*helpline.Page, error)
-	Escalate(ctx context.Context, callID string, body []byte, meta helpline.Meta) (*helpline.EscalationReceipt, bool, error)
+	Log(ctx context.Context, body []byte, idempotencyKey string, meta audit.Request) (*helpline.Receipt, bool, error)
+	List(ctx context.Context, params map[string]string, meta audit.Request) (*helpline.Page, error)
+	Escalate(ctx context.Context, callID string, body []byte, meta audit.Request) (*helpline.EscalationReceipt, bool, error)
 }
 
 // LogHelplineCall handles POST /helpline-calls, for helpline advisers. A
@@ -22,7 +22,7 @@ type Helpline interface {
 // receipt again, with the header Idempotent-Replayed: true.
 func LogHelplineCall(svc Helpline) HandlerFunc {
 	return func(ctx context.Context, req Request) (Response, error) {
-		_, actor, err := Caller(req, auth.Helpline)
+		_, who, err := Caller(req, auth.Helpline)
 		if err != nil {
 			return Response{}, err
 		}
@@ -30,7 +30,7 @@ func LogHelplineCall(svc Helpline) HandlerFunc {
 		if err != nil {
 			return Response{}, err
 		}
-		receipt, replayed, err := svc.Log(ctx, body, Header(req, "Idempotency-Key"), helplineMeta(req, actor))
+		receipt, replayed, err := svc.Log(ctx, body, Header(req, "Idempotency-Key"), who)
 		if err != nil {
 			return Response{}, err
 		}
@@ -46,11 +46,11 @@ func LogHelplineCall(svc Helpline) HandlerFunc {
 // for oversight, MASH managers.
 func ListHelplineCalls(svc Helpline) HandlerFunc {
 	return func(ctx context.Context, req Request) (Response, error) {
-		_, actor, err := Caller(req, auth.Helpline, auth.MASHManager)
+		_, who, err := Caller(req, auth.Helpline, auth.MASHManager)
 		if err != nil {
 			return Response{}, err
 		}
-		page, err := svc.List(ctx, req.QueryStringParameters, helplineMeta(req, actor))
+		page, err := svc.List(ctx, req.QueryStringParameters, who)
 		if err != nil {
 			return Response{}, err
 		}
@@ -65,7 +65,7 @@ func ListHelplineCalls(svc Helpline) HandlerFunc {
 // referral.
 func EscalateHelplineCall(svc Helpline) HandlerFunc {
 	return func(ctx context.Context, req Request) (Response, error) {
-		_, actor, err := Caller(req, auth.Helpline)
+		_, who, err := Caller(req, auth.Helpline)
 		if err != nil {
 			return Response{}, err
 		}
@@ -73,7 +73,7 @@ func EscalateHelplineCall(svc Helpline) HandlerFunc {
 		if err != nil {
 			return Response{}, err
 		}
-		receipt, replayed, err := svc.Escalate(ctx, req.PathParameters["id"], body, helplineMeta(req, actor))
+		receipt, replayed, err := svc.Escalate(ctx, req.PathParameters["id"], body, who)
 		if err != nil {
 			return Response{}, err
 		}
@@ -84,8 +84,4 @@ func EscalateHelplineCall(svc Helpline) HandlerFunc {
 		}
 		return resp, nil
 	}
-}
-
-func helplineMeta(req Request, actor audit.Actor) helpline.Meta {
-	return helpline.Meta{Actor: actor, Route: req.RouteKey, RequestID: req.RequestContext.RequestID}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/helpline"
 	"github.com/csc-frontdoor/frontdoor/shared/intake"
 )
@@ -19,12 +20,12 @@ type fakeHelpline struct {
 	key      string
 	params   map[string]string
 	callID   string
-	meta     helpline.Meta
+	meta     audit.Request
 	replayed bool
 	err      error
 }
 
-func (f *fakeHelpline) Log(_ context.Context, body []byte, key string, meta helpline.Meta) (*helpline.Receipt, bool, error) {
+func (f *fakeHelpline) Log(_ context.Context, body []byte, key string, meta audit.Request) (*helpline.Receipt, bool, error) {
 	f.called, f.body, f.key, f.meta = "log", string(body), key, meta
 	if f.err != nil {
 		return nil, false, f.err
@@ -32,7 +33,7 @@ func (f *fakeHelpline) Log(_ context.Context, body []byte, key string, meta help
 	return &helpline.Receipt{ID: "01KAQ3ZJ8Q7X3V4N5M6K7J8H9G", Status: helpline.StatusLogged, Version: 1}, f.replayed, nil
 }
 
-func (f *fakeHelpline) List(_ context.Context, params map[string]string, meta helpline.Meta) (*helpline.Page, error) {
+func (f *fakeHelpline) List(_ context.Context, params map[string]string, meta audit.Request) (*helpline.Page, error) {
 	f.called, f.params, f.meta = "list", params, meta
 	if f.err != nil {
 		return nil, f.err
@@ -40,7 +41,7 @@ func (f *fakeHelpline) List(_ context.Context, params map[string]string, meta he
 	return &helpline.Page{Calls: []helpline.Record{{ID: "01KAQ3ZJ8Q7X3V4N5M6K7J8H9G"}}, Next: "abc"}, nil
 }
 
-func (f *fakeHelpline) Escalate(_ context.Context, id string, body []byte, meta helpline.Meta) (*helpline.EscalationReceipt, bool, error) {
+func (f *fakeHelpline) Escalate(_ context.Context, id string, body []byte, meta audit.Request) (*helpline.EscalationReceipt, bool, error) {
 	f.called, f.callID, f.body, f.meta = "escalate", id, string(body), meta
 	if f.err != nil {
 		return nil, false, f.err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
 	"github.com/csc-frontdoor/frontdoor/shared/casework"
 	"github.com/csc-frontdoor/frontdoor/shared/decision"
@@ -12,19 +13,19 @@ import (
 
 // MASH is what the MASH's routes need of the domain.
 type MASH interface {
-	Queue(ctx context.Context, q casework.QueueQuery, req casework.Request) (*casework.QueuePage, error)
-	AuditTrail(ctx context.Context, id string, req casework.Request) (*casework.Trail, error)
+	Queue(ctx context.Context, q casework.QueueQuery, req audit.Request) (*casework.QueuePage, error)
+	AuditTrail(ctx context.Context, id string, req audit.Request) (*casework.Trail, error)
 }
 
 // Decider records screening decisions.
 type Decider interface {
-	Decide(ctx context.Context, referralID string, body []byte, m decision.Meta) (*decision.Decision, error)
+	Decide(ctx context.Context, referralID string, body []byte, m audit.Request) (*decision.Decision, error)
 }
 
 // TriageQueue handles GET /triage-queue, for MASH staff.
 func TriageQueue(svc MASH) HandlerFunc {
 	return func(ctx context.Context, req Request) (Response, error) {
-		_, actor, err := Caller(req, auth.MASH, auth.MASHManager)
+		_, who, err := Caller(req, auth.MASH, auth.MASHManager)
 		if err != nil {
 			return Response{}, err
 		}
@@ -32,7 +33,7 @@ func TriageQueue(svc MASH) HandlerFunc {
 		if err != nil {
 			return Response{}, err
 		}
-		page, err := svc.Queue(ctx, q, casework.Request{Actor: actor, Route: req.RouteKey, RequestID: req.RequestContext.RequestID})
+		page, err := svc.Queue(ctx, q, who)
 		if err != nil {
 			return Response{}, err
 		}
@@ -43,7 +44,7 @@ func TriageQueue(svc MASH) HandlerFunc {
 // DecideReferral handles POST /referrals/{id}/decisions, for MASH staff.
 func DecideReferral(svc Decider) HandlerFunc {
 	return func(ctx context.Context, req Request) (Response, error) {
-		_, actor, err := Caller(req, auth.MASH, auth.MASHManager)
+		_, who, err := Caller(req, auth.MASH, auth.MASHManager)
 		if err != nil {
 			return Response{}, err
 		}
@@ -51,7 +52,7 @@ func DecideReferral(svc Decider) HandlerFunc {
 		if err != nil {
 			return Response{}, err
 		}
-		d, err := svc.Decide(ctx, req.PathParameters["id"], body, decision.Meta{Actor: actor, Route: req.RouteKey, RequestID: req.RequestContext.RequestID})
+		d, err := svc.Decide(ctx, req.PathParameters["id"], body, who)
 		if err != nil {
 			return Response{}, err
 		}
@@ -64,11 +65,11 @@ func DecideReferral(svc Decider) HandlerFunc {
 // ReferralAudit handles GET /referrals/{id}/audit, for the MASH manager.
 func ReferralAudit(svc MASH) HandlerFunc {
 	return func(ctx context.Context, req Request) (Response, error) {
-		_, actor, err := Caller(req, auth.MASHManager)
+		_, who, err := Caller(req, auth.MASHManager)
 		if err != nil {
 			return Response{}, err
 		}
-		trail, err := svc.AuditTrail(ctx, req.PathParameters["id"], casework.Request{Actor: actor, Route: req.RouteKey, RequestID: req.RequestContext.RequestID})
+		trail, err := svc.AuditTrail(ctx, req.PathParameters["id"], who)
 		if err != nil {
 			return Response{}, err
 		}

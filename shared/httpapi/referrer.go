@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/referrer"
 )
 
@@ -22,9 +21,7 @@ func referrerRequest(req Request) referrer.Request {
 	return referrer.Request{
 		Reference: req.PathParameters["reference"],
 		Token:     Header(req, referrer.TokenHeader),
-		Actor:     audit.Anonymous(req.RequestContext.HTTP.SourceIP),
-		Route:     req.RouteKey,
-		RequestID: req.RequestContext.RequestID,
+		Request:   Anonymous(req),
 	}
 }
 

@@ -25,9 +25,7 @@ func SubmitReferral(svc Submitter) HandlerFunc {
 		receipt, replayed, err := svc.Submit(ctx, intake.Submission{
 			Body:           body,
 			IdempotencyKey: Header(req, "Idempotency-Key"),
-			Actor:          audit.Anonymous(req.RequestContext.HTTP.SourceIP),
-			Route:          req.RouteKey,
-			RequestID:      req.RequestContext.RequestID,
+			Request:        Anonymous(req),
 		})
 		if err != nil {
 			return Response{}, err
@@ -42,21 +40,17 @@ func SubmitReferral(svc Submitter) HandlerFunc {
 
 // ReferralReader reads referrals for staff.
 type ReferralReader interface {
-	Referral(ctx context.Context, id string, req casework.Request) (*casework.ReferralView, error)
+	Referral(ctx context.Context, id string, req audit.Request) (*casework.ReferralView, error)
 }
 
 // GetReferral handles GET /referrals/{id}, for MASH staff.
 func GetReferral(svc ReferralReader) HandlerFunc {
 	return func(ctx context.Context, req Request) (Response, error) {
-		_, actor, err := Caller(req, auth.MASH, auth.MASHManager)
+		_, who, err := Caller(req, auth.MASH, auth.MASHManager)
 		if err != nil {
 			return Response{}, err
 		}
-		rec, err := svc.Referral(ctx, req.PathParameters["id"], casework.Request{
-			Actor:     actor,
-			Route:     req.RouteKey,
-			RequestID: req.RequestContext.RequestID,
-		})
+		rec, err := svc.Referral(ctx, req.PathParameters["id"], who)
 		if err != nil {
 			return Response{}, err
 		}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/casework"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
@@ -12,10 +13,10 @@ import (
 // fakeReader is a ReferralReader that records who asked.
 type fakeReader struct {
 	called bool
-	req    casework.Request
+	req    audit.Request
 }
 
-func (f *fakeReader) Referral(_ context.Context, id string, req casework.Request) (*casework.ReferralView, error) {
+func (f *fakeReader) Referral(_ context.Context, id string, req audit.Request) (*casework.ReferralView, error) {
 	f.called, f.req = true, req
 	return &casework.ReferralView{Record: &referral.Record{ID: id}}, nil
 }

@@ -77,9 +77,8 @@ type Queue interface {
 type Submission struct {
 	Body           []byte
 	IdempotencyKey string // empty when the header was not sent
-	Actor          audit.Actor
-	Route          string
-	RequestID      string
+	// Request is who submitted it, through which route and API request.
+	audit.Request
 	// Origin links a referral made from a helpline call or a follow-up to
 	// it; nil for a partner's referral.
 	Origin *referral.Origin
@@ -173,7 +172,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, bool, er
 				return Receipt{}, false, apperr.Wrap(err, apperr.Internal, "The referral could not be processed.")
 			}
 		}
-		entry := audit.Request{Actor: sub.Actor, Route: sub.Route, RequestID: sub.RequestID}.Entry(audit.Referral(rec.ID), audit.Submitted, now)
+		entry := sub.Request.Entry(audit.Referral(rec.ID), audit.Submitted, now)
 		err = s.store.CreateReferral(ctx, rec, idem, entry)
 		switch {
 		case err == nil:

@@ -98,7 +98,7 @@ func fixedClock() time.Time { return now }
 func TestSubmitStoresThenQueues(t *testing.T) {
 	st, q := newMemStore(), &memQueue{}
 	svc := New(st, q, fixedClock)
-	r, replayed, err := svc.Submit(context.Background(), Submission{Body: body(t, "single-child.json"), Actor: audit.Anonymous("192.0.2.1"), Route: "POST /referrals", RequestID: "req-1"})
+	r, replayed, err := svc.Submit(context.Background(), Submission{Body: body(t, "single-child.json"), Request: audit.Request{Actor: audit.Anonymous("192.0.2.1"), Route: "POST /referrals", RequestID: "req-1"}})
 	if err != nil || replayed {
 		t.Fatalf("Submit: %v, replayed %v", err, replayed)
 	}

@@ -143,9 +143,9 @@ type Store interface {
 type Request struct {
 	Reference string
 	Token     string
-	Actor     audit.Actor
-	Route     string
-	RequestID string
+	// Request is who asks, through which route and API request (an
+	// anonymous caller: referrers have no account).
+	audit.Request
 }
 
 // AddendumRequest is one POST of an addendum.

@@ -165,7 +165,7 @@ func (s *Service) replay(ctx context.Context, idem *intake.Idempotency, now time
 
 // entry is the audit entry of a referrer's request.
 func (s *Service) entry(referralID string, action audit.Action, req Request, now time.Time) audit.Entry {
-	return audit.Request{Actor: req.Actor, Route: req.Route, RequestID: req.RequestID}.Entry(audit.Referral(referralID), action, now)
+	return req.Request.Entry(audit.Referral(referralID), action, now)
 }
 
 // idempotencyKeyHash is the hash an addendum's Idempotency-Key is kept

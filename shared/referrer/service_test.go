@@ -121,7 +121,7 @@ func twoReferrals() *memStore {
 }
 
 func request(reference, token string) Request {
-	return Request{Reference: reference, Token: token, Actor: audit.Anonymous("192.0.2.9"), Route: "GET /referrer/referrals/{reference}", RequestID: "req-1"}
+	return Request{Reference: reference, Token: token, Request: audit.Request{Actor: audit.Anonymous("192.0.2.9"), Route: "GET /referrer/referrals/{reference}", RequestID: "req-1"}}
 }
 
 func addendum(reference, token, body, key string) AddendumRequest {

@@ -15,7 +15,6 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
-	"github.com/csc-frontdoor/frontdoor/shared/ids"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
@@ -40,8 +39,12 @@ const (
 	DefaultLimit = 100
 )
 
-// Key names a stored item.
-type Key struct{ PK, SK string }
+// Key names a stored follow-up: its id, and the item's keys, by which the
+// store finds it again.
+type Key struct{ ID, PK, SK string }
+
+// sweeper is who the sweep's audit entries say did the work.
+var sweeper = audit.Request{Actor: audit.System("sweep")}
 
 // Store is what the sweep needs of the database.
 type Store interface {
@@ -81,8 +84,8 @@ type Store interface {
 	// limit.
 	DueFollowUps(ctx context.Context, now time.Time, limit int) ([]Key, error)
 	// MarkFollowUpOverdue flags the follow-up overdue with an escalation
-	// and an audit entry, once; false if it is already flagged or done.
-	MarkFollowUpOverdue(ctx context.Context, k Key, now time.Time) (bool, error)
+	// and the audit entry, once; false if it is already flagged or done.
+	MarkFollowUpOverdue(ctx context.Context, k Key, now time.Time, entry audit.Entry) (bool, error)
 }
 
 // CustodyRequest is a stored custody request whose follow-up commands were
@@ -200,8 +203,7 @@ func (s *Service) Run(ctx context.Context, now time.Time) (Report, error) {
 	due, err := s.store.DueReferrals(ctx, now, s.opts.Limit)
 	errs = append(errs, err)
 	for _, id := range due {
-		entry := audit.Entry{ID: ids.NewULID(now), At: now, Subject: audit.Referral(id), Action: audit.Overdue, Actor: audit.System("sweep")}
-		flagged, err := s.store.MarkReferralOverdue(ctx, id, now, entry)
+		flagged, err := s.store.MarkReferralOverdue(ctx, id, now, sweeper.Entry(audit.Referral(id), audit.Overdue, now))
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -215,14 +217,14 @@ func (s *Service) Run(ctx context.Context, now time.Time) (Report, error) {
 	fus, err := s.store.DueFollowUps(ctx, now, s.opts.Limit)
 	errs = append(errs, err)
 	for _, k := range fus {
-		flagged, err := s.store.MarkFollowUpOverdue(ctx, k, now)
+		flagged, err := s.store.MarkFollowUpOverdue(ctx, k, now, sweeper.Entry(audit.FollowUp(k.ID), followup.ActionOverdue, now))
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		if flagged {
 			r.OverdueFollowUps++
-			slog.WarnContext(ctx, "follow-up overdue; escalated to the MASH manager", "followUp", k.SK)
+			slog.WarnContext(ctx, "follow-up overdue; escalated to the MASH manager", "followUpId", k.ID)
 		}
 	}
 
@@ -271,8 +273,7 @@ func (s *Service) resend(ctx context.Context, now time.Time) (resent, untriaged 
 			errs = append(errs, err)
 			continue
 		}
-		entry := audit.Entry{ID: ids.NewULID(now), At: now, Subject: audit.Referral(id), Action: audit.Untriaged, Actor: audit.System("sweep")}
-		flagged, err := s.store.MarkUntriaged(ctx, id, now, entry)
+		flagged, err := s.store.MarkUntriaged(ctx, id, now, sweeper.Entry(audit.Referral(id), audit.Untriaged, now))
 		if err != nil {
 			errs = append(errs, err)
 			continue

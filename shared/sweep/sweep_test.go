@@ -148,11 +148,12 @@ func (f *fakeStore) DueFollowUps(_ context.Context, now time.Time, limit int) ([
 	return out[:min(limit, len(out))], nil
 }
 
-func (f *fakeStore) MarkFollowUpOverdue(_ context.Context, k Key, _ time.Time) (bool, error) {
+func (f *fakeStore) MarkFollowUpOverdue(_ context.Context, k Key, _ time.Time, e audit.Entry) (bool, error) {
 	if f.fuOverdue[k] {
 		return false, nil
 	}
 	f.fuOverdue[k] = true
+	f.audits = append(f.audits, e)
 	return true, nil
 }
 
@@ -200,7 +201,7 @@ func newStore() *fakeStore {
 			}},
 			"recent": {ID: "recent", Status: referral.StatusQueued, Form: referral.Referral{Children: []referral.Child{{FirstName: "Test"}}}},
 		},
-		followUps: map[Key]time.Time{{"REFERRAL#a", "FOLLOWUP#1"}: now.Add(-time.Second), {"REFERRAL#b", "FOLLOWUP#2"}: now.Add(time.Minute)},
+		followUps: map[Key]time.Time{{"1", "REFERRAL#a", "FOLLOWUP#1"}: now.Add(-time.Second), {"2", "REFERRAL#b", "FOLLOWUP#2"}: now.Add(time.Minute)},
 		fuOverdue: map[Key]bool{},
 		custody: map[string]CustodyRequest{
 			"01KAQ3ZZ8Q7X3V4N5M6K7J8H9G": {ID: "01KAQ3ZZ8Q7X3V4N5M6K7J8H9G", ReceivedAt: now.Add(-5 * time.Minute), AppropriateAdult: true, Accommodation: true},
@@ -225,8 +226,17 @@ func TestRunRequeuesFlagsAndReports(t *testing.T) {
 	if !st.overdue["late"] || st.overdue["on-time"] {
 		t.Errorf("overdue %v, want only late", st.overdue)
 	}
-	if len(st.audits) != 1 || st.audits[0].Action != audit.Overdue || st.audits[0].Actor.Role != "system" || st.audits[0].Subject != audit.Referral("late") {
+	// The sweep makes its own audit entries: one for the late decision,
+	// one for the overdue follow-up, each by the system.
+	if len(st.audits) != 2 ||
+		st.audits[0].Action != audit.Overdue || st.audits[0].Subject != audit.Referral("late") ||
+		st.audits[1].Action != followup.ActionOverdue || st.audits[1].Subject != audit.FollowUp("1") {
 		t.Errorf("audit %+v", st.audits)
+	}
+	for _, e := range st.audits {
+		if e.Actor != audit.System("sweep") || e.ID == "" || !e.At.Equal(now) || e.Route != "" {
+			t.Errorf("audit entry %+v is not the sweep's own", e)
+		}
 	}
 
 	again, err := svc.Run(context.Background(), now)

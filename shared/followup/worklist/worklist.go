@@ -75,11 +75,10 @@ type Caller struct {
 	// Roles are the caller's roles; what they may see and do follows from
 	// them.
 	Roles []auth.Role
-	// Actor is the caller as the audit trail records them; its Role is
-	// replaced by the role they act in for each follow-up.
-	Actor     audit.Actor
-	Route     string
-	RequestID string
+	// Request is who asks, through which route and API request, as the
+	// audit trail records them; its actor's Role is replaced by the role
+	// they act in for each follow-up.
+	audit.Request
 }
 
 // Service lists follow-ups for providers and records their events.
@@ -234,7 +233,7 @@ func (s *Service) List(ctx context.Context, c Caller, q Query) (*List, error) {
 func (s *Service) entry(c Caller, role auth.Role, id string, action audit.Action, now time.Time) audit.Entry {
 	actor := c.Actor
 	actor.Role = string(role)
-	return audit.Request{Actor: actor, Route: c.Route, RequestID: c.RequestID}.Entry(audit.FollowUp(id), action, now)
+	return c.Request.As(actor).Entry(audit.FollowUp(id), action, now)
 }
 
 // sources reads the records fs come from.
@@ -436,9 +435,7 @@ func (s *Service) makeReferral(ctx context.Context, c Caller, actor audit.Actor,
 	receipt, replayed, err := s.referrals.Submit(ctx, intake.Submission{
 		Body:           body,
 		IdempotencyKey: "follow-up-" + id + "-" + hex.EncodeToString(sum[:16]),
-		Actor:          actor,
-		Route:          c.Route,
-		RequestID:      c.RequestID,
+		Request:        c.Request.As(actor),
 		Origin:         &referral.Origin{Type: referral.OriginFollowUp, ID: id},
 	})
 	if err != nil {

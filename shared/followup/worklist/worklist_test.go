@@ -181,7 +181,7 @@ func (f *fakeIntake) Submit(_ context.Context, sub intake.Submission) (intake.Re
 }
 
 func caller(roles ...auth.Role) Caller {
-	return Caller{Roles: roles, Actor: audit.Actor{ID: "worker-1", Role: "ignored", IP: "192.0.2.1"}, Route: "GET /follow-ups", RequestID: "req-1"}
+	return Caller{Roles: roles, Request: audit.Request{Actor: audit.Actor{ID: "worker-1", Role: "ignored", IP: "192.0.2.1"}, Route: "GET /follow-ups", RequestID: "req-1"}}
 }
 
 func fixedNow() time.Time { return now }

@@ -23,6 +23,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
 	"github.com/csc-frontdoor/frontdoor/shared/dynamo"
 	"github.com/csc-frontdoor/frontdoor/shared/helpline"
+	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
 )
 
@@ -330,8 +331,8 @@ func TestHelplineIdempotencyKey(t *testing.T) {
 		t.Errorf("helpline items grew by %d, want 2 (the call and its audit entry)", n-before)
 	}
 
-	// The key is remembered for a day, scoped to the adviser.
-	rec := getItem(t, "IDEMPOTENCY#"+ids.Hash("helpline-call\x00"+adviserA+"\x00"+key), "IDEMPOTENCY")
+	// The key is remembered for a day, scoped to the route and the adviser.
+	rec := getItem(t, "IDEMPOTENCY#"+idempotency.Key{Route: "POST /helpline-calls", Scope: adviserA, Value: key}.Hash(), "IDEMPOTENCY")
 	if rec == nil {
 		t.Fatal("no idempotency record under the key hashed with the adviser")
 	}

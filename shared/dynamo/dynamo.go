@@ -23,6 +23,7 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/casework"
+	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 	"github.com/csc-frontdoor/frontdoor/shared/intake"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
@@ -93,7 +94,7 @@ func idempotencyKey(hash string) map[string]types.AttributeValue {
 
 // idempotencyPut is the transaction write that records an idempotency key
 // and the response to replay, unless an unexpired record for the key exists.
-func (st *Store) idempotencyPut(idem *intake.Idempotency, now time.Time) types.TransactWriteItem {
+func (st *Store) idempotencyPut(idem *idempotency.Record, now time.Time) types.TransactWriteItem {
 	item := idempotencyKey(idem.KeyHash)
 	item["type"] = s("idempotency")
 	item["requestHash"] = s(idem.RequestHash)
@@ -232,7 +233,7 @@ var subjectPartitions = map[audit.SubjectType]string{
 
 // CreateReferral writes the referral, its reference claim, the idempotency
 // record (if any) and the audit entry in one transaction.
-func (st *Store) CreateReferral(ctx context.Context, rec *referral.Record, idem *intake.Idempotency, entry audit.Entry) error {
+func (st *Store) CreateReferral(ctx context.Context, rec *referral.Record, idem *idempotency.Record, entry audit.Entry) error {
 	item, err := referralItem(rec)
 	if err != nil {
 		return err
@@ -255,7 +256,7 @@ func (st *Store) CreateReferral(ctx context.Context, rec *referral.Record, idem 
 	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: writes})
 	switch {
 	case conditionFailed(err, idemIndex):
-		return fmt.Errorf("create referral %s: %w", rec.ID, intake.ErrIdempotencyKeyUsed)
+		return fmt.Errorf("create referral %s: %w", rec.ID, idempotency.ErrKeyUsed)
 	case conditionFailed(err, refIndex):
 		return fmt.Errorf("create referral %s: %w", rec.ID, intake.ErrReferenceTaken)
 	}
@@ -266,7 +267,7 @@ func (st *Store) CreateReferral(ctx context.Context, rec *referral.Record, idem 
 }
 
 // Idempotency returns the unexpired idempotency record for keyHash, or nil.
-func (st *Store) Idempotency(ctx context.Context, keyHash string, now time.Time) (*intake.Idempotency, error) {
+func (st *Store) Idempotency(ctx context.Context, keyHash string, now time.Time) (*idempotency.Record, error) {
 	item, err := st.getItem(ctx, idempotencyKey(keyHash), "idempotency record", nil)
 	if err != nil || item == nil {
 		return nil, err
@@ -284,7 +285,7 @@ func (st *Store) Idempotency(ctx context.Context, keyHash string, now time.Time)
 	if now.After(expires) {
 		return nil, nil
 	}
-	return &intake.Idempotency{KeyHash: keyHash, RequestHash: raw.RequestHash, ReferralID: raw.ReferralID, Response: raw.Response, ExpiresAt: expires}, nil
+	return &idempotency.Record{KeyHash: keyHash, RequestHash: raw.RequestHash, ReferralID: raw.ReferralID, Response: raw.Response, ExpiresAt: expires}, nil
 }
 
 // MarkQueued moves a RECEIVED referral to QUEUED, from the unqueued

@@ -28,7 +28,7 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/helpline"
-	"github.com/csc-frontdoor/frontdoor/shared/intake"
+	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 	"github.com/csc-frontdoor/frontdoor/shared/page"
 )
 
@@ -121,8 +121,8 @@ func helplineFromItem(item map[string]types.AttributeValue) (*helpline.Record, e
 // CreateHelplineCall writes, in one transaction: the idempotency record
 // (when idem is not nil; see idempotencyPut), the call and its audit entry,
 // neither of the last two overwriting an existing item. An unexpired
-// idempotency record for idem's key gives intake.ErrIdempotencyKeyUsed.
-func (st *Store) CreateHelplineCall(ctx context.Context, rec *helpline.Record, idem *intake.Idempotency, entry audit.Entry) error {
+// idempotency record for idem's key gives idempotency.ErrKeyUsed.
+func (st *Store) CreateHelplineCall(ctx context.Context, rec *helpline.Record, idem *idempotency.Record, entry audit.Entry) error {
 	item, err := helplineItem(rec)
 	if err != nil {
 		return err
@@ -143,7 +143,7 @@ func (st *Store) CreateHelplineCall(ctx context.Context, rec *helpline.Record, i
 	)
 	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: writes})
 	if conditionFailed(err, idemIndex) {
-		return fmt.Errorf("create helpline call %s: %w", rec.ID, intake.ErrIdempotencyKeyUsed)
+		return fmt.Errorf("create helpline call %s: %w", rec.ID, idempotency.ErrKeyUsed)
 	}
 	if err != nil {
 		return fmt.Errorf("create helpline call %s: %w", rec.ID, err)

@@ -155,15 +155,21 @@ func custodyFromItem(item map[string]types.AttributeValue) (*custody.Record, err
 
 // readByID reads records by id in batches (consistent reads), decoding
 // each item with decode and filing it under id(record); an id not found is
-// left out. what names the records in errors.
+// left out, and one given twice is read once. what names the records in
+// errors.
 func readByID[T any](ctx context.Context, st *Store, what string, ids []string,
 	key func(string) map[string]types.AttributeValue,
 	decode func(map[string]types.AttributeValue) (*T, error),
 	id func(*T) string,
 ) (map[string]*T, error) {
-	keys := make([]map[string]types.AttributeValue, len(ids))
-	for i, v := range ids {
-		keys[i] = key(v)
+	// BatchGetItem refuses a key given twice: each id is read once.
+	keys := make([]map[string]types.AttributeValue, 0, len(ids))
+	seen := make(map[string]bool, len(ids))
+	for _, v := range ids {
+		if !seen[v] {
+			seen[v] = true
+			keys = append(keys, key(v))
+		}
 	}
 	items, err := st.batchGet(ctx, keys)
 	if err != nil {

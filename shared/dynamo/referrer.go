@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
-	"github.com/csc-frontdoor/frontdoor/shared/intake"
+	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 	"github.com/csc-frontdoor/frontdoor/shared/referrer"
 )
@@ -150,7 +150,7 @@ func addendumFromItem(item map[string]types.AttributeValue) (referrer.Addendum, 
 // addenda and a new version on the referral item (its form is untouched),
 // and the audit entry. The version moves so that a decision recorded on
 // what a screener read before the addendum arrived is refused as stale.
-func (st *Store) AddAddendum(ctx context.Context, a *referrer.Addendum, idem *intake.Idempotency, entry audit.Entry, max int) error {
+func (st *Store) AddAddendum(ctx context.Context, a *referrer.Addendum, idem *idempotency.Record, entry audit.Entry, max int) error {
 	notExists := aws.String("attribute_not_exists(pk)")
 	var writes []types.TransactWriteItem
 	idemIndex := -1
@@ -175,7 +175,7 @@ func (st *Store) AddAddendum(ctx context.Context, a *referrer.Addendum, idem *in
 	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: writes})
 	switch {
 	case conditionFailed(err, idemIndex):
-		return fmt.Errorf("add addendum %s: %w", a.ID, intake.ErrIdempotencyKeyUsed)
+		return fmt.Errorf("add addendum %s: %w", a.ID, idempotency.ErrKeyUsed)
 	case conditionFailed(err, countIndex):
 		// Referrals are never deleted, and the caller has just read this
 		// one: its condition fails only on the count.

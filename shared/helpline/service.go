@@ -2,7 +2,6 @@ package helpline
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
 	"github.com/csc-frontdoor/frontdoor/shared/intake"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
@@ -29,12 +29,10 @@ type Store interface {
 	// CreateHelplineCall writes the call, its idempotency record (when
 	// idem is not nil) and its audit entry, all or nothing, never
 	// overwriting anything but an expired idempotency record. It returns
-	// intake.ErrIdempotencyKeyUsed (wrapped or not) when an unexpired
+	// idempotency.ErrKeyUsed (wrapped or not) when an unexpired
 	// record for idem's key hash exists.
-	CreateHelplineCall(ctx context.Context, rec *Record, idem *intake.Idempotency, entry audit.Entry) error
-	// Idempotency returns the unexpired idempotency record for a key
-	// hash, or nil.
-	Idempotency(ctx context.Context, keyHash string, now time.Time) (*intake.Idempotency, error)
+	CreateHelplineCall(ctx context.Context, rec *Record, idem *idempotency.Record, entry audit.Entry) error
+	idempotency.Reader
 	// HelplineCall returns the call with the given id, read consistently,
 	// or ErrNotFound.
 	HelplineCall(ctx context.Context, id string) (*Record, error)
@@ -101,9 +99,9 @@ const (
 // the receipt and whether it is a replay of an earlier request.
 //
 // idempotencyKey is the request's Idempotency-Key header, empty when none
-// was sent; it must pass intake.CheckIdempotencyKey. With a key, the call,
+// was sent; it must pass idempotency.Key.Check. With a key, the call,
 // its idempotency record and its audit entry are written in one
-// all-or-nothing write, and for intake.IdempotencyTTL the same adviser
+// all-or-nothing write, and for idempotency.TTL the same adviser
 // sending the same key again gets the first receipt back and nothing more
 // is stored: the same call (after Validate has normalised it) is a replay,
 // a different call is refused naming Idempotency-Key. Keys are scoped to the
@@ -111,7 +109,9 @@ const (
 //
 // Every error is an *apperr.Error; on any error nothing has been written.
 func (s *Service) Log(ctx context.Context, body []byte, idempotencyKey string, meta audit.Request) (*Receipt, bool, error) {
-	if err := intake.CheckIdempotencyKey(idempotencyKey); err != nil {
+	// The key is the adviser's: scoped to their subject.
+	key := idempotency.Key{Route: meta.Route, Scope: meta.Actor.ID, Value: idempotencyKey}
+	if err := key.Check(); err != nil {
 		return nil, false, err
 	}
 	call, err := Decode(body)
@@ -140,27 +140,16 @@ func (s *Service) Log(ctx context.Context, body []byte, idempotencyKey string, m
 	if call.Concern() {
 		r.Message = fmt.Sprintf(concernMessage, rec.ID)
 	}
-	var idem *intake.Idempotency
-	if idempotencyKey != "" {
-		canonical, err := json.Marshal(call)
-		if err != nil {
-			return nil, false, apperr.Wrap(err, apperr.Internal, "The call could not be processed.")
-		}
-		// No referral is made, so the record's ReferralID stays empty: the
-		// call's id is in the receipt kept.
-		idem = &intake.Idempotency{
-			KeyHash:     idempotencyKeyHash(meta.Actor.ID, idempotencyKey),
-			RequestHash: ids.Hash(string(canonical)),
-			ExpiresAt:   now.Add(intake.IdempotencyTTL),
-		}
-		if idem.Response, err = json.Marshal(r); err != nil {
-			return nil, false, apperr.Wrap(err, apperr.Internal, "The call could not be processed.")
-		}
+	// No referral is made, so the record's ReferralID stays empty: the
+	// call's id is in the receipt kept.
+	idem, err := idempotency.NewRecord(key, call, r, "", now)
+	if err != nil {
+		return nil, false, apperr.Wrap(err, apperr.Internal, "The call could not be processed.")
 	}
 	entry := s.entry(rec.ID, ActionLogged, meta, now)
 	err = s.store.CreateHelplineCall(ctx, rec, idem, entry)
 	switch {
-	case errors.Is(err, intake.ErrIdempotencyKeyUsed) && idem != nil:
+	case errors.Is(err, idempotency.ErrKeyUsed) && idem != nil:
 		return s.replay(ctx, idem, now)
 	case err != nil:
 		return nil, false, apperr.Wrap(err, apperr.Unavailable,
@@ -172,21 +161,13 @@ func (s *Service) Log(ctx context.Context, body []byte, idempotencyKey string, m
 
 // replay answers a call logged with an Idempotency-Key the same adviser
 // used before.
-func (s *Service) replay(ctx context.Context, idem *intake.Idempotency, now time.Time) (*Receipt, bool, error) {
-	r, err := intake.Replay[Receipt](ctx, s.store, idem, now, "helpline call")
+func (s *Service) replay(ctx context.Context, idem *idempotency.Record, now time.Time) (*Receipt, bool, error) {
+	r, err := idempotency.Replay[Receipt](ctx, s.store, idem, now, "helpline call")
 	if err != nil {
 		return nil, false, err
 	}
 	slog.InfoContext(ctx, "idempotent replay of a helpline call", "helplineCallId", r.ID)
 	return r, true, nil
-}
-
-// idempotencyKeyHash is the hash a call's Idempotency-Key is kept under. It
-// is scoped to the adviser who sent it (their subject), so that two
-// advisers' keys never collide, and a key is never confused with the same
-// key sent with a referral or an addendum.
-func idempotencyKeyHash(subject, key string) string {
-	return ids.Hash("helpline-call\x00" + subject + "\x00" + key)
 }
 
 // List returns one page of calls as params (the query parameters, see
@@ -280,10 +261,11 @@ func (s *Service) Escalate(ctx context.Context, callID string, body []byte, meta
 		return nil, false, err
 	}
 	receipt, replayed, err := s.referrals.Submit(ctx, intake.Submission{
-		Body:           body,
-		IdempotencyKey: escalationKey(rec),
-		Request:        meta,
-		Origin:         &referral.Origin{Type: referral.OriginHelplineCall, ID: callID},
+		Body: body,
+		// Derived from the call: whoever retries, the same referral.
+		Idempotency: idempotency.Key{Route: meta.Route, Scope: callID, Value: escalationKey(rec)},
+		Request:     meta,
+		Origin:      &referral.Origin{Type: referral.OriginHelplineCall, ID: callID},
 	})
 	if e := apperr.As(err); e != nil && slices.ContainsFunc(e.Fields, func(f apperr.FieldError) bool { return f.Field == "Idempotency-Key" }) {
 		// The key is this call's: a referral was made from it before with a

@@ -13,6 +13,7 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
 	"github.com/csc-frontdoor/frontdoor/shared/intake"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
@@ -22,7 +23,7 @@ import (
 type fakeStore struct {
 	mu      sync.Mutex
 	calls   map[string]*Record
-	idem    map[string]*intake.Idempotency
+	idem    map[string]*idempotency.Record
 	audit   []audit.Entry
 	failing error // returned by every write when set
 	// idemFails is returned by Idempotency when set.
@@ -39,13 +40,13 @@ type fakeStore struct {
 }
 
 func newFakeStore() *fakeStore {
-	return &fakeStore{calls: map[string]*Record{}, idem: map[string]*intake.Idempotency{}}
+	return &fakeStore{calls: map[string]*Record{}, idem: map[string]*idempotency.Record{}}
 }
 
 // CreateHelplineCall writes all or nothing, as the DynamoDB store does: an
 // unexpired record for the key (expiresAt not before the call's loggedAt)
 // refuses the whole write.
-func (f *fakeStore) CreateHelplineCall(_ context.Context, rec *Record, idem *intake.Idempotency, entry audit.Entry) error {
+func (f *fakeStore) CreateHelplineCall(_ context.Context, rec *Record, idem *idempotency.Record, entry audit.Entry) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.failing != nil {
@@ -53,7 +54,7 @@ func (f *fakeStore) CreateHelplineCall(_ context.Context, rec *Record, idem *int
 	}
 	if idem != nil {
 		if prev, ok := f.idem[idem.KeyHash]; ok && !prev.ExpiresAt.Before(rec.LoggedAt) {
-			return fmt.Errorf("create: %w", intake.ErrIdempotencyKeyUsed)
+			return fmt.Errorf("create: %w", idempotency.ErrKeyUsed)
 		}
 	}
 	if _, ok := f.calls[rec.ID]; ok {
@@ -69,7 +70,7 @@ func (f *fakeStore) CreateHelplineCall(_ context.Context, rec *Record, idem *int
 	return nil
 }
 
-func (f *fakeStore) Idempotency(_ context.Context, keyHash string, now time.Time) (*intake.Idempotency, error) {
+func (f *fakeStore) Idempotency(_ context.Context, keyHash string, now time.Time) (*idempotency.Record, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.idemFails != nil {
@@ -142,20 +143,20 @@ func (f *fakeStore) actions() []audit.Action {
 type intakeStore struct {
 	mu        sync.Mutex
 	referrals map[string]*referral.Record
-	idem      map[string]*intake.Idempotency
+	idem      map[string]*idempotency.Record
 	entries   []audit.Entry
 }
 
 func newIntakeStore() *intakeStore {
-	return &intakeStore{referrals: map[string]*referral.Record{}, idem: map[string]*intake.Idempotency{}}
+	return &intakeStore{referrals: map[string]*referral.Record{}, idem: map[string]*idempotency.Record{}}
 }
 
-func (s *intakeStore) CreateReferral(_ context.Context, rec *referral.Record, idem *intake.Idempotency, entry audit.Entry) error {
+func (s *intakeStore) CreateReferral(_ context.Context, rec *referral.Record, idem *idempotency.Record, entry audit.Entry) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if idem != nil {
 		if _, used := s.idem[idem.KeyHash]; used {
-			return intake.ErrIdempotencyKeyUsed
+			return idempotency.ErrKeyUsed
 		}
 		s.idem[idem.KeyHash] = idem
 	}
@@ -165,7 +166,7 @@ func (s *intakeStore) CreateReferral(_ context.Context, rec *referral.Record, id
 	return nil
 }
 
-func (s *intakeStore) Idempotency(_ context.Context, keyHash string, _ time.Time) (*intake.Idempotency, error) {
+func (s *intakeStore) Idempotency(_ context.Context, keyHash string, _ time.Time) (*idempotency.Record, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.idem[keyHash], nil
@@ -290,7 +291,7 @@ func TestLogRefusesAndWritesNothing(t *testing.T) {
 		{"key with a space", body(t, validCall()), "key 1", nil, apperr.Invalid, []string{"Idempotency-Key"}},
 		{"key with a control character", body(t, validCall()), "key\t1", nil, apperr.Invalid, []string{"Idempotency-Key"}},
 		{"key not ASCII", body(t, validCall()), "clé-1", nil, apperr.Invalid, []string{"Idempotency-Key"}},
-		{"key too long", body(t, validCall()), strings.Repeat("k", intake.MaxIdempotencyKeyLength+1), nil, apperr.Invalid, []string{"Idempotency-Key"}},
+		{"key too long", body(t, validCall()), strings.Repeat("k", idempotency.MaxKeyLength+1), nil, apperr.Invalid, []string{"Idempotency-Key"}},
 		// The key is checked first, whatever the body.
 		{"bad key and a malformed body", []byte(`{"topic":[]}`), "key 1", nil, apperr.Invalid, []string{"Idempotency-Key"}},
 	}
@@ -330,11 +331,11 @@ func TestLogKeepsTheIdempotencyRecord(t *testing.T) {
 	if len(r.store.idem) != 1 {
 		t.Fatalf("%d idempotency records, want 1", len(r.store.idem))
 	}
-	idem := r.store.idem[idempotencyKeyHash("adviser-1", "key-1")]
+	idem := r.store.idem[idempotency.Key{Route: adviser.Route, Scope: "adviser-1", Value: "key-1"}.Hash()]
 	if idem == nil {
 		t.Fatalf("no idempotency record under the key hashed with the adviser: %v", r.store.idem)
 	}
-	if !idem.ExpiresAt.Equal(now.Add(intake.IdempotencyTTL)) || idem.ExpiresAt.Sub(now) != 24*time.Hour || idem.RequestHash == "" || idem.ReferralID != "" {
+	if !idem.ExpiresAt.Equal(now.Add(idempotency.TTL)) || idem.ExpiresAt.Sub(now) != 24*time.Hour || idem.RequestHash == "" || idem.ReferralID != "" {
 		t.Errorf("record %+v", idem)
 	}
 	want, _ := json.Marshal(got)
@@ -402,13 +403,13 @@ func TestLogIdempotency(t *testing.T) {
 		{"same key, same call", firstBody, "key-1", adviser, time.Minute, nil, "", true, 1},
 		{"same key, same call written differently", reformatted, "key-1", adviser, time.Minute, nil, "", true, 1},
 		{"same key, same call, members in another order", reordered, "key-1", adviser, 0, nil, "", true, 1},
-		{"same key, same call, just within a day", firstBody, "key-1", adviser, intake.IdempotencyTTL - time.Second, nil, "", true, 1},
+		{"same key, same call, just within a day", firstBody, "key-1", adviser, idempotency.TTL - time.Second, nil, "", true, 1},
 		{"same key, another call", body(t, different), "key-1", adviser, time.Minute, nil, apperr.Invalid, false, 1},
 		{"same key, same call, another adviser", firstBody, "key-1", otherAdviser, time.Minute, nil, "", false, 2},
 		{"another key, same call", firstBody, "key-2", adviser, time.Minute, nil, "", false, 2},
 		{"no key, same call", firstBody, "", adviser, time.Minute, nil, "", false, 2},
-		{"same key, same call, over a day later", firstBody, "key-1", adviser, intake.IdempotencyTTL + time.Second, nil, "", false, 2},
-		{"same key, another call, over a day later", body(t, different), "key-1", adviser, intake.IdempotencyTTL + time.Second, nil, "", false, 2},
+		{"same key, same call, over a day later", firstBody, "key-1", adviser, idempotency.TTL + time.Second, nil, "", false, 2},
+		{"same key, another call, over a day later", body(t, different), "key-1", adviser, idempotency.TTL + time.Second, nil, "", false, 2},
 		{"the record expires between the write and the read", firstBody, "key-1", adviser, time.Minute,
 			func(f *fakeStore) { f.idemLost = true }, apperr.Conflict, false, 1},
 		{"the record cannot be read", firstBody, "key-1", adviser, time.Minute,
@@ -465,29 +466,6 @@ func TestLogIdempotency(t *testing.T) {
 	}
 }
 
-// TestIdempotencyKeyHashIsScoped: a key is kept under a hash of the key
-// with the adviser, unlike a referral's (the key alone) or an addendum's.
-func TestIdempotencyKeyHashIsScoped(t *testing.T) {
-	base := idempotencyKeyHash("adviser-1", "key-1")
-	tests := []struct {
-		name  string
-		other string
-	}{
-		{"another adviser", idempotencyKeyHash("adviser-2", "key-1")},
-		{"another key", idempotencyKeyHash("adviser-1", "key-2")},
-		{"the boundary moved", idempotencyKeyHash("adviser-1key", "-1")},
-		{"a referral's key", ids.Hash("key-1")},
-		{"an addendum's key", ids.Hash("addendum\x00adviser-1\x00key-1")},
-	}
-	for _, tt := range tests {
-		if tt.other == base {
-			t.Errorf("%s: same hash %s", tt.name, base)
-		}
-	}
-	if idempotencyKeyHash("adviser-1", "key-1") != base {
-		t.Error("the hash is not stable")
-	}
-}
 
 func TestListAuditsEveryCallReturned(t *testing.T) {
 	r := newRig()

@@ -7,6 +7,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
 	"github.com/csc-frontdoor/frontdoor/shared/casework"
+	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 	"github.com/csc-frontdoor/frontdoor/shared/intake"
 )
 
@@ -23,9 +24,10 @@ func SubmitReferral(svc Submitter) HandlerFunc {
 			return Response{}, err
 		}
 		receipt, replayed, err := svc.Submit(ctx, intake.Submission{
-			Body:           body,
-			IdempotencyKey: Header(req, "Idempotency-Key"),
-			Request:        Anonymous(req),
+			Body: body,
+			// A partner has no account: the key is scoped to the route.
+			Idempotency: idempotency.Key{Route: req.RouteKey, Value: Header(req, idempotency.Header)},
+			Request:     Anonymous(req),
 		})
 		if err != nil {
 			return Response{}, err

@@ -11,16 +11,13 @@ package intake
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
@@ -29,41 +26,22 @@ import (
 const (
 	// MaxBodyBytes is the largest referral body accepted: 256 KiB.
 	MaxBodyBytes = 256 << 10
-	// MaxIdempotencyKeyLength is the longest Idempotency-Key accepted.
-	MaxIdempotencyKeyLength = 255
-	// IdempotencyTTL is how long an Idempotency-Key is remembered.
-	IdempotencyTTL = 24 * time.Hour
 	// referenceAttempts bounds redraws of a human reference on collision.
 	referenceAttempts = 5
 )
 
-// Errors a Store returns when a conditional write fails.
-var (
-	// ErrIdempotencyKeyUsed means an unexpired record for the key exists.
-	ErrIdempotencyKeyUsed = errors.New("idempotency key already used")
-	// ErrReferenceTaken means the human reference belongs to another referral.
-	ErrReferenceTaken = errors.New("reference already taken")
-)
-
-// Idempotency is what is remembered of a submission made with an
-// Idempotency-Key, so that a retry gets the first response back.
-type Idempotency struct {
-	KeyHash     string    // SHA-256 of the key
-	RequestHash string    // SHA-256 of the canonical referral
-	ReferralID  string    // the referral the first request created
-	Response    []byte    // the receipt sent the first time (JSON)
-	ExpiresAt   time.Time // after this the key may be used again
-}
+// ErrReferenceTaken is what a Store returns when the human reference
+// belongs to another referral.
+var ErrReferenceTaken = errors.New("reference already taken")
 
 // Store keeps referrals.
 type Store interface {
 	// CreateReferral writes the referral, the claim on its reference, the
 	// idempotency record (when idem is not nil) and the audit entry, all or
-	// nothing. It returns ErrIdempotencyKeyUsed or ErrReferenceTaken (wrapped
-	// or not) when the matching condition fails.
-	CreateReferral(ctx context.Context, rec *referral.Record, idem *Idempotency, entry audit.Entry) error
-	// Idempotency returns the unexpired record for a key hash, or nil.
-	Idempotency(ctx context.Context, keyHash string, now time.Time) (*Idempotency, error)
+	// nothing. It returns idempotency.ErrKeyUsed or ErrReferenceTaken
+	// (wrapped or not) when the matching condition fails.
+	CreateReferral(ctx context.Context, rec *referral.Record, idem *idempotency.Record, entry audit.Entry) error
+	idempotency.Reader
 	// MarkQueued records that the referral's triage message was sent.
 	MarkQueued(ctx context.Context, id string, at time.Time) error
 }
@@ -75,8 +53,11 @@ type Queue interface {
 
 // Submission is one POST of a referral.
 type Submission struct {
-	Body           []byte
-	IdempotencyKey string // empty when the header was not sent
+	Body []byte
+	// Idempotency is the Idempotency-Key sent, with its scope (none for a
+	// partner's referral; for one the system makes, the record it is made
+	// from); its Value is empty when none was sent.
+	Idempotency idempotency.Key
 	// Request is who submitted it, through which route and API request.
 	audit.Request
 	// Origin links a referral made from a helpline call or a follow-up to
@@ -121,7 +102,7 @@ func New(store Store, queue Queue, now func() time.Time) *Service {
 // Idempotency-Key. Every error is an *apperr.Error; on any error nothing has
 // been written.
 func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, bool, error) {
-	if err := CheckIdempotencyKey(sub.IdempotencyKey); err != nil {
+	if err := sub.Idempotency.Check(); err != nil {
 		return Receipt{}, false, err
 	}
 	if len(sub.Body) > MaxBodyBytes {
@@ -148,29 +129,13 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, bool, er
 		Origin:           sub.Origin,
 		Form:             *form,
 	}
-	var idem *Idempotency
-	if sub.IdempotencyKey != "" {
-		canonical, err := json.Marshal(form)
-		if err != nil {
-			return Receipt{}, false, apperr.Wrap(err, apperr.Internal, "The referral could not be processed.")
-		}
-		sum := sha256.Sum256(canonical)
-		idem = &Idempotency{
-			KeyHash:     ids.Hash(sub.IdempotencyKey),
-			RequestHash: hex.EncodeToString(sum[:]),
-			ReferralID:  rec.ID,
-			ExpiresAt:   now.Add(IdempotencyTTL),
-		}
-	}
-
 	var receipt Receipt
+	var idem *idempotency.Record
 	for attempt := 1; ; attempt++ {
 		rec.Reference = ids.NewReference()
 		receipt = newReceipt(rec, token, form.Concerns.ImmediateRisk)
-		if idem != nil {
-			if idem.Response, err = json.Marshal(receipt); err != nil {
-				return Receipt{}, false, apperr.Wrap(err, apperr.Internal, "The referral could not be processed.")
-			}
+		if idem, err = idempotency.NewRecord(sub.Idempotency, form, receipt, rec.ID, now); err != nil {
+			return Receipt{}, false, apperr.Wrap(err, apperr.Internal, "The referral could not be processed.")
 		}
 		entry := sub.Request.Entry(audit.Referral(rec.ID), audit.Submitted, now)
 		err = s.store.CreateReferral(ctx, rec, idem, entry)
@@ -178,7 +143,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, bool, er
 		case err == nil:
 		case errors.Is(err, ErrReferenceTaken) && attempt < referenceAttempts:
 			continue
-		case errors.Is(err, ErrIdempotencyKeyUsed):
+		case errors.Is(err, idempotency.ErrKeyUsed):
 			return s.replay(ctx, idem, now)
 		default:
 			return Receipt{}, false, apperr.Wrap(err, apperr.Unavailable,
@@ -206,47 +171,13 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, bool, er
 }
 
 // replay answers a submission whose Idempotency-Key was used before.
-func (s *Service) replay(ctx context.Context, idem *Idempotency, now time.Time) (Receipt, bool, error) {
-	r, err := Replay[Receipt](ctx, s.store, idem, now, "referral")
+func (s *Service) replay(ctx context.Context, idem *idempotency.Record, now time.Time) (Receipt, bool, error) {
+	r, err := idempotency.Replay[Receipt](ctx, s.store, idem, now, "referral")
 	if err != nil {
 		return Receipt{}, false, err
 	}
 	slog.InfoContext(ctx, "idempotent replay", "referralId", r.ID)
 	return *r, true, nil
-}
-
-// IdempotencyReader reads what was kept of a request made with an
-// Idempotency-Key.
-type IdempotencyReader interface {
-	// Idempotency returns the unexpired record for a key hash, or nil.
-	Idempotency(ctx context.Context, keyHash string, now time.Time) (*Idempotency, error)
-}
-
-// Replay answers a request whose Idempotency-Key was used before (its
-// write found idem's key hash taken): the response kept with the key,
-// decoded into T, when the request is the same one; otherwise an
-// *apperr.Error naming Idempotency-Key. noun names what the key was sent
-// with ("referral", "addendum", "helpline call").
-func Replay[T any](ctx context.Context, store IdempotencyReader, idem *Idempotency, now time.Time, noun string) (*T, error) {
-	prev, err := store.Idempotency(ctx, idem.KeyHash, now)
-	if err != nil {
-		return nil, apperr.Wrap(err, apperr.Unavailable, "The %s could not be checked just now. Nothing new was saved; please try again in a minute.", noun)
-	}
-	if prev == nil {
-		// The earlier record expired between the write and the read.
-		return nil, apperr.New(apperr.Conflict, "This Idempotency-Key has just expired. Send the %s again with a new key.", noun)
-	}
-	if prev.RequestHash != idem.RequestHash {
-		return nil, apperr.WithFields(fmt.Sprintf("This Idempotency-Key was already used for a different %s.", noun), []apperr.FieldError{{
-			Field:   "Idempotency-Key",
-			Message: fmt.Sprintf("This key was already used with a different %s. Use a new key for each new %s; reuse a key only to retry the same one.", noun, noun),
-		}})
-	}
-	var r T
-	if err := json.Unmarshal(prev.Response, &r); err != nil {
-		return nil, apperr.Wrap(err, apperr.Internal, "The earlier receipt could not be read.")
-	}
-	return &r, nil
 }
 
 func newReceipt(rec *referral.Record, token string, immediateRisk *bool) Receipt {
@@ -262,24 +193,4 @@ func newReceipt(rec *referral.Record, token string, immediateRisk *bool) Receipt
 		r.Urgent = urgentMessage
 	}
 	return r
-}
-
-// CheckIdempotencyKey accepts an empty key (none sent) or 1 to 255 visible
-// ASCII characters, and otherwise returns an Invalid error naming the
-// Idempotency-Key header. Every route that honours the header uses it.
-func CheckIdempotencyKey(k string) error {
-	if k == "" {
-		return nil
-	}
-	bad := len(k) > MaxIdempotencyKeyLength
-	for i := 0; i < len(k) && !bad; i++ {
-		bad = k[i] < 0x21 || k[i] > 0x7e
-	}
-	if bad {
-		return apperr.WithFields("The Idempotency-Key header is not valid.", []apperr.FieldError{{
-			Field:   "Idempotency-Key",
-			Message: fmt.Sprintf("Send an Idempotency-Key of 1 to %d visible ASCII characters without spaces, such as a UUID.", MaxIdempotencyKeyLength),
-		}})
-	}
-	return nil
 }

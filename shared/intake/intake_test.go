@@ -10,6 +10,7 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
@@ -20,7 +21,7 @@ var now = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 type memStore struct {
 	referrals  map[string]*referral.Record
 	references map[string]bool
-	idem       map[string]*Idempotency
+	idem       map[string]*idempotency.Record
 	audit      []audit.Entry
 	queued     map[string]time.Time
 	takenRefs  int   // the next n references drawn are reported taken
@@ -29,16 +30,16 @@ type memStore struct {
 }
 
 func newMemStore() *memStore {
-	return &memStore{referrals: map[string]*referral.Record{}, references: map[string]bool{}, idem: map[string]*Idempotency{}, queued: map[string]time.Time{}}
+	return &memStore{referrals: map[string]*referral.Record{}, references: map[string]bool{}, idem: map[string]*idempotency.Record{}, queued: map[string]time.Time{}}
 }
 
-func (m *memStore) CreateReferral(_ context.Context, rec *referral.Record, idem *Idempotency, e audit.Entry) error {
+func (m *memStore) CreateReferral(_ context.Context, rec *referral.Record, idem *idempotency.Record, e audit.Entry) error {
 	if m.createErr != nil {
 		return m.createErr
 	}
 	if idem != nil {
 		if prev, ok := m.idem[idem.KeyHash]; ok && !prev.ExpiresAt.Before(rec.ReceivedAt) {
-			return ErrIdempotencyKeyUsed
+			return idempotency.ErrKeyUsed
 		}
 	}
 	if m.takenRefs > 0 || m.references[rec.Reference] {
@@ -56,7 +57,7 @@ func (m *memStore) CreateReferral(_ context.Context, rec *referral.Record, idem 
 	return nil
 }
 
-func (m *memStore) Idempotency(_ context.Context, keyHash string, at time.Time) (*Idempotency, error) {
+func (m *memStore) Idempotency(_ context.Context, keyHash string, at time.Time) (*idempotency.Record, error) {
 	if i, ok := m.idem[keyHash]; ok && !at.After(i.ExpiresAt) {
 		return i, nil
 	}
@@ -193,9 +194,9 @@ func TestSubmitRejectsWithoutWriting(t *testing.T) {
 		{"invalid referral", Submission{Body: body(t, "invalid-many-errors.json")}, apperr.Invalid},
 		{"malformed", Submission{Body: []byte(`{"referrer":`)}, apperr.Malformed},
 		{"too large", Submission{Body: big}, apperr.TooLarge},
-		{"key with space", Submission{Body: body(t, "single-child.json"), IdempotencyKey: "a b"}, apperr.Invalid},
-		{"key too long", Submission{Body: body(t, "single-child.json"), IdempotencyKey: strings.Repeat("k", 256)}, apperr.Invalid},
-		{"key not ASCII", Submission{Body: body(t, "single-child.json"), IdempotencyKey: "clé"}, apperr.Invalid},
+		{"key with space", Submission{Body: body(t, "single-child.json"), Idempotency: partnerKey("a b")}, apperr.Invalid},
+		{"key too long", Submission{Body: body(t, "single-child.json"), Idempotency: partnerKey(strings.Repeat("k", 256))}, apperr.Invalid},
+		{"key not ASCII", Submission{Body: body(t, "single-child.json"), Idempotency: partnerKey("clé")}, apperr.Invalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -213,9 +214,9 @@ func TestSubmitRejectsWithoutWriting(t *testing.T) {
 
 func TestSubmitAcceptsLongestKey(t *testing.T) {
 	_, _, err := New(newMemStore(), &memQueue{}, fixedClock).Submit(context.Background(),
-		Submission{Body: body(t, "single-child.json"), IdempotencyKey: strings.Repeat("k", MaxIdempotencyKeyLength)})
+		Submission{Body: body(t, "single-child.json"), Idempotency: partnerKey(strings.Repeat("k", idempotency.MaxKeyLength))})
 	if err != nil {
-		t.Fatalf("a %d-character key was rejected: %v", MaxIdempotencyKeyLength, err)
+		t.Fatalf("a %d-character key was rejected: %v", idempotency.MaxKeyLength, err)
 	}
 }
 
@@ -255,14 +256,14 @@ func TestIdempotency(t *testing.T) {
 	clock := now
 	svc := New(st, q, func() time.Time { return clock })
 	ctx := context.Background()
-	first, replayed, err := svc.Submit(ctx, Submission{Body: body(t, "single-child.json"), IdempotencyKey: "key-1"})
+	first, replayed, err := svc.Submit(ctx, Submission{Body: body(t, "single-child.json"), Idempotency: partnerKey("key-1")})
 	if err != nil || replayed {
 		t.Fatal(err, replayed)
 	}
 
 	// Same key, same referral (even re-indented), an hour later: the first receipt again.
 	clock = now.Add(time.Hour)
-	again, replayed, err := svc.Submit(ctx, Submission{Body: []byte("  " + string(body(t, "single-child.json")) + "\n"), IdempotencyKey: "key-1"})
+	again, replayed, err := svc.Submit(ctx, Submission{Body: []byte("  " + string(body(t, "single-child.json")) + "\n"), Idempotency: partnerKey("key-1")})
 	if err != nil || !replayed || again != first {
 		t.Fatalf("replay: %+v replayed=%v err=%v; want %+v", again, replayed, err, first)
 	}
@@ -271,22 +272,25 @@ func TestIdempotency(t *testing.T) {
 	}
 
 	// Same key, different referral: rejected, naming the header.
-	_, _, err = svc.Submit(ctx, Submission{Body: body(t, "siblings.json"), IdempotencyKey: "key-1"})
+	_, _, err = svc.Submit(ctx, Submission{Body: body(t, "siblings.json"), Idempotency: partnerKey("key-1")})
 	e := apperr.As(err)
 	if e == nil || e.Code != apperr.Invalid || len(e.Fields) != 1 || e.Fields[0].Field != "Idempotency-Key" {
 		t.Fatalf("reuse with another body: %v", err)
 	}
 
 	// After the key expires it may be used again.
-	clock = now.Add(IdempotencyTTL + time.Second)
-	_, replayed, err = svc.Submit(ctx, Submission{Body: body(t, "siblings.json"), IdempotencyKey: "key-1"})
+	clock = now.Add(idempotency.TTL + time.Second)
+	_, replayed, err = svc.Submit(ctx, Submission{Body: body(t, "siblings.json"), Idempotency: partnerKey("key-1")})
 	if err != nil || replayed || len(st.referrals) != 2 {
 		t.Fatalf("expired key: replayed=%v err=%v referrals=%d", replayed, err, len(st.referrals))
 	}
 
 	// Different keys are different submissions.
-	_, replayed, err = svc.Submit(ctx, Submission{Body: body(t, "single-child.json"), IdempotencyKey: "key-2"})
+	_, replayed, err = svc.Submit(ctx, Submission{Body: body(t, "single-child.json"), Idempotency: partnerKey("key-2")})
 	if err != nil || replayed || len(st.referrals) != 3 {
 		t.Fatalf("new key: replayed=%v err=%v referrals=%d", replayed, err, len(st.referrals))
 	}
 }
+
+// partnerKey is an Idempotency-Key sent by a partner to POST /referrals.
+func partnerKey(k string) idempotency.Key { return idempotency.Key{Route: "POST /referrals", Value: k} }

@@ -16,7 +16,7 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
-	"github.com/csc-frontdoor/frontdoor/shared/intake"
+	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
@@ -130,12 +130,11 @@ type Store interface {
 	// AddAddendum writes the addendum, the idempotency record (when idem is
 	// not nil) and the audit entry, and counts the addendum on the referral
 	// (bumping its version), all or nothing. It returns
-	// intake.ErrIdempotencyKeyUsed when an unexpired record for the key
+	// idempotency.ErrKeyUsed when an unexpired record for the key
 	// exists, and ErrTooManyAddenda when the referral already has max
 	// addenda (wrapped or not).
-	AddAddendum(ctx context.Context, a *Addendum, idem *intake.Idempotency, entry audit.Entry, max int) error
-	// Idempotency returns the unexpired record for a key hash, or nil.
-	Idempotency(ctx context.Context, keyHash string, now time.Time) (*intake.Idempotency, error)
+	AddAddendum(ctx context.Context, a *Addendum, idem *idempotency.Record, entry audit.Entry, max int) error
+	idempotency.Reader
 }
 
 // Request is one request of a referrer: the reference as they typed it and

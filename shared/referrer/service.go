@@ -3,7 +3,6 @@ package referrer
 import (
 	"context"
 	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,8 +10,8 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
-	"github.com/csc-frontdoor/frontdoor/shared/intake"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
@@ -71,7 +70,7 @@ func (s *Service) Status(ctx context.Context, req Request) (*Status, error) {
 // on what a screener read before the addendum arrived is refused as stale.
 // Every error is an *apperr.Error; on any error nothing has been written.
 func (s *Service) AddAddendum(ctx context.Context, req AddendumRequest) (*Receipt, bool, error) {
-	if err := intake.CheckIdempotencyKey(req.IdempotencyKey); err != nil {
+	if err := (idempotency.Key{Value: req.IdempotencyKey}).Check(); err != nil {
 		return nil, false, err
 	}
 	form, err := Decode(req.Body)
@@ -90,25 +89,15 @@ func (s *Service) AddAddendum(ctx context.Context, req AddendumRequest) (*Receip
 	now := s.now().UTC().Truncate(time.Millisecond)
 	a := &Addendum{ID: ids.NewULID(now), ReferralID: rec.ID, ReceivedAt: now, Information: form.Information, Urgent: *form.Urgent}
 	receipt := newReceipt(rec, a)
-	var idem *intake.Idempotency
-	if req.IdempotencyKey != "" {
-		canonical, err := json.Marshal(form)
-		if err != nil {
-			return nil, false, apperr.Wrap(err, apperr.Internal, "The addendum could not be processed.")
-		}
-		idem = &intake.Idempotency{
-			KeyHash:     idempotencyKeyHash(rec.ID, req.IdempotencyKey),
-			RequestHash: ids.Hash(string(canonical)),
-			ReferralID:  rec.ID,
-			ExpiresAt:   now.Add(intake.IdempotencyTTL),
-		}
-		if idem.Response, err = json.Marshal(receipt); err != nil {
-			return nil, false, apperr.Wrap(err, apperr.Internal, "The addendum could not be processed.")
-		}
+	// The referrer has no account: the key is scoped to the referral.
+	key := idempotency.Key{Route: req.Route, Scope: rec.ID, Value: req.IdempotencyKey}
+	idem, err := idempotency.NewRecord(key, form, receipt, rec.ID, now)
+	if err != nil {
+		return nil, false, apperr.Wrap(err, apperr.Internal, "The addendum could not be processed.")
 	}
 	err = s.store.AddAddendum(ctx, a, idem, s.entry(rec.ID, ActionAddendumAdded, req.Request, now), MaxAddenda)
 	switch {
-	case errors.Is(err, intake.ErrIdempotencyKeyUsed) && idem != nil:
+	case errors.Is(err, idempotency.ErrKeyUsed) && idem != nil:
 		return s.replay(ctx, idem, now)
 	case errors.Is(err, ErrTooManyAddenda):
 		return nil, false, apperr.Wrap(err, apperr.Conflict,
@@ -154,8 +143,8 @@ func (s *Service) find(ctx context.Context, req Request) (*Referral, error) {
 
 // replay answers an addendum whose Idempotency-Key was used before on the
 // same referral.
-func (s *Service) replay(ctx context.Context, idem *intake.Idempotency, now time.Time) (*Receipt, bool, error) {
-	r, err := intake.Replay[Receipt](ctx, s.store, idem, now, "addendum")
+func (s *Service) replay(ctx context.Context, idem *idempotency.Record, now time.Time) (*Receipt, bool, error) {
+	r, err := idempotency.Replay[Receipt](ctx, s.store, idem, now, "addendum")
 	if err != nil {
 		return nil, false, err
 	}
@@ -166,13 +155,6 @@ func (s *Service) replay(ctx context.Context, idem *intake.Idempotency, now time
 // entry is the audit entry of a referrer's request.
 func (s *Service) entry(referralID string, action audit.Action, req Request, now time.Time) audit.Entry {
 	return req.Request.Entry(audit.Referral(referralID), action, now)
-}
-
-// idempotencyKeyHash is the hash an addendum's Idempotency-Key is kept
-// under. It is scoped to the referral, so a key is never confused with the
-// same key sent with a referral or with an addendum to another referral.
-func idempotencyKeyHash(referralID, key string) string {
-	return ids.Hash("addendum\x00" + referralID + "\x00" + key)
 }
 
 // Messages on an addendum's receipt.

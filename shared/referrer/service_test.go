@@ -13,8 +13,8 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
-	"github.com/csc-frontdoor/frontdoor/shared/intake"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
@@ -24,14 +24,14 @@ type memStore struct {
 	referrals map[string]*Referral // by reference
 	addenda   []Addendum
 	audit     []audit.Entry
-	idem      map[string]*intake.Idempotency
+	idem      map[string]*idempotency.Record
 	lookups   int   // calls of ReferralByReference
 	err       error // returned by every call when set
 	auditErr  error // returned by AppendAudit and AddAddendum when set
 }
 
 func newStore(recs ...*Referral) *memStore {
-	st := &memStore{referrals: map[string]*Referral{}, idem: map[string]*intake.Idempotency{}}
+	st := &memStore{referrals: map[string]*Referral{}, idem: map[string]*idempotency.Record{}}
 	for _, r := range recs {
 		st.referrals[r.Reference] = r
 	}
@@ -72,12 +72,12 @@ func (m *memStore) AppendAudit(_ context.Context, e audit.Entry) error {
 	return nil
 }
 
-func (m *memStore) AddAddendum(_ context.Context, a *Addendum, idem *intake.Idempotency, e audit.Entry, max int) error {
+func (m *memStore) AddAddendum(_ context.Context, a *Addendum, idem *idempotency.Record, e audit.Entry, max int) error {
 	if m.auditErr != nil {
 		return m.auditErr
 	}
 	if idem != nil && m.idem[idem.KeyHash] != nil {
-		return intake.ErrIdempotencyKeyUsed
+		return idempotency.ErrKeyUsed
 	}
 	n := 0
 	for _, x := range m.addenda {
@@ -96,7 +96,7 @@ func (m *memStore) AddAddendum(_ context.Context, a *Addendum, idem *intake.Idem
 	return nil
 }
 
-func (m *memStore) Idempotency(_ context.Context, keyHash string, _ time.Time) (*intake.Idempotency, error) {
+func (m *memStore) Idempotency(_ context.Context, keyHash string, _ time.Time) (*idempotency.Record, error) {
 	return m.idem[keyHash], nil
 }
 
@@ -375,8 +375,8 @@ func TestAddAddendum(t *testing.T) {
 				st.audit[0].Actor != audit.Anonymous("192.0.2.9") {
 				t.Errorf("audit %+v", st.audit)
 			}
-			idem := st.idem[idempotencyKeyHash(rec.ID, "key-1")]
-			if idem == nil || idem.ReferralID != rec.ID || !idem.ExpiresAt.Equal(now.Truncate(time.Millisecond).Add(intake.IdempotencyTTL)) {
+			idem := st.idem[idempotency.Key{Route: "POST /referrer/referrals/{reference}/addenda", Scope: rec.ID, Value: "key-1"}.Hash()]
+			if idem == nil || idem.ReferralID != rec.ID || !idem.ExpiresAt.Equal(now.Truncate(time.Millisecond).Add(idempotency.TTL)) {
 				t.Errorf("idempotency record %+v", idem)
 			}
 			if strings.Contains(logs.String(), form.Information) {

@@ -37,6 +37,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
 	"github.com/csc-frontdoor/frontdoor/shared/custody"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
+	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
 	"github.com/csc-frontdoor/frontdoor/shared/intake"
 	"github.com/csc-frontdoor/frontdoor/shared/page"
@@ -433,10 +434,12 @@ func (s *Service) makeReferral(ctx context.Context, c Caller, actor audit.Actor,
 	}
 	sum := sha256.Sum256(body)
 	receipt, replayed, err := s.referrals.Submit(ctx, intake.Submission{
-		Body:           body,
-		IdempotencyKey: "follow-up-" + id + "-" + hex.EncodeToString(sum[:16]),
-		Request:        c.Request.As(actor),
-		Origin:         &referral.Origin{Type: referral.OriginFollowUp, ID: id},
+		Body: body,
+		// Derived from the follow-up and the form: whoever retries, the
+		// same referral.
+		Idempotency: idempotency.Key{Route: c.Route, Scope: id, Value: "follow-up-" + id + "-" + hex.EncodeToString(sum[:16])},
+		Request:     c.Request.As(actor),
+		Origin:      &referral.Origin{Type: referral.OriginFollowUp, ID: id},
 	})
 	if err != nil {
 		if e := apperr.As(err); e != nil && e.Code == apperr.Invalid {

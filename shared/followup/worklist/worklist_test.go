@@ -16,6 +16,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
 	"github.com/csc-frontdoor/frontdoor/shared/custody"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
+	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 	"github.com/csc-frontdoor/frontdoor/shared/intake"
 	"github.com/csc-frontdoor/frontdoor/shared/page"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
@@ -497,8 +498,8 @@ func TestCompletionMakesANewReferral(t *testing.T) {
 		sub.Actor.Role != "provider-rhi" || sub.Actor.ID != "worker-1" || sub.Route != c.Route || sub.RequestID != "req-9" {
 		t.Errorf("submission %+v", sub)
 	}
-	if !strings.HasPrefix(sub.IdempotencyKey, "follow-up-"+rhiID+"-") || intake.CheckIdempotencyKey(sub.IdempotencyKey) != nil {
-		t.Errorf("idempotency key %q", sub.IdempotencyKey)
+	if !strings.HasPrefix(sub.Idempotency.Value, "follow-up-"+rhiID+"-") || (idempotency.Key{Value: sub.Idempotency.Value}).Check() != nil {
+		t.Errorf("idempotency key %q", sub.Idempotency.Value)
 	}
 	form, err := referral.Decode(sub.Body)
 	if err != nil {
@@ -525,7 +526,7 @@ func TestCompletionMakesANewReferral(t *testing.T) {
 	if e := apperr.As(err); e == nil || e.Code != apperr.Conflict || !strings.Contains(e.Message, newRefID) {
 		t.Errorf("error %v, want a conflict naming the referral made", err)
 	}
-	if len(in.subs) != 2 || in.subs[1].IdempotencyKey != sub.IdempotencyKey {
+	if len(in.subs) != 2 || in.subs[1].Idempotency.Value != sub.Idempotency.Value {
 		t.Errorf("the same completion gave another idempotency key")
 	}
 }

@@ -466,7 +466,6 @@ func TestLogIdempotency(t *testing.T) {
 	}
 }
 
-
 func TestListAuditsEveryCallReturned(t *testing.T) {
 	r := newRig()
 	r.store.list = []Record{

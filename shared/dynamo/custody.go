@@ -23,10 +23,6 @@ import (
 
 var _ custody.Store = (*Store)(nil)
 
-func custodyKey(id string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{"pk": s("CUSTODY#" + id), "sk": s("CUSTODY")}
-}
-
 // custodyItem turns a custody record into its item, status RECEIVED, in the
 // unqueued partition of ByState.
 func custodyItem(rec *custody.Record) (map[string]types.AttributeValue, error) {

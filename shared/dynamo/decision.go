@@ -19,7 +19,7 @@ var _ decision.Store = (*Store)(nil)
 // are ULIDs).
 func (st *Store) Decisions(ctx context.Context, referralID string) ([]decision.Decision, error) {
 	var out []decision.Decision
-	err := st.queryPrefix(ctx, "REFERRAL#"+referralID, "DECISION#", func(item map[string]types.AttributeValue) error {
+	err := st.queryPrefix(ctx, referralPrefix+referralID, decisionPrefix, func(item map[string]types.AttributeValue) error {
 		var d decision.Decision
 		if err := formDecoder.Decode(&types.AttributeValueMemberM{Value: item}, &d); err != nil {
 			return fmt.Errorf("decode decision of referral %s: %w", referralID, err)
@@ -66,7 +66,7 @@ func (st *Store) SaveDecision(ctx context.Context, d decision.Decision, read int
 		return fmt.Errorf("encode decision %s: %w", d.ID, err)
 	}
 	m := item.(*types.AttributeValueMemberM).Value
-	m["pk"], m["sk"], m["type"] = s("REFERRAL#"+d.ReferralID), s("DECISION#"+d.ID), s("decision")
+	m["pk"], m["sk"], m["type"] = s(referralPrefix+d.ReferralID), s(decisionPrefix+d.ID), s("decision")
 	at := s(d.DecidedAt.UTC().Format(keyTime))
 	summary := &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{
 		"id": s(d.ID), "outcome": s(string(d.Outcome)), "decidedAt": at,
@@ -91,7 +91,7 @@ func (st *Store) SaveDecision(ctx context.Context, d decision.Decision, read int
 	if d.Supersedes != "" {
 		items = append(items, types.TransactWriteItem{Update: &types.Update{
 			TableName:           &st.table,
-			Key:                 map[string]types.AttributeValue{"pk": s("REFERRAL#" + d.ReferralID), "sk": s("DECISION#" + d.Supersedes)},
+			Key:                 map[string]types.AttributeValue{"pk": s(referralPrefix + d.ReferralID), "sk": s(decisionPrefix + d.Supersedes)},
 			UpdateExpression:    aws.String("SET supersededBy = :by"),
 			ConditionExpression: aws.String("attribute_exists(pk) AND attribute_not_exists(supersededBy)"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{

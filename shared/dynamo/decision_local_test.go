@@ -194,3 +194,34 @@ func TestSaveDecisionOnUntriaged(t *testing.T) {
 		t.Errorf("UNTRIAGED partition still holds %q", u)
 	}
 }
+
+// TestSaveDecisionAuditClashIsNotStale: when the decision's audit entry
+// cannot be written (an entry with its id is already there), the decision
+// is refused as a failure of the store, not as a stale version, which
+// would send the screener to read again and decide on what did not change.
+func TestSaveDecisionAuditClashIsNotStale(t *testing.T) {
+	f := newFixture(t)
+	rec := f.storeTriaged(t, t0, "AMBER", t0.Add(6*time.Hour))
+	read, err := f.store.Referral(t.Context(), rec.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDecision(t, rec.ID, t0.Add(time.Hour), "")
+	entry := staffRequest.Entry(audit.Referral(rec.ID), decision.ActionDecided, d.DecidedAt)
+	if err := f.store.AppendAudits(t.Context(), []audit.Entry{entry}); err != nil {
+		t.Fatal(err)
+	}
+	before := f.keys(t)
+	slices.Sort(before)
+	err = f.store.SaveDecision(t.Context(), d, read.Version, entry)
+	if err == nil || errors.Is(err, decision.ErrStale) {
+		t.Fatalf("SaveDecision with a clashing audit entry = %v, want a failure that is not ErrStale", err)
+	}
+	if after := f.keys(t); !slices.Equal(before, slices.Sorted(slices.Values(after))) {
+		t.Errorf("items changed though the decision was refused:\nbefore %v\nafter  %v", before, after)
+	}
+	// The same decision with its own entry goes through at the same version.
+	if err := f.decide(t, d, read.Version); err != nil {
+		t.Fatalf("the decision with a fresh audit entry: %v", err)
+	}
+}

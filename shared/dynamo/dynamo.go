@@ -1,12 +1,7 @@
-// Package dynamo stores the front door's records in one DynamoDB table.
-//
-// Key design (see docs/data-model.md for the access patterns):
-//
-//	item                 pk                   sk                 gsi1pk / gsi1sk (ByState)
-//	referral             REFERRAL#<id>        REFERRAL           REFERRAL#RECEIVED / <receivedAt>#<id> while unqueued
-//	audit entry          REFERRAL#<id>        AUDIT#<ulid>       -
-//	reference claim      REFNO#<reference>    REFNO              -
-//	idempotency record   IDEMPOTENCY#<hash>   IDEMPOTENCY        -   (expiresAt: TTL)
+// Package dynamo stores the front door's records in one DynamoDB table. Its
+// key design (every item type, its keys, index entries and partitions) is
+// in keys.go; docs/data-model.md gives the access patterns and the index
+// that serves each.
 package dynamo
 
 import (
@@ -32,16 +27,6 @@ import (
 var (
 	_ intake.Store   = (*Store)(nil)
 	_ casework.Store = (*Store)(nil)
-)
-
-// keyTime formats times in keys: fixed width, so they sort as text.
-const keyTime = "2006-01-02T15:04:05.000Z"
-
-// Index names, as in template.yaml.
-const (
-	IndexByState = "ByState"
-	IndexByChild = "ByChild"
-	IndexByMonth = "ByMonth"
 )
 
 // API is the part of the DynamoDB client the store uses.
@@ -84,14 +69,6 @@ func n(v int64) types.AttributeValue {
 	return &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)}
 }
 
-func referralKey(id string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{"pk": s("REFERRAL#" + id), "sk": s("REFERRAL")}
-}
-
-func idempotencyKey(hash string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{"pk": s("IDEMPOTENCY#" + hash), "sk": s("IDEMPOTENCY")}
-}
-
 // idempotencyPut is the transaction write that records an idempotency key
 // and the response to replay, unless an unexpired record for the key exists.
 func (st *Store) idempotencyPut(idem *idempotency.Record, now time.Time) types.TransactWriteItem {
@@ -129,15 +106,15 @@ func referralItem(rec *referral.Record) (map[string]types.AttributeValue, error)
 		item["queuedAt"] = s(rec.QueuedAt.UTC().Format(keyTime))
 	}
 	item["gsi3pk"] = s(StatsReferrals + rec.ReceivedAt.UTC().Format("2006-01"))
-	item["gsi3sk"] = s(rec.ReceivedAt.UTC().Format(keyTime) + "#" + rec.ID)
+	item["gsi3sk"] = s(atKey(rec.ReceivedAt, rec.ID))
 	if rec.Origin != nil {
 		item["origin"] = &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{
 			"type": s(rec.Origin.Type), "id": s(rec.Origin.ID),
 		}}
 	}
 	if rec.Status == referral.StatusReceived {
-		item["gsi1pk"] = s("REFERRAL#" + string(referral.StatusReceived))
-		item["gsi1sk"] = s(rec.ReceivedAt.UTC().Format(keyTime) + "#" + rec.ID)
+		item["gsi1pk"] = s(QueueUnqueued)
+		item["gsi1sk"] = s(atKey(rec.ReceivedAt, rec.ID))
 	}
 	return item, nil
 }
@@ -209,7 +186,7 @@ func auditItem(e audit.Entry) map[string]types.AttributeValue {
 	}
 	return map[string]types.AttributeValue{
 		"pk":          s(subjectPartitions[e.Subject.Type] + e.Subject.ID),
-		"sk":          s("AUDIT#" + e.ID),
+		"sk":          s(auditPrefix + e.ID),
 		"type":        s("audit"),
 		"id":          s(e.ID),
 		"at":          s(e.At.UTC().Format(keyTime)),
@@ -220,15 +197,6 @@ func auditItem(e audit.Entry) map[string]types.AttributeValue {
 		"route":       s(e.Route),
 		"requestId":   s(e.RequestID),
 	}
-}
-
-// subjectPartitions gives the partition key prefix of each kind of audited
-// record: an audit entry is filed under the record it is about.
-var subjectPartitions = map[audit.SubjectType]string{
-	audit.SubjectReferral:     "REFERRAL#",
-	audit.SubjectCustody:      "CUSTODY#",
-	audit.SubjectFollowUp:     "FOLLOWUP#",
-	audit.SubjectHelplineCall: "HELPLINE#",
 }
 
 // CreateReferral writes the referral, its reference claim, the idempotency
@@ -247,10 +215,10 @@ func (st *Store) CreateReferral(ctx context.Context, rec *referral.Record, idem 
 	}
 	writes = append(writes, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: item, ConditionExpression: notExists}})
 	refIndex = len(writes)
+	claim := referenceKey(rec.Reference)
+	claim["type"], claim["referralId"] = s("reference"), s(rec.ID)
 	writes = append(writes,
-		types.TransactWriteItem{Put: &types.Put{TableName: &st.table, ConditionExpression: notExists, Item: map[string]types.AttributeValue{
-			"pk": s("REFNO#" + rec.Reference), "sk": s("REFNO"), "type": s("reference"), "referralId": s(rec.ID),
-		}}},
+		types.TransactWriteItem{Put: &types.Put{TableName: &st.table, ConditionExpression: notExists, Item: claim}},
 		types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: notExists}},
 	)
 	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: writes})
@@ -301,7 +269,7 @@ func (st *Store) MarkQueued(ctx context.Context, id string, at time.Time) error 
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":queued": s(string(referral.StatusQueued)), ":received": s(string(referral.StatusReceived)),
 			":at": s(at.UTC().Format(keyTime)), ":one": n(1),
-			":part": s(QueueQueued), ":sk": s(at.UTC().Format(keyTime) + "#" + id),
+			":part": s(QueueQueued), ":sk": s(atKey(at, id)),
 		},
 	})
 	if conditionFailed(err, 0) {

@@ -30,20 +30,6 @@ import (
 
 var _ escalation.Store = (*Store)(nil)
 
-// EscalationsAcknowledged holds escalations the MASH manager acknowledged,
-// by time acknowledged.
-const EscalationsAcknowledged = "ESCALATION#ACKNOWLEDGED"
-
-// escalationPartitions is the ByState partition of each status.
-var escalationPartitions = map[escalation.Status]string{
-	escalation.StatusOpen:         EscalationsOpen,
-	escalation.StatusAcknowledged: EscalationsAcknowledged,
-}
-
-func escalationKey(k escalation.Key) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{"pk": s("ESCALATION#" + k.Name()), "sk": s("ESCALATION")}
-}
-
 // escalationCursor is where a page of escalations ended: the status listed
 // and the last escalation's sort key.
 type escalationCursor struct {
@@ -210,7 +196,7 @@ func escalationFromItem(item map[string]types.AttributeValue) (escalation.Record
 	if err := attributevalue.UnmarshalMap(item, &raw); err != nil {
 		return escalation.Record{}, fmt.Errorf("decode escalation: %w", err)
 	}
-	k, ok := escalation.ParseName(strings.TrimPrefix(raw.PK, "ESCALATION#"))
+	k, ok := escalation.ParseName(strings.TrimPrefix(raw.PK, escalationPrefix))
 	if !ok {
 		return escalation.Record{}, fmt.Errorf("decode escalation: key %q is not an escalation's", raw.PK)
 	}

@@ -14,40 +14,6 @@ import (
 
 var _ followup.Store = (*Store)(nil)
 
-// sourcePK is the partition of the record a follow-up comes from: its
-// follow-ups are kept beside it.
-func sourcePK(t followup.SourceType, id string) string {
-	if t == followup.SourceCustodyRequest {
-		return "CUSTODY#" + id
-	}
-	return "REFERRAL#" + id
-}
-
-// followUpPartition is the ByState partition of a provider's follow-ups in
-// a status: FOLLOWUP#<provider>#<status>. Partitioning by provider lets each
-// provider page through its own follow-ups and nobody else's.
-func followUpPartition(p followup.Provider, st followup.Status) string {
-	return "FOLLOWUP#" + string(p) + "#" + string(st)
-}
-
-// Flags that begin a follow-up's ByState sort key: "0" once it was flagged
-// overdue, "1" before, so that in every partition the flagged ones come
-// first, and the sweep can ask for the unflagged ones past due alone.
-const (
-	followUpFlagged   = "0#"
-	followUpUnflagged = "1#"
-)
-
-// followUpSortKey is a follow-up's ByState sort key:
-// <flag>#<dueAt>#<id>.
-func followUpSortKey(f followup.FollowUp) string {
-	flag := followUpUnflagged
-	if f.OverdueAt != nil {
-		flag = followUpFlagged
-	}
-	return flag + f.DueAt.UTC().Format(keyTime) + "#" + f.ID
-}
-
 // followUpItem turns a follow-up into its item: pk <source>, sk
 // FOLLOWUP#<id>, in ByState by provider, status, flag and due time.
 func followUpItem(f followup.FollowUp) (map[string]types.AttributeValue, error) {
@@ -57,12 +23,12 @@ func followUpItem(f followup.FollowUp) (map[string]types.AttributeValue, error) 
 	}
 	m := item.(*types.AttributeValueMemberM).Value
 	m["pk"] = s(sourcePK(f.SourceType, f.SourceID))
-	m["sk"] = s("FOLLOWUP#" + f.ID)
+	m["sk"] = s(followUpPrefix + f.ID)
 	m["type"] = s("follow-up")
 	m["gsi1pk"] = s(followUpPartition(f.Provider, f.Status))
 	m["gsi1sk"] = s(followUpSortKey(f))
 	m["gsi3pk"] = s(StatsFollowUps + f.StartAt.UTC().Format("2006-01"))
-	m["gsi3sk"] = s(f.StartAt.UTC().Format(keyTime) + "#" + f.ID)
+	m["gsi3sk"] = s(atKey(f.StartAt, f.ID))
 	if f.AppropriateAdult != nil {
 		m["arrivedAt"] = s(f.AppropriateAdult.ArrivedAt.UTC().Format(time.RFC3339Nano))
 	}
@@ -94,7 +60,7 @@ func (st *Store) FollowUps(ctx context.Context, t followup.SourceType, id string
 		TableName:              &st.table,
 		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :fu)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": s(sourcePK(t, id)), ":fu": s("FOLLOWUP#"),
+			":pk": s(sourcePK(t, id)), ":fu": s(followUpPrefix),
 		},
 		ConsistentRead: aws.Bool(true),
 	})

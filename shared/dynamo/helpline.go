@@ -34,28 +34,6 @@ import (
 
 var _ helpline.Store = (*Store)(nil)
 
-// The two halves of a month's helpline partition in ByState.
-const (
-	helplineConcern   = "CONCERN"
-	helplineNoConcern = "NO-CONCERN"
-)
-
-func helplineKey(id string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{"pk": s("HELPLINE#" + id), "sk": s("HELPLINE")}
-}
-
-// helplinePartition is the ByState partition of the calls of a month (the
-// month of at, in UTC) with or without a safeguarding concern.
-func helplinePartition(at time.Time, concern bool) string {
-	half := helplineNoConcern
-	if concern {
-		half = helplineConcern
-	}
-	return "HELPLINE#" + at.UTC().Format("2006-01") + "#" + half
-}
-
-func helplineSortKey(at time.Time, id string) string { return at.UTC().Format(keyTime) + "#" + id }
-
 // helplineItem turns a call record into its item.
 func helplineItem(rec *helpline.Record) (map[string]types.AttributeValue, error) {
 	call, err := formEncoder.Encode(rec.Call)
@@ -77,7 +55,7 @@ func helplineItem(rec *helpline.Record) (map[string]types.AttributeValue, error)
 	item["safeguardingConcern"] = &types.AttributeValueMemberBOOL{Value: rec.Call.Concern()}
 	item["call"] = call
 	item["gsi1pk"] = s(helplinePartition(rec.CalledAt, rec.Call.Concern()))
-	item["gsi1sk"] = s(helplineSortKey(rec.CalledAt, rec.ID))
+	item["gsi1sk"] = s(atKey(rec.CalledAt, rec.ID))
 	return item, nil
 }
 
@@ -219,7 +197,7 @@ func (st *Store) ListHelplineCalls(ctx context.Context, q helpline.ListQuery) ([
 	upper, exclude := newest.UTC().Format(keyTime)+"#~", ""
 	if q.After != nil {
 		newest = q.After.CalledAt
-		upper = helplineSortKey(q.After.CalledAt, q.After.ID)
+		upper = atKey(q.After.CalledAt, q.After.ID)
 		exclude = upper
 	}
 	want := q.Limit + 1

@@ -93,7 +93,7 @@ func (st *Store) TriageQueue(ctx context.Context, q casework.QueueQuery) ([]*ref
 		if part == cur.Part && cur.SK != "" {
 			_, id, _ := strings.Cut(cur.SK, "#")
 			in.ExclusiveStartKey = map[string]types.AttributeValue{
-				"gsi1pk": s(parts[part].key), "gsi1sk": s(cur.SK), "pk": s("REFERRAL#" + id), "sk": s("REFERRAL"),
+				"gsi1pk": s(parts[part].key), "gsi1sk": s(cur.SK), "pk": s(referralPrefix + id), "sk": s("REFERRAL"),
 			}
 		}
 		p := dynamodb.NewQueryPaginator(st.db, in)
@@ -128,7 +128,7 @@ func (st *Store) TriageQueue(ctx context.Context, q casework.QueueQuery) ([]*ref
 func (st *Store) referralsByKey(ctx context.Context, keys []map[string]types.AttributeValue, status referral.Status) ([]*referral.Record, error) {
 	ids := make([]string, len(keys))
 	for i, k := range keys {
-		ids[i] = strings.TrimPrefix(k["pk"].(*types.AttributeValueMemberS).Value, "REFERRAL#")
+		ids[i] = strings.TrimPrefix(k["pk"].(*types.AttributeValueMemberS).Value, referralPrefix)
 	}
 	byID, err := st.ReferralsByID(ctx, ids)
 	if err != nil {
@@ -220,7 +220,7 @@ func (st *Store) AuditTrail(ctx context.Context, referralID string, max int) ([]
 		TableName:              &st.table,
 		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :prefix)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": s("REFERRAL#" + referralID), ":prefix": s("AUDIT#"),
+			":pk": s(referralPrefix + referralID), ":prefix": s(auditPrefix),
 		},
 		ScanIndexForward: aws.Bool(false),
 		ConsistentRead:   aws.Bool(true),

@@ -31,16 +31,6 @@ import (
 
 var _ worklist.Store = (*Store)(nil)
 
-// followUpKey is the key of follow-up id, found beside the record it comes
-// from; false when id is not a follow-up id.
-func followUpKey(id string) (map[string]types.AttributeValue, bool) {
-	c, ok := followup.ParseID(id)
-	if !ok {
-		return nil, false
-	}
-	return map[string]types.AttributeValue{"pk": s(sourcePK(c.SourceType, c.SourceID)), "sk": s("FOLLOWUP#" + id)}, true
-}
-
 func followUpFromItem(item map[string]types.AttributeValue) (*followup.FollowUp, error) {
 	var f followup.FollowUp
 	if err := formDecoder.Decode(&types.AttributeValueMemberM{Value: item}, &f); err != nil {
@@ -98,7 +88,7 @@ func (st *Store) RecordFollowUpEvent(ctx context.Context, prev int, f followup.F
 		return fmt.Errorf("encode event on follow-up %s: %w", f.ID, err)
 	}
 	evm := evItem.(*types.AttributeValueMemberM).Value
-	evm["pk"], evm["sk"], evm["type"] = s("FOLLOWUP#"+f.ID), s("EVENT#"+ev.ID), s("follow-up-event")
+	evm["pk"], evm["sk"], evm["type"] = s(followUpPrefix+f.ID), s(eventPrefix+ev.ID), s("follow-up-event")
 	notExists := aws.String("attribute_not_exists(pk)")
 	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
 		{Update: &types.Update{

@@ -19,10 +19,6 @@ import (
 
 var _ referrer.Store = (*Store)(nil)
 
-// addendumPrefix begins the sort key of a referral's addenda:
-// REFERRAL#<id> / ADDENDUM#<ulid>.
-const addendumPrefix = "ADDENDUM#"
-
 // ReferralByReference returns what a referrer's request needs of the
 // referral with the given reference: its reference claim leads to the
 // referral, of which only the identity, status, times and receipt token hash
@@ -31,7 +27,7 @@ const addendumPrefix = "ADDENDUM#"
 func (st *Store) ReferralByReference(ctx context.Context, reference string) (*referrer.Referral, error) {
 	claim, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName: &st.table, ConsistentRead: aws.Bool(true),
-		Key:                  map[string]types.AttributeValue{"pk": s("REFNO#" + reference), "sk": s("REFNO")},
+		Key:                  referenceKey(reference),
 		ProjectionExpression: aws.String("referralId"),
 	})
 	if err != nil {
@@ -103,7 +99,7 @@ func (st *Store) AddendaSent(ctx context.Context, referralID string) ([]referrer
 // sort keys are ULIDs), for the people who work the referral.
 func (st *Store) Addenda(ctx context.Context, referralID string) ([]referrer.Addendum, error) {
 	var out []referrer.Addendum
-	err := st.queryPrefix(ctx, "REFERRAL#"+referralID, addendumPrefix, func(item map[string]types.AttributeValue) error {
+	err := st.queryPrefix(ctx, referralPrefix+referralID, addendumPrefix, func(item map[string]types.AttributeValue) error {
 		a, err := addendumFromItem(item)
 		if err != nil {
 			return fmt.Errorf("decode addendum of referral %s: %w", referralID, err)
@@ -116,7 +112,7 @@ func (st *Store) Addenda(ctx context.Context, referralID string) ([]referrer.Add
 
 func addendumItem(a *referrer.Addendum) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{
-		"pk":          s("REFERRAL#" + a.ReferralID),
+		"pk":          s(referralPrefix + a.ReferralID),
 		"sk":          s(addendumPrefix + a.ID),
 		"type":        s("addendum"),
 		"id":          s(a.ID),

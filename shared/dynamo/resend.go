@@ -33,7 +33,7 @@ func (st *Store) RecordResend(ctx context.Context, id string, at time.Time, max 
 		ExpressionAttributeNames: map[string]string{"#status": "status"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":queued": s(string(referral.StatusQueued)), ":part": s(QueueQueued),
-			":sk": s(at.UTC().Format(keyTime) + "#" + id), ":at": s(at.UTC().Format(keyTime)),
+			":sk": s(atKey(at, id)), ":at": s(at.UTC().Format(keyTime)),
 			":zero": n(0), ":one": n(1), ":max": n(int64(max)),
 		},
 	})
@@ -61,10 +61,10 @@ func (st *Store) MarkUntriaged(ctx context.Context, id string, now time.Time, en
 			ExpressionAttributeNames: map[string]string{"#status": "status"},
 			ExpressionAttributeValues: map[string]types.AttributeValue{
 				":untriaged": s(QueueUntriaged), ":part": s(QueueQueued), ":queued": s(string(referral.StatusQueued)),
-				":sk": s(now.UTC().Format(keyTime) + "#" + id), ":at": s(now.UTC().Format(keyTime)), ":one": n(1),
+				":sk": s(atKey(now, id)), ":at": s(now.UTC().Format(keyTime)), ":one": n(1),
 			},
 		}},
 		{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: aws.String("attribute_not_exists(pk)")}},
-		st.escalation("REFERRAL#"+id+"#TRIAGE", "REFERRAL#"+id, "triage", now),
+		st.escalation(referralPrefix+id+"#TRIAGE", referralPrefix+id, "triage", now),
 	})
 }

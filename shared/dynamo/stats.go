@@ -17,14 +17,6 @@ import (
 
 var _ stats.Store = (*Store)(nil)
 
-// The ByMonth partitions, each followed by the month ("2026-11", UTC).
-const (
-	// StatsReferrals holds referrals by time received.
-	StatsReferrals = "STATS#REFERRAL#"
-	// StatsFollowUps holds follow-ups by the time their clock started.
-	StatsFollowUps = "STATS#FOLLOWUP#"
-)
-
 // byMonth calls fn with every ByMonth entry of the partitions prefix+month.
 func (st *Store) byMonth(ctx context.Context, prefix string, months []string, fn func(map[string]types.AttributeValue) error) error {
 	for _, m := range months {

@@ -103,7 +103,7 @@ func (st *Store) DueFollowUps(ctx context.Context, now time.Time, limit int) ([]
 				sk, _ := item["sk"].(*types.AttributeValueMemberS)
 				g, _ := item["gsi1sk"].(*types.AttributeValueMemberS)
 				if pk != nil && sk != nil && g != nil {
-					all = append(all, due{sk: g.Value, key: sweep.Key{ID: strings.TrimPrefix(sk.Value, "FOLLOWUP#"), PK: pk.Value, SK: sk.Value}})
+					all = append(all, due{sk: g.Value, key: sweep.Key{ID: strings.TrimPrefix(sk.Value, followUpPrefix), PK: pk.Value, SK: sk.Value}})
 				}
 			}
 		}
@@ -124,10 +124,10 @@ func (st *Store) escalation(what, sourcePK, clock string, now time.Time) types.T
 		TableName:           &st.table,
 		ConditionExpression: aws.String("attribute_not_exists(pk)"),
 		Item: map[string]types.AttributeValue{
-			"pk": s("ESCALATION#" + what), "sk": s("ESCALATION"), "type": s("escalation"),
+			"pk": s(escalationPrefix + what), "sk": s("ESCALATION"), "type": s("escalation"),
 			"source": s(sourcePK), "clock": s(clock), "to": s("mash-manager"),
 			"raisedAt": s(now.UTC().Format(keyTime)),
-			"gsi1pk":   s(EscalationsOpen), "gsi1sk": s(now.UTC().Format(keyTime) + "#" + what),
+			"gsi1pk":   s(EscalationsOpen), "gsi1sk": s(atKey(now, what)),
 		},
 	}}
 }
@@ -165,7 +165,7 @@ func (st *Store) MarkReferralOverdue(ctx context.Context, id string, now time.Ti
 			},
 		}},
 		{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: aws.String("attribute_not_exists(pk)")}},
-		st.escalation("REFERRAL#"+id, "REFERRAL#"+id, "decision", now),
+		st.escalation(referralPrefix+id, referralPrefix+id, "decision", now),
 	})
 }
 
@@ -206,7 +206,7 @@ func (st *Store) MarkFollowUpOverdue(ctx context.Context, k sweep.Key, now time.
 				":prev": n(int64(f.Version)), ":next": n(int64(next.Version)),
 			},
 		}},
-		st.escalation("FOLLOWUP#"+id, k.PK, "follow-up", now),
+		st.escalation(followUpPrefix+id, k.PK, "follow-up", now),
 		{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: aws.String("attribute_not_exists(pk)")}},
 	})
 }

@@ -25,11 +25,11 @@ const MaxChildLinks = 200
 // key is a keyed hash; writing it again changes nothing.
 func (st *Store) LinkChild(ctx context.Context, referralID string, receivedAt time.Time, key string) error {
 	_, err := st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, Item: map[string]types.AttributeValue{
-		"pk":     s("REFERRAL#" + referralID),
-		"sk":     s("CHILD#" + key),
+		"pk":     s(referralPrefix + referralID),
+		"sk":     s(childPrefix + key),
 		"type":   s("child-link"),
-		"gsi2pk": s("CHILD#" + key),
-		"gsi2sk": s(receivedAt.UTC().Format(keyTime) + "#" + referralID),
+		"gsi2pk": s(childPrefix + key),
+		"gsi2sk": s(atKey(receivedAt, referralID)),
 	}})
 	if err != nil {
 		return fmt.Errorf("link child to referral %s: %w", referralID, err)
@@ -44,7 +44,7 @@ func (st *Store) ReferralsOfChild(ctx context.Context, key string) ([]referral.E
 		TableName:                 &st.table,
 		IndexName:                 aws.String(IndexByChild),
 		KeyConditionExpression:    aws.String("gsi2pk = :k"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":k": s("CHILD#" + key)},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":k": s(childPrefix + key)},
 		ScanIndexForward:          aws.Bool(false),
 		Limit:                     aws.Int32(MaxChildLinks),
 	})
@@ -83,7 +83,7 @@ func (st *Store) SaveScreening(ctx context.Context, id string, sc referral.Scree
 			":received": s(string(referral.StatusReceived)),
 			":queued":   s(string(referral.StatusQueued)),
 			":g1pk":     s(QueueAwaitingDecision),
-			":g1sk":     s(sc.DecisionDueAt.UTC().Format(keyTime) + "#" + id),
+			":g1sk":     s(atKey(sc.DecisionDueAt, id)),
 		})
 }
 
@@ -126,27 +126,3 @@ func (st *Store) writeScreening(ctx context.Context, id string, sc referral.Scre
 	}
 	return true, nil
 }
-
-// The ByState partitions.
-const (
-	// QueueUnqueued holds referrals stored but not yet on the triage queue,
-	// by time received.
-	QueueUnqueued = "REFERRAL#RECEIVED"
-	// QueueQueued holds referrals on the triage queue but not yet triaged,
-	// by time last sent.
-	QueueQueued = "REFERRAL#QUEUED"
-	// QueueUntriaged holds referrals sent again the most times and still
-	// not triaged, escalated to be screened by hand, by time escalated.
-	QueueUntriaged = "REFERRAL#UNTRIAGED"
-	// QueueAwaitingDecision is the MASH queue: triaged referrals by decision
-	// due time.
-	QueueAwaitingDecision = "REFERRAL#AWAITING_DECISION"
-	// QueueOverdue holds referrals whose decision is overdue, by due time.
-	QueueOverdue = "REFERRAL#OVERDUE"
-	// Follow-ups are in FOLLOWUP#<provider>#<status> (followUpPartition).
-	// EscalationsOpen holds escalations to the MASH manager by time raised.
-	EscalationsOpen = "ESCALATION#OPEN"
-	// CustodyUnqueued holds custody requests whose follow-ups were not yet
-	// sent, by time received.
-	CustodyUnqueued = "CUSTODY#RECEIVED"
-)

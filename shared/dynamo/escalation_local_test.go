@@ -56,45 +56,38 @@ func (f *fixture) escalationStory(t *testing.T) []raised {
 	return out
 }
 
-// pageEscalations reads every pg of escalations in status with pg size
+// pageEscalations reads every page of escalations in status with page size
 // limit, checking each record against the subject it is about, and returns
-// their names in the order listed.
+// their names in the order listed. A page short of limit is the last.
 func pageEscalations(t *testing.T, f *fixture, status escalation.Status, limit int) []string {
 	t.Helper()
 	q := escalation.Query{Status: status, Limit: limit}
 	var names []string
-	for pg := 0; ; pg++ {
-		if pg > 30 {
-			t.Fatal("more than 30 pages")
-		}
+	recs := everyPage(t, "Escalations", limit, func(cursor string) ([]escalation.Record, string, error) {
+		q.Cursor = cursor
 		recs, next, err := f.store.Escalations(t.Context(), q)
-		if err != nil {
-			t.Fatalf("Escalations page %d: %v", pg, err)
+		if next != "" && len(recs) != limit {
+			t.Fatalf("a page of %d escalations, limit %d, with a next page", len(recs), limit)
 		}
-		if len(recs) > limit || (next != "" && len(recs) != limit) {
-			t.Fatalf("page %d: %d escalations, next %q, limit %d", pg, len(recs), next, limit)
-		}
-		for _, r := range recs {
-			names = append(names, r.Key.Name())
-			switch r.Key.Subject.Type {
-			case audit.SubjectReferral:
-				if r.Referral == nil || r.Referral.ID != r.Key.Subject.ID {
-					t.Errorf("escalation %s came with referral %+v", r.Key.Name(), r.Referral)
-				}
-			case audit.SubjectFollowUp:
-				if r.FollowUp == nil || r.FollowUp.ID != r.Key.Subject.ID || !r.FollowUp.Flagged() {
-					t.Errorf("escalation %s came with follow-up %+v", r.Key.Name(), r.FollowUp)
-				}
+		return recs, next, err
+	})
+	for _, r := range recs {
+		names = append(names, r.Key.Name())
+		switch r.Key.Subject.Type {
+		case audit.SubjectReferral:
+			if r.Referral == nil || r.Referral.ID != r.Key.Subject.ID {
+				t.Errorf("escalation %s came with referral %+v", r.Key.Name(), r.Referral)
 			}
-			if (status == escalation.StatusAcknowledged) != (r.Acknowledgement != nil) {
-				t.Errorf("escalation %s listed as %s has acknowledgement %+v", r.Key.Name(), status, r.Acknowledgement)
+		case audit.SubjectFollowUp:
+			if r.FollowUp == nil || r.FollowUp.ID != r.Key.Subject.ID || !r.FollowUp.Flagged() {
+				t.Errorf("escalation %s came with follow-up %+v", r.Key.Name(), r.FollowUp)
 			}
 		}
-		if next == "" {
-			return names
+		if (status == escalation.StatusAcknowledged) != (r.Acknowledgement != nil) {
+			t.Errorf("escalation %s listed as %s has acknowledgement %+v", r.Key.Name(), status, r.Acknowledgement)
 		}
-		q.Cursor = next
 	}
+	return names
 }
 
 // names returns the names of the escalations.

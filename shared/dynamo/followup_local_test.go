@@ -273,35 +273,24 @@ func expectedList(story []fuState, q followup.ListQuery) []string {
 	return out
 }
 
-// pageFollowUps reads every pg of q with pg size limit, checking that
-// no pg is longer than limit, and returns the ids in the order listed.
+// pageFollowUps reads every page of q with page size limit and returns the
+// ids in the order listed.
 func pageFollowUps(t *testing.T, st *dynamo.Store, q followup.ListQuery, limit int) []string {
 	t.Helper()
 	q.Limit = limit
 	var seen []string
-	for pg := 0; ; pg++ {
-		if pg > 60 {
-			t.Fatalf("more than 60 pages of size %d", limit)
-		}
+	for _, fu := range everyPage(t, "ListFollowUps", limit, func(cursor string) ([]followup.FollowUp, string, error) {
+		q.Cursor = cursor
 		p, err := st.ListFollowUps(t.Context(), q)
-		if err != nil {
-			t.Fatalf("ListFollowUps page %d: %v", pg, err)
-		}
-		if len(p.FollowUps) > limit {
-			t.Fatalf("page %d has %d follow-ups, limit %d", pg, len(p.FollowUps), limit)
-		}
-		for _, fu := range p.FollowUps {
-			seen = append(seen, fu.ID)
-		}
-		if p.Next == "" {
-			return seen
-		}
-		q.Cursor = p.Next
+		return p.FollowUps, p.Next, err
+	}) {
+		seen = append(seen, fu.ID)
 	}
+	return seen
 }
 
 // TestListFollowUps pages through providers' follow-ups by status and
-// overdue flag with several pg sizes: most urgent first, each exactly
+// overdue flag with several page sizes: most urgent first, each exactly
 // once, only the providers and statuses asked for.
 func TestListFollowUps(t *testing.T) {
 	f := newFixture(t)
@@ -345,9 +334,9 @@ func TestListFollowUpsBadCursor(t *testing.T) {
 	f := newFixture(t)
 	story := f.listStory(t)
 	rhiOpen := followup.ListQuery{Providers: []followup.Provider{followup.ProviderRHIService}, Statuses: []followup.Status{followup.StatusOpen}, Limit: 2}
-	pg, err := f.store.ListFollowUps(t.Context(), rhiOpen)
-	if err != nil || pg.Next == "" {
-		t.Fatalf("first page: %+v, %v", pg, err)
+	first, err := f.store.ListFollowUps(t.Context(), rhiOpen)
+	if err != nil || first.Next == "" {
+		t.Fatalf("first page: %+v, %v", first, err)
 	}
 	var aaID string
 	for _, s := range story {
@@ -358,7 +347,7 @@ func TestListFollowUpsBadCursor(t *testing.T) {
 	// alter rewrites every string in the cursor's JSON, members' names too,
 	// with fn, and fails the test if that changes nothing.
 	alter := func(fn func(string) string) string {
-		b, err := base64.RawURLEncoding.DecodeString(pg.Next)
+		b, err := base64.RawURLEncoding.DecodeString(first.Next)
 		if err != nil {
 			t.Fatalf("the cursor is not base64url JSON as documented: %v", err)
 		}
@@ -402,9 +391,9 @@ func TestListFollowUpsBadCursor(t *testing.T) {
 		name string
 		q    followup.ListQuery
 	}{
-		{"another provider's list", withQuery(aaOpen, pg.Next)},
-		{"another status", withQuery(rhiAccepted, pg.Next)},
-		{"another overdue filter", withQuery(rhiOverdue, pg.Next)},
+		{"another provider's list", withQuery(aaOpen, first.Next)},
+		{"another status", withQuery(rhiAccepted, first.Next)},
+		{"another overdue filter", withQuery(rhiOverdue, first.Next)},
 		{"a position among another provider's follow-ups", withQuery(rhiOpen, alter(func(s string) string {
 			if i := strings.LastIndex(s, "#FU-"); i >= 0 {
 				return s[:i+1] + aaID
@@ -431,7 +420,7 @@ func TestListFollowUpsBadCursor(t *testing.T) {
 			}
 		})
 	}
-	if _, err := f.store.ListFollowUps(t.Context(), withQuery(rhiOpen, pg.Next)); err != nil {
+	if _, err := f.store.ListFollowUps(t.Context(), withQuery(rhiOpen, first.Next)); err != nil {
 		t.Errorf("the cursor as made: %v", err)
 	}
 }

@@ -323,3 +323,31 @@ func isConditionFailure(err error) bool {
 	var ccf *types.ConditionalCheckFailedException
 	return errors.As(err, &cancelled) || errors.As(err, &ccf)
 }
+
+// everyPage reads a list page by page until its last, with read giving the
+// page after cursor ("" for the first) and the next page's cursor ("" on
+// the last), and returns every item in the order listed. It fails the test
+// on an error, on a page longer than limit, on a page short of limit that
+// is not the last, or after more than 100 pages.
+func everyPage[T any](t *testing.T, what string, limit int, read func(cursor string) ([]T, string, error)) []T {
+	t.Helper()
+	var all []T
+	cursor := ""
+	for n := 0; ; n++ {
+		if n > 100 {
+			t.Fatalf("%s: more than 100 pages of %d", what, limit)
+		}
+		items, next, err := read(cursor)
+		if err != nil {
+			t.Fatalf("%s page %d: %v", what, n, err)
+		}
+		if len(items) > limit {
+			t.Fatalf("%s page %d: %d items, limit %d", what, n, len(items), limit)
+		}
+		all = append(all, items...)
+		if next == "" {
+			return all
+		}
+		cursor = next
+	}
+}

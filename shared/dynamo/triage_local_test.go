@@ -283,31 +283,18 @@ func (f *fixture) storeQueue(t *testing.T) queueStory {
 }
 
 // pageQueue reads every page of the triage queue for q with page size
-// limit, checking that no page is longer than limit, and returns the ids in
-// the order listed.
+// limit and returns the ids in the order listed.
 func pageQueue(t *testing.T, st *dynamo.Store, q casework.QueueQuery, limit int) []string {
 	t.Helper()
 	q.Limit = limit
 	var seen []string
-	for page := 0; ; page++ {
-		if page > 50 {
-			t.Fatalf("more than 50 pages of size %d", limit)
-		}
-		recs, next, err := st.TriageQueue(t.Context(), q)
-		if err != nil {
-			t.Fatalf("TriageQueue page %d: %v", page, err)
-		}
-		if len(recs) > limit {
-			t.Fatalf("page %d has %d referrals, limit %d", page, len(recs), limit)
-		}
-		for _, r := range recs {
-			seen = append(seen, r.ID)
-		}
-		if next == "" {
-			return seen
-		}
-		q.Cursor = next
+	for _, r := range everyPage(t, "TriageQueue", limit, func(cursor string) ([]*referral.Record, string, error) {
+		q.Cursor = cursor
+		return st.TriageQueue(t.Context(), q)
+	}) {
+		seen = append(seen, r.ID)
 	}
+	return seen
 }
 
 // TestTriageQueue pages through the MASH queue with every filter and

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -67,10 +66,10 @@ func skipLine(why string) string {
 		"; run `make test` (it installs Java 17 and DynamoDB Local) ***"
 }
 
-// needDB skips the test, saying so loudly once on stderr, under -short or
-// when Java or DynamoDB Local is not installed; with
-// FRONTDOOR_REQUIRE_STACK=1 (as `make test` sets) a missing tool fails the
-// test instead. Otherwise it starts DynamoDB Local the first time.
+// needDB skips the test under -short (make unit), saying so loudly once on
+// stderr, and fails it when Java or DynamoDB Local is not installed, so that
+// the adapter tests never pass without running. Otherwise it starts
+// DynamoDB Local the first time.
 func needDB(t *testing.T) {
 	t.Helper()
 	local.once.Do(startLocal)
@@ -98,15 +97,11 @@ func startLocal() {
 		return
 	}
 	opts := dynamolocal.Options{Dir: installDir(root), InMemory: true}
-	if missing := missingTools(opts); missing != "" {
-		if os.Getenv("FRONTDOOR_REQUIRE_STACK") == "1" {
-			local.fail = true
-			local.skip = "shared/dynamo: FAIL: the DynamoDB Local adapter tests cannot run (FRONTDOOR_REQUIRE_STACK=1): " + missing + "; run `make tools`"
-			fmt.Fprintln(os.Stderr, local.skip)
-			return
-		}
-		local.skip = skipLine(missing)
-		fmt.Fprintf(os.Stderr, "\n%s\n\n", local.skip)
+	if err := dynamolocal.Missing(opts); err != nil {
+		local.fail = true
+		local.skip = "shared/dynamo: FAIL: the DynamoDB Local adapter tests cannot run: " + err.Error() +
+			" (`make test` installs what they need; `make unit` runs the tests that need none of it)"
+		fmt.Fprintln(os.Stderr, local.skip)
 		return
 	}
 	tpl, err := samtemplate.Load(filepath.Join(root, "template.yaml"))
@@ -142,22 +137,6 @@ func installDir(root string) string {
 		return dir
 	}
 	return filepath.Join(root, ".local", "tools", "dynamodb-local")
-}
-
-// missingTools says what DynamoDB Local needs that is not on this machine
-// (Java, the jar, the launcher `make tools` compiles), or "" when nothing is
-// missing.
-func missingTools(o dynamolocal.Options) string {
-	var missing []string
-	if _, err := exec.LookPath("java"); err != nil {
-		missing = append(missing, "no java on PATH")
-	}
-	for _, need := range []string{"DynamoDBLocal.jar", filepath.Join("launcher", "LoopbackDynamoDBLocal.class")} {
-		if _, err := os.Stat(filepath.Join(o.Dir, need)); err != nil {
-			missing = append(missing, "no "+filepath.Join(o.Dir, need))
-		}
-	}
-	return strings.Join(missing, ", ")
 }
 
 // newClient builds the DynamoDB client as the functions do (dynamo.NewClient,

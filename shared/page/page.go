@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
 	"strconv"
@@ -53,20 +54,24 @@ func Encode(v any) string {
 }
 
 // Decode reads a cursor made by Encode into v, strictly: no longer than
-// MaxCursor, base64url of one JSON value with no member v does not have. It
-// returns ErrBadCursor otherwise. What the members hold is for the caller
-// to check.
+// MaxCursor, base64url of one JSON object with no member v does not have,
+// and nothing after it. It returns ErrBadCursor otherwise. What the members
+// hold is for the caller to check.
 func Decode(cursor string, v any) error {
 	if cursor == "" || len(cursor) > MaxCursor {
 		return ErrBadCursor
 	}
 	b, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err != nil {
+	if err != nil || !bytes.HasPrefix(b, []byte("{")) {
 		return ErrBadCursor
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil || dec.More() {
+	if err := dec.Decode(v); err != nil {
+		return ErrBadCursor
+	}
+	// Nothing may follow the value, not even a stray bracket.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return ErrBadCursor
 	}
 	return nil

@@ -37,6 +37,10 @@ func TestDecodeRefuses(t *testing.T) {
 		{"unknown member", b64([]byte(`{"p":1,"x":2}`))},
 		{"wrong type", b64([]byte(`{"p":"one"}`))},
 		{"two values", b64([]byte(`{"p":1}{"p":2}`))},
+		{"trailing bytes", b64([]byte(`{"p":1}x`))},
+		{"a trailing bracket", b64([]byte(`{"p":1}]`))},
+		{"a trailing brace", b64([]byte(`{"p":1}}`))},
+		{"null", b64([]byte(`null`))},
 		{"too long", b64([]byte(`{"k":"` + strings.Repeat("a", MaxCursor) + `"}`))},
 	}
 	for _, tt := range tests {

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/csc-frontdoor/frontdoor/shared/auth"
 )
 
 // KeySource finds the public key an issuer signs with, by key id, as the
@@ -111,7 +113,10 @@ func (g *Gateway) authorize(r *http.Request, c compiled) (claims map[string]stri
 	} else if id, _ := mc["client_id"].(string); id == "" || !slices.Contains(a.Audience, id) {
 		return nil, nil, unauthorized("the token does not have a valid audience")
 	}
-	scopes = tokenScopes(mc)
+	scopes, err = tokenScopes(mc)
+	if err != nil {
+		return nil, nil, &denial{status: http.StatusForbidden, reason: "the token's scopes must be one string of scopes separated by spaces", scopes: c.Scopes}
+	}
 	if len(c.Scopes) > 0 && !slices.ContainsFunc(c.Scopes, func(s string) bool { return slices.Contains(scopes, s) }) {
 		return nil, nil, &denial{status: http.StatusForbidden, reason: "the token does not have the scopes this route needs", scopes: c.Scopes}
 	}
@@ -139,29 +144,31 @@ func describe(err error) string {
 	}
 }
 
-// tokenScopes are the token's "scope" (space-separated) or "scp" (string or
-// list).
-func tokenScopes(mc jwt.MapClaims) []string {
-	for _, name := range []string{"scope", "scp"} {
-		switch v := mc[name].(type) {
-		case string:
-			if f := strings.Fields(v); len(f) > 0 {
-				return f
-			}
-		case []any:
-			var out []string
-			for _, s := range v {
-				if s, ok := s.(string); ok && s != "" {
-					out = append(out, s)
-				}
-			}
-			if len(out) > 0 {
-				return out
-			}
-		}
+// tokenScopes are the token's scopes, read by the same rule as the
+// functions read them (auth.ParseScope): the "scope" claim, or "scp" in a
+// token without one, a string of scopes separated by spaces. A list, any
+// other type, or both claims could be read two ways, and are refused.
+func tokenScopes(mc jwt.MapClaims) ([]string, error) {
+	scope, hasScope := mc["scope"]
+	scp, hasScp := mc["scp"]
+	hasScope, hasScp = hasScope && scope != nil, hasScp && scp != nil
+	if hasScope && hasScp {
+		return nil, errScopeClaims
 	}
-	return nil
+	if !hasScope && !hasScp {
+		return nil, nil
+	}
+	if !hasScope {
+		scope = scp
+	}
+	str, ok := scope.(string)
+	if !ok {
+		return nil, errScopeClaims
+	}
+	return auth.ParseScope(str)
 }
+
+var errScopeClaims = errors.New("the token's scopes must be one string claim, scope or scp, of scopes separated by spaces")
 
 // claimStrings turns the claims into what the HTTP API passes a function:
 // every value a string, numbers in full, lists as "[a b]".

@@ -139,7 +139,17 @@ func TestJWTAuthorizer(t *testing.T) {
 		{"token without Bearer", "/referrals/01J0", valid, 200},
 		{"one of several audiences", "/referrals/01J0", "Bearer " + good(with(claims(), "aud", []string{"someone-else", testAudience})), 200},
 		{"client_id when no aud", "/referrals/01J0", "Bearer " + good(with(with(claims(), "aud", nil), "client_id", "other-app")), 200},
-		{"scp list", "/referrals/01J0", "Bearer " + good(with(with(claims(), "scope", nil), "scp", []string{"openid", "mash-manager"})), 200},
+		{"scp string", "/referrals/01J0", "Bearer " + good(with(with(claims(), "scope", nil), "scp", "openid mash-manager")), 200},
+		// Scopes that could be read two ways are refused, as the functions
+		// refuse them (auth.ParseScope): they see a list flattened.
+		{"scp list", "/referrals/01J0", "Bearer " + good(with(with(claims(), "scope", nil), "scp", []string{"openid", "mash-manager"})), 403},
+		{"scope list", "/referrals/01J0", "Bearer " + good(with(claims(), "scope", []string{"mash"})), 403},
+		{"scope list with a space in an element", "/referrals/01J0", "Bearer " + good(with(claims(), "scope", []string{"police", "x mash"})), 403},
+		{"scope a number", "/referrals/01J0", "Bearer " + good(with(claims(), "scope", 7)), 403},
+		{"scope an object", "/referrals/01J0", "Bearer " + good(with(claims(), "scope", map[string]string{"mash": "yes"})), 403},
+		{"scope and scp both", "/referrals/01J0", "Bearer " + good(with(claims(), "scp", "mash")), 403},
+		{"brackets in the string", "/referrals/01J0", "Bearer " + good(with(claims(), "scope", "[mash]")), 403},
+		{"odd scope on a route without scopes", "/me", "Bearer " + good(with(claims(), "scope", []string{"police"})), 403},
 		{"not valid before now: fine", "/referrals/01J0", "Bearer " + good(with(claims(), "nbf", now.Add(-time.Second).Unix())), 200},
 		{"route without scopes: any role", "/me", "Bearer " + good(with(claims(), "scope", "police")), 200},
 		{"route without scopes: no scope", "/me", "Bearer " + good(with(claims(), "scope", nil)), 200},

@@ -127,6 +127,21 @@ func badTokens(t *testing.T, role auth.Role) []caller {
 		return tok
 	}
 	good := token(t, role)
+	// Tokens whose scopes could be read two ways: refused with 403 by the
+	// HTTP API and, were it to let them through, by the function too
+	// (auth.ParseScope), whatever roles they seem to hold.
+	oddScope := func(name string, extra map[string]any) caller {
+		return caller{name: "odd scope: " + name, header: "Bearer " + sign(localauth.Claims{Expires: now.Add(time.Hour), Extra: extra}), valid: true}
+	}
+	odd := []caller{
+		oddScope("a list", map[string]any{"scope": []string{string(role)}}),
+		oddScope("a list with a space in an element", map[string]any{"scope": []string{"police", "x " + string(role)}}),
+		oddScope("scp a list", map[string]any{"scope": nil, "scp": []string{string(role)}}),
+		oddScope("a number", map[string]any{"scope": 7}),
+		oddScope("an object", map[string]any{"scope": map[string]string{string(role): "yes"}}),
+		oddScope("scope and scp both", map[string]any{"scp": string(role)}),
+		oddScope("brackets in the string", map[string]any{"scope": "[" + string(role) + "]"}),
+	}
 	sig := strings.LastIndexByte(good, '.') + 10
 	flip := byte('A')
 	if good[sig] == 'A' {
@@ -145,7 +160,7 @@ func badTokens(t *testing.T, role auth.Role) []caller {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return []caller{
+	return append([]caller{
 		{name: "no token"},
 		{name: "expired token", header: "Bearer " + sign(localauth.Claims{IssuedAt: now.Add(-2 * time.Hour), Expires: now.Add(-time.Hour)})},
 		{name: "token not valid yet", header: "Bearer " + sign(localauth.Claims{NotBefore: now.Add(time.Hour), Expires: now.Add(2 * time.Hour)})},
@@ -154,7 +169,7 @@ func badTokens(t *testing.T, role auth.Role) []caller {
 		{name: "tampered token", header: "Bearer " + tampered},
 		{name: "token from another key", header: "Bearer " + otherKey},
 		{name: "not a bearer token", header: "Basic ZTJlOmUyZQ=="},
-	}
+	}, odd...)
 }
 
 // TestAccessMatrix calls every route of the HTTP API as every role, with no

@@ -109,6 +109,9 @@ type Claims struct {
 	// IssuedAt, NotBefore and Expires are the token's times; IssuedAt
 	// defaults to now, Expires is required, NotBefore is left out when zero.
 	IssuedAt, NotBefore, Expires time.Time
+	// Extra claims are set last, replacing any of the above: tests use them
+	// for tokens whose scopes take other forms (a list, a number, "scp").
+	Extra map[string]any
 }
 
 // Mint returns a signed token for sub with roles, valid for ttl from now.
@@ -154,6 +157,9 @@ func (a *Authority) Sign(c Claims) (string, error) {
 	}
 	if !c.NotBefore.IsZero() {
 		claims["nbf"] = c.NotBefore.Unix()
+	}
+	for k, v := range c.Extra {
+		claims[k] = v
 	}
 	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
 	tok.Header["kid"] = a.kid

@@ -4,9 +4,10 @@
 // caller's role again here, so that a route attached to the wrong authorizer
 // or scopes still refuses the wrong people.
 //
-// A caller's roles are the token's scopes (the space-separated "scope"
-// claim, or "scp"), named exactly as the Role constants: "mash",
-// "mash-manager", "police", "helpline", "provider-rhi", "provider-aa".
+// A caller's roles are the token's scopes (the "scope" claim, or "scp" in a
+// token without one: a string of scopes separated by spaces; see
+// ParseScope), named exactly as the Role constants: "mash", "mash-manager",
+// "police", "helpline", "provider-rhi", "provider-aa".
 package auth
 
 import (
@@ -63,17 +64,46 @@ func FromClaims(claims map[string]string) (Principal, error) {
 	if sub == "" {
 		return Principal{}, apperr.New(apperr.Unauthorized, "Sign in: send a bearer token in the Authorization header.")
 	}
-	scopes := claims["scope"]
-	if scopes == "" {
-		scopes = claims["scp"]
+	scope, hasScope := claims["scope"]
+	scp, hasScp := claims["scp"]
+	if hasScope && hasScp {
+		return Principal{}, errScope
+	}
+	if !hasScope {
+		scope = scp
+	}
+	scopes, err := ParseScope(scope)
+	if err != nil {
+		return Principal{}, err
 	}
 	p := Principal{Subject: sub}
-	for _, f := range strings.Fields(strings.Trim(scopes, "[]")) {
+	for _, f := range scopes {
 		if r := Role(f); r.Valid() && !slices.Contains(p.Roles, r) {
 			p.Roles = append(p.Roles, r)
 		}
 	}
 	return p, nil
+}
+
+// errScope refuses a token whose scopes could be read more than one way.
+var errScope = apperr.New(apperr.Forbidden,
+	"The token's scopes cannot be read: send a token with one \"scope\" claim, a string of scopes separated by spaces, such as \"mash mash-manager\".")
+
+// ParseScope reads a token's scope claim in its OAuth 2.0 form (RFC 6749
+// section 3.3): scope tokens separated by spaces, each of visible ASCII
+// characters. It is the one rule by which both the HTTP API's authorizer
+// (run locally by infra/apigw) and the functions read roles, so that the two
+// always agree. Anything that could be read two ways is refused with a
+// Forbidden error: a list (the HTTP API hands a function a list claim
+// flattened to "[a b]", which cannot be told from a string), brackets,
+// quotes, backslashes and control characters.
+func ParseScope(scope string) ([]string, error) {
+	for _, c := range []byte(scope) {
+		if c < 0x20 || c > 0x7e || c == '[' || c == ']' || c == '"' || c == '\\' {
+			return nil, errScope
+		}
+	}
+	return strings.Fields(scope), nil
 }
 
 // Has reports whether the principal holds any of the roles.

@@ -17,7 +17,16 @@ func TestFromClaims(t *testing.T) {
 		{"one role", map[string]string{"sub": "u1", "scope": "mash"}, []Role{MASH}, ""},
 		{"several roles", map[string]string{"sub": "u1", "scope": "mash mash-manager"}, []Role{MASH, MASHManager}, ""},
 		{"scp when no scope", map[string]string{"sub": "u1", "scp": "police"}, []Role{Police}, ""},
-		{"array form the API passes", map[string]string{"sub": "u1", "scp": "[provider-rhi provider-aa]"}, []Role{ProviderRHI, ProviderAA}, ""},
+		// A list claim reaches a function flattened, "[a b]": an element
+		// "x provider-rhi" would read as a second role. Refused.
+		{"a list, as the API flattens it", map[string]string{"sub": "u1", "scp": "[provider-rhi provider-aa]"}, nil, apperr.Forbidden},
+		{"a list with an element holding a space", map[string]string{"sub": "u1", "scope": "[provider-aa x provider-rhi]"}, nil, apperr.Forbidden},
+		{"a bracket alone", map[string]string{"sub": "u1", "scope": "mash]"}, nil, apperr.Forbidden},
+		{"both scope and scp", map[string]string{"sub": "u1", "scope": "mash", "scp": "police"}, nil, apperr.Forbidden},
+		{"a quote", map[string]string{"sub": "u1", "scope": `"mash"`}, nil, apperr.Forbidden},
+		{"a control character", map[string]string{"sub": "u1", "scope": "mash\tpolice"}, nil, apperr.Forbidden},
+		{"not ASCII", map[string]string{"sub": "u1", "scope": "mash\u00a0police"}, nil, apperr.Forbidden},
+		{"an empty scope", map[string]string{"sub": "u1", "scope": ""}, nil, ""},
 		{"unknown scopes left out", map[string]string{"sub": "u1", "scope": "openid admin helpline"}, []Role{Helpline}, ""},
 		{"repeated role once", map[string]string{"sub": "u1", "scope": "mash mash"}, []Role{MASH}, ""},
 		{"no scope: no roles", map[string]string{"sub": "u1"}, nil, ""},

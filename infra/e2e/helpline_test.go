@@ -546,32 +546,8 @@ func TestHelplineEscalation(t *testing.T) {
 func TestHelplineConcurrentEscalationsMakeOneReferral(t *testing.T) {
 	call := logCall(t, "named-carer-concern.json", 5*time.Minute)
 	form := callSample(t, "escalation-referral.json", 0)
-	tok := token(t, auth.Helpline)
-	const n = 6
-	statuses := make([]int, n)
-	bodies := make([][]byte, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			req, err := http.NewRequest(http.MethodPost, env.stack.APIURL()+"/helpline-calls/"+call.ID+"/referrals", bytes.NewReader(form))
-			if err != nil {
-				statuses[i] = -1
-				return
-			}
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", "Bearer "+tok)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				statuses[i] = -1
-				return
-			}
-			defer resp.Body.Close()
-			var buf bytes.Buffer
-			_, _ = buf.ReadFrom(resp.Body)
-			statuses[i], bodies[i] = resp.StatusCode, buf.Bytes()
-		})
-	}
-	wg.Wait()
+	const n = 20
+	statuses, bodies := concurrently(t, n, "/helpline-calls/"+call.ID+"/referrals", func(int) []byte { return form }, auth.Helpline)
 	refs := referralsFromCall(t, call.ID)
 	if len(refs) != 1 {
 		t.Fatalf("%d referrals from one call escalated %d times at once: %v", len(refs), n, refs)

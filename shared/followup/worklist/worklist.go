@@ -23,8 +23,6 @@ package worklist
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -357,14 +355,33 @@ func (s *Service) Record(ctx context.Context, c Caller, id string, body []byte) 
 }
 
 // changed is the Conflict error for an event on a follow-up changed since
-// it was read, giving its version now when it can be read.
+// it was read, giving its version now when it can be read, and saying what
+// became of the referral made for it (newReferralID), if any: it says only
+// what is so.
 func (s *Service) changed(ctx context.Context, id, newReferralID string) error {
-	e := apperr.New(apperr.Conflict, "This follow-up changed since you read it. Read it again, check what changed, and send your event with its version now.")
-	if cur, err := s.store.FollowUp(ctx, id); err == nil {
-		e = followup.Changed(cur.Version)
+	cur, err := s.store.FollowUp(ctx, id)
+	if err != nil {
+		e := apperr.New(apperr.Conflict, "This follow-up changed since you read it. Read it again, check what changed, and send your event with its version now.")
+		if newReferralID != "" {
+			e.Message += " The new referral " + newReferralID + " was made and is with the MASH."
+		}
+		return e
 	}
-	if newReferralID != "" {
-		e.Message += " The new referral was made (id " + newReferralID + "); sending the same completion again links it and makes no other."
+	if cur.Status != followup.StatusCompleted {
+		e := followup.Changed(cur.Version)
+		if newReferralID != "" {
+			e.Message += " The new referral " + newReferralID + " was made; sending the completion again with that version links it to this follow-up and makes no other."
+		}
+		return e
+	}
+	e := apperr.New(apperr.Conflict, "This follow-up was completed by another event meanwhile (version %d now).", cur.Version)
+	switch {
+	case newReferralID != "" && cur.NewReferralID == newReferralID:
+		e.Message += " It links the new referral " + newReferralID + ", the one your completion asked for."
+	case newReferralID != "":
+		e.Message += " The new referral " + newReferralID + " was made for your completion and is with the MASH, not linked to this follow-up."
+	case cur.NewReferralID != "":
+		e.Message += " It links the new referral " + cur.NewReferralID + "."
 	}
 	return e
 }
@@ -425,6 +442,10 @@ func mergeInvalid(err error, fs []apperr.FieldError) error {
 	return apperr.WithFields(strictjson.ProblemsMessage(len(all), "The follow-up event has something to correct"), all)
 }
 
+// NewReferralKey is the idempotency key of the referral made from follow-up
+// id: one per follow-up.
+func NewReferralKey(id string) string { return "follow-up-" + id + "-new-referral" }
+
 // makeReferral submits form, made by actor from follow-up id, through the
 // intake, and returns the new referral's id.
 func (s *Service) makeReferral(ctx context.Context, c Caller, actor audit.Actor, id string, form *referral.Referral) (string, error) {
@@ -432,16 +453,20 @@ func (s *Service) makeReferral(ctx context.Context, c Caller, actor audit.Actor,
 	if err != nil {
 		return "", apperr.Wrap(err, apperr.Internal, "The new referral could not be made.")
 	}
-	sum := sha256.Sum256(body)
 	receipt, replayed, err := s.referrals.Submit(ctx, intake.Submission{
 		Body: body,
-		// Derived from the follow-up and the form: whoever retries, the
-		// same referral.
-		Idempotency: idempotency.Key{Route: c.Route, Scope: id, Value: "follow-up-" + id + "-" + hex.EncodeToString(sum[:16])},
+		// Derived from the follow-up alone: however many completions race,
+		// and whatever each says, one referral is made from a follow-up.
+		// The same form again is the same referral; another form is
+		// refused below.
+		Idempotency: idempotency.Key{Route: c.Route, Scope: id, Value: NewReferralKey(id)},
 		Request:     c.Request.As(actor),
 		Origin:      &referral.Origin{Type: referral.OriginFollowUp, ID: id},
 	})
 	if err != nil {
+		if e := apperr.As(err); e != nil && slices.ContainsFunc(e.Fields, func(f apperr.FieldError) bool { return f.Field == idempotency.Header }) {
+			return "", apperr.New(apperr.Conflict, "A referral was already made from this follow-up, by a completion with another new referral: only one is made from a follow-up. Read the follow-up again: if it is not yet completed, send the completion with the same new referral as before; to add what differs, send the MASH an addendum to that referral.")
+		}
 		if e := apperr.As(err); e != nil && e.Code == apperr.Invalid {
 			return "", mergeInvalid(nil, referralProblems(e))
 		}

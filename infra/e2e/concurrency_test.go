@@ -2,19 +2,21 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
 )
 
-// concurrently POSTs n requests to path at once, the ith with body(i), as
-// a caller with roles, and returns each one's status (-1 when it could not
-// be sent) and body.
-func concurrently(t *testing.T, n int, path string, body func(i int) []byte, roles ...auth.Role) ([]int, [][]byte) {
+// concurrently POSTs n requests to path at once, the ith with body(i) and
+// the headers given, as a caller with roles, and returns each one's status
+// (-1 when it could not be sent) and body.
+func concurrently(t *testing.T, n int, path string, body func(i int) []byte, headers map[string]string, roles ...auth.Role) ([]int, [][]byte) {
 	t.Helper()
 	tok := token(t, roles...)
 	statuses := make([]int, n)
@@ -29,6 +31,9 @@ func concurrently(t *testing.T, n int, path string, body func(i int) []byte, rol
 			}
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Authorization", "Bearer "+tok)
+			for k, v := range headers {
+				req.Header.Set(k, v)
+			}
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				statuses[i] = -1
@@ -59,7 +64,7 @@ func TestConcurrentCompletionsMakeOneReferral(t *testing.T) {
 			b = strings.Replace(b, "signs of criminal exploitation found", fmt.Sprintf("signs (%d) of criminal exploitation found", i), 1)
 		}
 		return []byte(b)
-	}, auth.ProviderRHI)
+	}, nil, auth.ProviderRHI)
 
 	refs := scanIDs(t, "#type = :type AND origin.id = :v", "referral", fuID)
 	if len(refs) != 1 {
@@ -97,5 +102,46 @@ func TestConcurrentCompletionsMakeOneReferral(t *testing.T) {
 	resp, b := postEvent(t, fuID, rhiCompletion(3), auth.ProviderRHI)
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(string(b), "completed") {
 		t.Errorf("completing again: %d %s", resp.StatusCode, b)
+	}
+}
+
+// TestConcurrentCustodyRetriesMakeOneRequest sends one custody request 20
+// times at once with one Idempotency-Key, as a police system retrying does:
+// one request is stored, every answer is its receipt, and the appropriate
+// adult service sees one follow-up.
+func TestConcurrentCustodyRetriesMakeOneRequest(t *testing.T) {
+	body := custodySample(t, "appropriate-adult.json")
+	const n = 20
+	statuses, bodies := concurrently(t, n, "/custody-requests", func(int) []byte { return body },
+		map[string]string{"Idempotency-Key": "custody-retry-" + fmt.Sprint(time.Now().UnixNano())}, auth.Police)
+	var ids []string
+	for i, s := range statuses {
+		if s != http.StatusAccepted {
+			t.Fatalf("attempt %d: %d %s", i, s, bodies[i])
+		}
+		var r struct{ ID string }
+		if err := json.Unmarshal(bodies[i], &r); err != nil || r.ID == "" {
+			t.Fatalf("attempt %d: %s", i, bodies[i])
+		}
+		ids = append(ids, r.ID)
+	}
+	for _, id := range ids {
+		if id != ids[0] {
+			t.Fatalf("receipts name different requests: %v", ids)
+		}
+	}
+	if got := scanIDs(t, "#type = :type AND id = :v", "custody-request", ids[0]); len(got) != 1 {
+		t.Errorf("custody request %s stored %d times", ids[0], len(got))
+	}
+	waitEmpty(t, env.stack.QueueURL("FollowUpQueue"))
+	list, _ := listFollowUps(t, "status=OPEN&limit=100", auth.ProviderAA)
+	n1 := 0
+	for _, f := range list {
+		if strings.Contains(f.ID, ids[0]) {
+			n1++
+		}
+	}
+	if n1 != 1 {
+		t.Errorf("the appropriate adult service sees %d follow-ups of the one request, want 1", n1)
 	}
 }

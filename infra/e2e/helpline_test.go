@@ -547,7 +547,7 @@ func TestHelplineConcurrentEscalationsMakeOneReferral(t *testing.T) {
 	call := logCall(t, "named-carer-concern.json", 5*time.Minute)
 	form := callSample(t, "escalation-referral.json", 0)
 	const n = 20
-	statuses, bodies := concurrently(t, n, "/helpline-calls/"+call.ID+"/referrals", func(int) []byte { return form }, auth.Helpline)
+	statuses, bodies := concurrently(t, n, "/helpline-calls/"+call.ID+"/referrals", func(int) []byte { return form }, nil, auth.Helpline)
 	refs := referralsFromCall(t, call.ID)
 	if len(refs) != 1 {
 		t.Fatalf("%d referrals from one call escalated %d times at once: %v", len(refs), n, refs)

@@ -2,12 +2,14 @@ package custody
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
+	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
 )
 
@@ -25,9 +27,12 @@ const (
 // Store keeps custody requests.
 type Store interface {
 	// CreateCustodyRequest writes the request (status RECEIVED, findable by
-	// a sweep among the unqueued) and the audit entry, all or nothing, never
-	// overwriting anything.
-	CreateCustodyRequest(ctx context.Context, rec *Record, entry audit.Entry) error
+	// a sweep among the unqueued), the idempotency record when idem is not
+	// nil, and the audit entry, all or nothing, never overwriting anything.
+	// It returns idempotency.ErrKeyUsed (wrapped or not) when an unexpired
+	// record for idem's key exists.
+	CreateCustodyRequest(ctx context.Context, rec *Record, idem *idempotency.Record, entry audit.Entry) error
+	idempotency.Reader
 	// MarkCustodyQueued records that the request's follow-up commands were
 	// sent. A request already marked is left as it is.
 	MarkCustodyQueued(ctx context.Context, id string, at time.Time) error
@@ -74,21 +79,30 @@ func NewService(store Store, followUps FollowUps, cal followup.WorkingDays, now 
 }
 
 // Submit decodes, validates and stores a custody request, then sends the
-// commands for its follow-ups. Every error is an *apperr.Error; on any error
+// commands for its follow-ups. It returns the receipt and whether it is a
+// replay. idempotencyKey is the request's Idempotency-Key header, empty
+// when none was sent: scoped to the officer (their subject), the same
+// request sent again with it within idempotency.TTL gets the first receipt
+// and makes nothing more, so that a police system's retries never ask for
+// two appropriate adults. Every error is an *apperr.Error; on any error
 // nothing has been written. If the commands cannot be sent the request stays
 // stored (and unqueued, for the sweep) and the receipt is still returned.
-func (s *Service) Submit(ctx context.Context, body []byte, meta audit.Request) (*Receipt, error) {
+func (s *Service) Submit(ctx context.Context, body []byte, idempotencyKey string, meta audit.Request) (*Receipt, bool, error) {
+	key := idempotency.Key{Route: meta.Route, Scope: meta.Actor.ID, Value: idempotencyKey}
+	if err := key.Check(); err != nil {
+		return nil, false, err
+	}
 	if len(body) > MaxBody {
-		return nil, apperr.New(apperr.TooLarge,
+		return nil, false, apperr.New(apperr.TooLarge,
 			"The request body is over %d KiB. A custody request is much smaller than that: shorten the free-text answers.", MaxBody>>10)
 	}
 	req, err := Decode(body)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	now := s.now().UTC().Truncate(time.Millisecond)
 	if err := Validate(req, now); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	rec := &Record{
 		ID:         ids.NewULID(now),
@@ -99,11 +113,24 @@ func (s *Service) Submit(ctx context.Context, body []byte, meta audit.Request) (
 	cmds := followup.ForCustody(rec.ID, now, req.AppropriateAdultRequested, req.AccommodationRequested)
 	receipt, err := s.receipt(rec, cmds)
 	if err != nil {
-		return nil, err
+		return nil, false, err
+	}
+	idem, err := idempotency.NewRecord(key, req, receipt, "", now)
+	if err != nil {
+		return nil, false, apperr.Wrap(err, apperr.Internal, "The custody request could not be processed.")
 	}
 	entry := meta.Entry(audit.Custody(rec.ID), ActionSubmitted, now)
-	if err := s.store.CreateCustodyRequest(ctx, rec, entry); err != nil {
-		return nil, apperr.Wrap(err, apperr.Unavailable,
+	err = s.store.CreateCustodyRequest(ctx, rec, idem, entry)
+	if errors.Is(err, idempotency.ErrKeyUsed) && idem != nil {
+		r, err := idempotency.Replay[Receipt](ctx, s.store, idem, now, "custody request")
+		if err != nil {
+			return nil, false, err
+		}
+		slog.InfoContext(ctx, "idempotent replay of a custody request", "custodyRequestId", r.ID)
+		return r, true, nil
+	}
+	if err != nil {
+		return nil, false, apperr.Wrap(err, apperr.Unavailable,
 			"The custody request could not be stored just now and has not been received. Please try again in a minute; if it is urgent, telephone the emergency duty team.")
 	}
 
@@ -113,16 +140,16 @@ func (s *Service) Submit(ctx context.Context, body []byte, meta audit.Request) (
 		// The request is safe in the store and shows as unqueued; the sweep
 		// sends its commands. The officer keeps the receipt.
 		log.WarnContext(ctx, "custody request stored but follow-ups not sent; the sweep will send them", "error", err)
-		return receipt, nil
+		return receipt, false, nil
 	}
 	if err := s.store.MarkCustodyQueued(ctx, rec.ID, s.now().UTC()); err != nil {
 		// The commands are sent; sending them again is harmless because
 		// follow-up ids come from the command.
 		log.WarnContext(ctx, "custody follow-ups sent but request not marked queued", "error", err)
-		return receipt, nil
+		return receipt, false, nil
 	}
 	log.InfoContext(ctx, "custody follow-ups sent")
-	return receipt, nil
+	return receipt, false, nil
 }
 
 // receipt builds the receipt, with the due time of each follow-up.

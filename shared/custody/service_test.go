@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
@@ -21,6 +22,7 @@ import (
 
 // memStore is an in-memory Store.
 type memStore struct {
+	idem      map[string]*idempotency.Record
 	records   map[string]*Record
 	entries   []audit.Entry
 	queued    map[string]time.Time
@@ -29,15 +31,21 @@ type memStore struct {
 }
 
 func newMemStore() *memStore {
-	return &memStore{records: map[string]*Record{}, queued: map[string]time.Time{}}
+	return &memStore{records: map[string]*Record{}, queued: map[string]time.Time{}, idem: map[string]*idempotency.Record{}}
 }
 
-func (m *memStore) CreateCustodyRequest(_ context.Context, rec *Record, entry audit.Entry) error {
+func (m *memStore) CreateCustodyRequest(_ context.Context, rec *Record, idem *idempotency.Record, entry audit.Entry) error {
 	if m.createErr != nil {
 		return m.createErr
 	}
 	if _, ok := m.records[rec.ID]; ok {
 		return errors.New("exists")
+	}
+	if idem != nil {
+		if _, ok := m.idem[idem.KeyHash]; ok {
+			return idempotency.ErrKeyUsed
+		}
+		m.idem[idem.KeyHash] = idem
 	}
 	cp := *rec
 	m.records[rec.ID] = &cp
@@ -183,7 +191,7 @@ func TestSubmit(t *testing.T) {
 			store.markErr, store.createErr = tt.markErr, tt.createErr
 			fus := &memFollowUps{err: tt.sendErr}
 			svc := NewService(store, fus, noWorkingDays{}, func() time.Time { return now })
-			got, err := svc.Submit(context.Background(), tt.body(t), meta)
+			got, _, err := svc.Submit(context.Background(), tt.body(t), "", meta)
 
 			if tt.wantCode != "" {
 				if apperr.CodeOf(err) != tt.wantCode {
@@ -281,12 +289,50 @@ func TestSubmitErrorsDoNotEchoValues(t *testing.T) {
 	r.Detainee.LastName = strings.Repeat("Secretname", 30)
 	r.Officer.Phone = "Secretphone"
 	svc := NewService(newMemStore(), &memFollowUps{}, noWorkingDays{}, func() time.Time { return now })
-	_, err := svc.Submit(context.Background(), body(t, r), audit.Request{})
+	_, _, err := svc.Submit(context.Background(), body(t, r), "", audit.Request{})
 	if err == nil {
 		t.Fatal("accepted")
 	}
 	b, _ := json.Marshal(apperr.As(err))
 	if strings.Contains(err.Error(), "Secret") || strings.Contains(string(b), "Secret") {
 		t.Errorf("error repeats a value: %v %s", err, b)
+	}
+}
+
+func (m *memStore) Idempotency(_ context.Context, keyHash string, _ time.Time) (*idempotency.Record, error) {
+	return m.idem[keyHash], nil
+}
+
+// TestSubmitWithIdempotencyKey: a police system's retry with the same key
+// gets the first receipt and makes no second request; the same key with
+// another request is refused naming the header; another officer's same key
+// is another key.
+func TestSubmitWithIdempotencyKey(t *testing.T) {
+	store := newMemStore()
+	svc := NewService(store, &memFollowUps{}, noWorkingDays{}, func() time.Time { return now })
+	changed := validRequest()
+	changed.ParentUnavailableReason = "Test: another reason."
+	officer := audit.Request{Actor: audit.Actor{ID: "officer-1", Role: "police"}, Route: "POST /custody-requests", RequestID: "req-1"}
+	first, replayed, err := svc.Submit(context.Background(), body(t, validRequest()), "k-1", officer)
+	if err != nil || replayed {
+		t.Fatalf("first: %v, replayed %v", err, replayed)
+	}
+	again, replayed, err := svc.Submit(context.Background(), body(t, validRequest()), "k-1", officer)
+	if err != nil || !replayed || again.ID != first.ID || again.Reference != first.Reference {
+		t.Fatalf("retry: %+v, replayed %v, %v; want the first receipt %s", again, replayed, err, first.ID)
+	}
+	if len(store.records) != 1 {
+		t.Errorf("%d requests stored after a retry, want 1", len(store.records))
+	}
+	_, _, err = svc.Submit(context.Background(), body(t, changed), "k-1", officer)
+	if apperr.CodeOf(err) != apperr.Invalid || !slices.Contains(apperr.FieldNames(err), idempotency.Header) {
+		t.Errorf("same key, another request: %v; want Invalid naming %s", err, idempotency.Header)
+	}
+	other := officer.As(audit.Actor{ID: "officer-2", Role: "police"})
+	if _, replayed, err := svc.Submit(context.Background(), body(t, validRequest()), "k-1", other); err != nil || replayed {
+		t.Errorf("another officer's key: %v, replayed %v", err, replayed)
+	}
+	if _, _, err := svc.Submit(context.Background(), body(t, validRequest()), "a b", officer); apperr.CodeOf(err) != apperr.Invalid {
+		t.Errorf("a key with a space: %v", err)
 	}
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/custody"
+	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 	"github.com/csc-frontdoor/frontdoor/shared/sweep"
 )
 
@@ -46,7 +47,7 @@ func custodyItem(rec *custody.Record) (map[string]types.AttributeValue, error) {
 
 // CreateCustodyRequest writes the custody request and its audit entry in one
 // transaction, neither overwriting an existing item.
-func (st *Store) CreateCustodyRequest(ctx context.Context, rec *custody.Record, entry audit.Entry) error {
+func (st *Store) CreateCustodyRequest(ctx context.Context, rec *custody.Record, idem *idempotency.Record, entry audit.Entry) error {
 	item, err := custodyItem(rec)
 	if err != nil {
 		return err
@@ -55,10 +56,20 @@ func (st *Store) CreateCustodyRequest(ctx context.Context, rec *custody.Record, 
 		return fmt.Errorf("create custody request %s: audit entry is for another record", rec.ID)
 	}
 	notExists := aws.String("attribute_not_exists(pk)")
-	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		{Put: &types.Put{TableName: &st.table, Item: item, ConditionExpression: notExists}},
-		{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: notExists}},
-	}})
+	var writes []types.TransactWriteItem
+	idemIndex := -1
+	if idem != nil {
+		idemIndex = len(writes)
+		writes = append(writes, st.idempotencyPut(idem, rec.ReceivedAt))
+	}
+	writes = append(writes,
+		types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: item, ConditionExpression: notExists}},
+		types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: notExists}},
+	)
+	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: writes})
+	if conditionFailed(err, idemIndex) {
+		return fmt.Errorf("create custody request %s: %w", rec.ID, idempotency.ErrKeyUsed)
+	}
 	if err != nil {
 		return fmt.Errorf("create custody request %s: %w", rec.ID, err)
 	}

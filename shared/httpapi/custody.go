@@ -7,11 +7,12 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
 	"github.com/csc-frontdoor/frontdoor/shared/custody"
+	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 )
 
 // CustodySubmitter takes custody requests.
 type CustodySubmitter interface {
-	Submit(ctx context.Context, body []byte, meta audit.Request) (*custody.Receipt, error)
+	Submit(ctx context.Context, body []byte, idempotencyKey string, meta audit.Request) (*custody.Receipt, bool, error)
 }
 
 // SubmitCustodyRequest handles POST /custody-requests, for police custody.
@@ -25,10 +26,14 @@ func SubmitCustodyRequest(svc CustodySubmitter) HandlerFunc {
 		if err != nil {
 			return Response{}, err
 		}
-		receipt, err := svc.Submit(ctx, body, who)
+		receipt, replayed, err := svc.Submit(ctx, body, Header(req, idempotency.Header), who)
 		if err != nil {
 			return Response{}, err
 		}
-		return JSON(http.StatusAccepted, receipt), nil
+		resp := JSON(http.StatusAccepted, receipt)
+		if replayed {
+			resp.Headers["Idempotent-Replayed"] = "true"
+		}
+		return resp, nil
 	}
 }

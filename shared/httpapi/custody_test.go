@@ -25,9 +25,9 @@ type fakeCustody struct {
 	err     error
 }
 
-func (f *fakeCustody) Submit(_ context.Context, body []byte, meta audit.Request) (*custody.Receipt, error) {
+func (f *fakeCustody) Submit(_ context.Context, body []byte, _ string, meta audit.Request) (*custody.Receipt, bool, error) {
 	f.called, f.body, f.meta = true, string(body), meta
-	return f.receipt, f.err
+	return f.receipt, false, f.err
 }
 
 func custodyReq(contentType, body string) Request {

@@ -59,6 +59,21 @@ var embeddedJSON []byte
 // embeddedErr is nil, so EnglandAndWales never has to panic.
 var embeddedProclamations, embeddedErr = ParseProclamations(embeddedJSON)
 
+// The years the calendar and every date the front door is asked for span:
+// a date outside them is refused as input (the holidays are computed for
+// them, and a time past 9999 cannot be written as RFC 3339).
+const (
+	FirstYear = 2000
+	LastYear  = 2100
+)
+
+// InRange reports whether t falls in the years FirstYear to LastYear, in
+// England.
+func InRange(t time.Time) bool {
+	y := t.In(London).Year()
+	return y >= FirstYear && y <= LastYear
+}
+
 // London is Europe/London, the zone in which every time is shown and every
 // day, working day and date is counted. Its rules are embedded in the binary
 // (time/tzdata), so it loads on a host with no zone database; should that

@@ -150,16 +150,16 @@ func parseTime(p *page.Query, name string, end bool) (time.Time, bool) {
 	}
 	if dateOnly.MatchString(v) {
 		d, err := time.ParseInLocation("2006-01-02", v, london)
-		if err == nil {
+		if err == nil && calendar.InRange(d) {
 			if end {
 				d = d.AddDate(0, 0, 1)
 			}
 			return d.UTC(), true
 		}
-	} else if t, err := time.Parse(time.RFC3339, v); err == nil {
+	} else if t, err := time.Parse(time.RFC3339, v); err == nil && calendar.InRange(t) {
 		return t.UTC().Truncate(time.Millisecond), true
 	}
-	p.Fail(name, "Enter "+name+" as a date, like 2026-11-20, or a date and time with its offset from UTC, like 2026-11-20T14:30:00Z")
+	p.Fail(name, fmt.Sprintf("Enter %s as a date from %d to %d, like 2026-11-20, or a date and time with its offset from UTC, like 2026-11-20T14:30:00Z", name, calendar.FirstYear, calendar.LastYear))
 	return time.Time{}, false
 }
 

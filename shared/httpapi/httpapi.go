@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"mime"
@@ -75,12 +76,15 @@ func Handle(h HandlerFunc) func(context.Context, Request) (Response, error) {
 		ctx = logging.WithRequestID(ctx, req.RequestContext.RequestID)
 		defer func() {
 			if p := recover(); p != nil {
-				slog.ErrorContext(ctx, "panic in handler", "route", req.RouteKey, "panic", fmt.Sprint(p))
-				resp = problem(ctx, req, apperr.New(apperr.Internal, "Something went wrong on our side."))
+				// Logged once, by problem, as every 500 is.
+				resp = problem(ctx, req, fmt.Errorf("panic in handler: %v", p))
 			}
 			slog.InfoContext(ctx, "request", "route", req.RouteKey, "status", resp.StatusCode)
 		}()
 		resp, err := h(ctx, req)
+		if err == nil && resp.Body == encodeFailed {
+			err = errors.New("the response could not be encoded as JSON")
+		}
 		if err != nil {
 			resp = problem(ctx, req, err)
 		}
@@ -111,11 +115,15 @@ func problem(ctx context.Context, req Request, err error) Response {
 	return resp
 }
 
+// encodeFailed is the body of a response JSON could not encode; Handle
+// turns it into a problem document with the request id, and logs it.
+const encodeFailed = `{"title":"Internal Server Error","status":500}`
+
 // JSON returns a response with v as its JSON body.
 func JSON(status int, v any) Response {
 	body, err := json.Marshal(v)
 	if err != nil {
-		status, body = http.StatusInternalServerError, []byte(`{"title":"Internal Server Error","status":500}`)
+		status, body = http.StatusInternalServerError, []byte(encodeFailed)
 	}
 	return Response{
 		StatusCode: status,

@@ -1,15 +1,19 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/logging"
 )
 
 func TestStatus(t *testing.T) {
@@ -97,12 +101,17 @@ func TestHandleWritesProblems(t *testing.T) {
 		{"unavailable hides cause", apperr.Wrap(errors.New("dial tcp 10.0.0.1: secret detail"), apperr.Unavailable, "Try again"), false, 503, 0, "secret detail"},
 		{"plain error is internal", errors.New("boom at line 12"), false, 500, 0, "boom"},
 		{"panic is internal", nil, true, 500, 0, "kaboom"},
+		{"a response that cannot be encoded", nil, false, 500, 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := Handle(func(ctx context.Context, r Request) (Response, error) {
 				if tt.panics {
 					panic("kaboom")
+				}
+				if tt.err == nil {
+					// A time past year 9999 has no RFC 3339 form.
+					return JSON(http.StatusOK, map[string]time.Time{"to": time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}), nil
 				}
 				return Response{}, tt.err
 			})
@@ -136,5 +145,31 @@ func TestHandlePassesSuccess(t *testing.T) {
 	resp, _ := h(context.Background(), Request{})
 	if resp.StatusCode != 202 || resp.Body != `{"id":"x"}` || resp.Headers["Cache-Control"] != "no-store" {
 		t.Fatalf("unexpected response %+v", resp)
+	}
+}
+
+// TestEveryInternalErrorIsLogged: each 500 is one ERROR line with the
+// request id, whatever made it.
+func TestEveryInternalErrorIsLogged(t *testing.T) {
+	for name, h := range map[string]HandlerFunc{
+		"an error": func(context.Context, Request) (Response, error) { return Response{}, errors.New("boom") },
+		"a panic":  func(context.Context, Request) (Response, error) { panic("kaboom") },
+		"unencoded": func(context.Context, Request) (Response, error) {
+			return JSON(200, map[string]any{"c": make(chan int)}), nil
+		},
+	} {
+		var buf bytes.Buffer
+		prev := slog.Default()
+		slog.SetDefault(logging.New(&buf, "INFO"))
+		r := Request{RouteKey: "GET /stats"}
+		r.RequestContext.RequestID = "req-500"
+		resp, _ := Handle(h)(context.Background(), r)
+		slog.SetDefault(prev)
+		if resp.StatusCode != 500 || !strings.Contains(resp.Body, `"requestId":"req-500"`) || !strings.Contains(resp.Body, `"type":"urn:frontdoor:problem:internal"`) {
+			t.Errorf("%s: %d %s", name, resp.StatusCode, resp.Body)
+		}
+		if n := strings.Count(buf.String(), `"level":"ERROR"`); n != 1 || !strings.Contains(buf.String(), "req-500") {
+			t.Errorf("%s: %d ERROR lines with the request id, want 1:\n%s", name, n, buf.String())
+		}
 	}
 }

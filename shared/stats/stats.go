@@ -13,6 +13,7 @@ package stats
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -54,6 +55,9 @@ func ParsePeriod(params map[string]string, now time.Time) (Period, error) {
 		t, err := time.ParseInLocation(time.DateOnly, v, london)
 		if err != nil {
 			fs = append(fs, apperr.FieldError{Field: name, Message: "The " + name + " date is a date like 2026-11-01."})
+		} else if !calendar.InRange(t) {
+			fs = append(fs, apperr.FieldError{Field: name, Message: fmt.Sprintf("The %s date is a date from %d-01-01 to %d-12-31.", name, calendar.FirstYear, calendar.LastYear)})
+			return time.Time{}
 		}
 		return t
 	}

@@ -27,6 +27,12 @@ func TestParsePeriod(t *testing.T) {
 		{"only from: to today", map[string]string{"from": "2026-11-10"}, "2026-11-10T00:00:00Z", "2026-11-21T00:00:00Z", nil},
 		{"only from, after today", map[string]string{"from": "2026-12-05"}, "", "", []string{"to"}},
 		{"empty", map[string]string{"from": "", "to": ""}, "", "", []string{"from", "to"}},
+		// The end of 9999-12-31 is in year 10000, which no RFC 3339 time can
+		// write: dates are bounded to the calendar's years.
+		{"year 9999", map[string]string{"from": "9999-12-31", "to": "9999-12-31"}, "", "", []string{"from", "to"}},
+		{"year 0", map[string]string{"from": "0000-01-01", "to": "2026-11-01"}, "", "", []string{"from"}},
+		{"the first and last years", map[string]string{"from": "2100-12-31", "to": "2100-12-31"}, "2100-12-31T00:00:00Z", "2101-01-01T00:00:00Z", nil},
+		{"before the first year", map[string]string{"from": "1999-12-31", "to": "2000-01-01"}, "", "", []string{"from"}},
 		{"not dates", map[string]string{"from": "1/11/2026", "to": "2026-13-01"}, "", "", []string{"from", "to"}},
 		{"backwards", map[string]string{"from": "2026-11-02", "to": "2026-11-01"}, "", "", []string{"to"}},
 		{"too long", map[string]string{"from": "2025-01-01", "to": "2026-01-02"}, "", "", []string{"to"}},

@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
+	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
 	"github.com/csc-frontdoor/frontdoor/shared/internal/formtest"
 )

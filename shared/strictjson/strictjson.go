@@ -192,6 +192,8 @@ func (w *walker) value(t reflect.Type, path string) {
 	case string:
 		if t.Kind() != reflect.String {
 			w.wrongKind(t, path)
+		} else if msg := unsafeText(v); msg != "" {
+			w.add(path, path+" "+msg)
 		}
 	case bool:
 		if t.Kind() != reflect.Bool {
@@ -326,4 +328,23 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 	}
 	fieldCache.Store(t, m)
 	return m
+}
+
+// unsafeText says what is wrong with a string that holds a character no
+// form takes, or "" when there is none: a control character other than tab,
+// line feed and carriage return (NUL, bell, escape, DEL, the C1 controls),
+// or a bidirectional embedding, override or isolate (U+202A to U+202E,
+// U+2066 to U+2069), which can make stored text display as something it is
+// not. Line breaks stay, for free text.
+func unsafeText(v string) string {
+	for _, r := range v {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+		case r < 0x20 || (r >= 0x7f && r <= 0x9f):
+			return "contains a control character. Remove it; type the text again if it was pasted."
+		case (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069):
+			return "contains a character that changes the direction of the text around it. Remove it; type the text again if it was pasted."
+		}
+	}
+	return ""
 }

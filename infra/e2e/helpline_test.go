@@ -118,20 +118,8 @@ func listCalls(t *testing.T, query url.Values, role auth.Role) callPage {
 // actor's role.
 func callAudit(t *testing.T, id string) [][2]string {
 	t.Helper()
-	out, err := env.ddb.Query(context.Background(), &dynamodb.QueryInput{
-		TableName:              &env.table,
-		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :a)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: "HELPLINE#" + id},
-			":a":  &types.AttributeValueMemberS{Value: "AUDIT#"},
-		},
-		ConsistentRead: aws.Bool(true),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var entries [][2]string
-	for _, item := range out.Items {
+	for _, item := range helplineAuditItems(t, id) {
 		actor := item["actor"].(*types.AttributeValueMemberM).Value
 		entries = append(entries, [2]string{str(item, "action"), actor["role"].(*types.AttributeValueMemberS).Value})
 	}
@@ -782,4 +770,71 @@ func TestHelplineNoPersonalDataInLogs(t *testing.T) {
 	if len(personal) < 10 {
 		t.Errorf("only %d personal strings checked: %q", len(personal), personal)
 	}
+}
+
+// TestHelplineCallsAreTheTeams: the parenting helpline is one team working
+// one line, so any adviser may list and escalate a call another adviser
+// logged (a caller who rings back gets whoever answers). The audit trail
+// says who did what to whose call: the logging adviser, each adviser who
+// read it in a list, and the one who escalated it.
+func TestHelplineCallsAreTheTeams(t *testing.T) {
+	nano := time.Now().UnixNano()
+	adviserA, adviserB := fmt.Sprintf("e2e-adviser-a-%d", nano), fmt.Sprintf("e2e-adviser-b-%d", nano)
+	resp, b := logCallAs(t, adviserA, "", callSample(t, "named-carer-concern.json", 5*time.Minute))
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("adviser A logs a call: %d %s", resp.StatusCode, b)
+	}
+	call := decode[callReceipt](t, b)
+	tokB, err := env.stack.Auth().Mint(adviserB, []string{string(auth.Helpline)}, 15*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asB := map[string]string{"Authorization": "Bearer " + tokB}
+
+	req, err := http.NewRequest(http.MethodGet, env.stack.APIURL()+"/helpline-calls?"+around(10*time.Minute, -time.Minute).Encode(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", asB["Authorization"])
+	resp, b = do(t, req)
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(b, []byte(call.ID)) {
+		t.Fatalf("adviser B lists the team's calls: %d, %s not among them", resp.StatusCode, call.ID)
+	}
+	resp, b = post(t, "/helpline-calls/"+call.ID+"/referrals", "application/json", callSample(t, "escalation-referral.json", 0), asB)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("adviser B escalates adviser A's call: %d %s", resp.StatusCode, b)
+	}
+
+	who := map[string][]string{}
+	for _, item := range helplineAuditItems(t, call.ID) {
+		actor := item["actor"].(*types.AttributeValueMemberM).Value
+		who[str(item, "action")] = append(who[str(item, "action")], actor["id"].(*types.AttributeValueMemberS).Value)
+	}
+	if !slices.Equal(who["helpline.call-logged"], []string{adviserA}) {
+		t.Errorf("logged by %v, want %s", who["helpline.call-logged"], adviserA)
+	}
+	if !slices.Contains(who["helpline.call-read"], adviserB) {
+		t.Errorf("read in a list by %v, want %s among them", who["helpline.call-read"], adviserB)
+	}
+	if !slices.Equal(who["helpline.call-escalated"], []string{adviserB}) {
+		t.Errorf("escalated by %v, want %s", who["helpline.call-escalated"], adviserB)
+	}
+}
+
+// helplineAuditItems returns the audit entries filed under a call.
+func helplineAuditItems(t *testing.T, id string) []map[string]types.AttributeValue {
+	t.Helper()
+	out, err := env.ddb.Query(context.Background(), &dynamodb.QueryInput{
+		TableName:              &env.table,
+		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :a)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: "HELPLINE#" + id},
+			":a":  &types.AttributeValueMemberS{Value: "AUDIT#"},
+		},
+		ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out.Items
 }

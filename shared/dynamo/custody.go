@@ -55,22 +55,7 @@ func (st *Store) CreateCustodyRequest(ctx context.Context, rec *custody.Record, 
 	if entry.Subject != audit.Custody(rec.ID) {
 		return fmt.Errorf("create custody request %s: audit entry is for another record", rec.ID)
 	}
-	notExists := aws.String("attribute_not_exists(pk)")
-	var writes []types.TransactWriteItem
-	idemIndex := -1
-	if idem != nil {
-		idemIndex = len(writes)
-		writes = append(writes, st.idempotencyPut(idem, rec.ReceivedAt))
-	}
-	writes = append(writes,
-		types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: item, ConditionExpression: notExists}},
-		types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: notExists}},
-	)
-	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: writes})
-	if conditionFailed(err, idemIndex) {
-		return fmt.Errorf("create custody request %s: %w", rec.ID, idempotency.ErrKeyUsed)
-	}
-	if err != nil {
+	if err := st.createKeyed(ctx, idem, rec.ReceivedAt, item, entry); err != nil {
 		return fmt.Errorf("create custody request %s: %w", rec.ID, err)
 	}
 	return nil

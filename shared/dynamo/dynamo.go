@@ -69,6 +69,29 @@ func n(v int64) types.AttributeValue {
 	return &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)}
 }
 
+// createKeyed writes a new item and its audit entry, with the idempotency
+// record idem when it is not nil (see idempotencyPut), in one transaction,
+// none overwriting an existing item; an unexpired idempotency record for
+// idem's key gives idempotency.ErrKeyUsed.
+func (st *Store) createKeyed(ctx context.Context, idem *idempotency.Record, at time.Time, item map[string]types.AttributeValue, entry audit.Entry) error {
+	notExists := aws.String("attribute_not_exists(pk)")
+	var writes []types.TransactWriteItem
+	idemIndex := -1
+	if idem != nil {
+		idemIndex = len(writes)
+		writes = append(writes, st.idempotencyPut(idem, at))
+	}
+	writes = append(writes,
+		types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: item, ConditionExpression: notExists}},
+		types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: notExists}},
+	)
+	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: writes})
+	if conditionFailed(err, idemIndex) {
+		return idempotency.ErrKeyUsed
+	}
+	return err
+}
+
 // idempotencyPut is the transaction write that records an idempotency key
 // and the response to replay, unless an unexpired record for the key exists.
 func (st *Store) idempotencyPut(idem *idempotency.Record, now time.Time) types.TransactWriteItem {

@@ -108,22 +108,7 @@ func (st *Store) CreateHelplineCall(ctx context.Context, rec *helpline.Record, i
 	if entry.Subject != audit.HelplineCall(rec.ID) {
 		return fmt.Errorf("create helpline call %s: audit entry is for another record", rec.ID)
 	}
-	notExists := aws.String("attribute_not_exists(pk)")
-	var writes []types.TransactWriteItem
-	idemIndex := -1
-	if idem != nil {
-		idemIndex = len(writes)
-		writes = append(writes, st.idempotencyPut(idem, rec.LoggedAt))
-	}
-	writes = append(writes,
-		types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: item, ConditionExpression: notExists}},
-		types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: notExists}},
-	)
-	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: writes})
-	if conditionFailed(err, idemIndex) {
-		return fmt.Errorf("create helpline call %s: %w", rec.ID, idempotency.ErrKeyUsed)
-	}
-	if err != nil {
+	if err := st.createKeyed(ctx, idem, rec.LoggedAt, item, entry); err != nil {
 		return fmt.Errorf("create helpline call %s: %w", rec.ID, err)
 	}
 	return nil

@@ -19,6 +19,10 @@ import (
 
 var _ referrer.Store = (*Store)(nil)
 
+// noReferral is an id no referral has (not a ULID): what an unknown
+// reference's second read asks for.
+const noReferral = "-"
+
 // ReferralByReference returns what a referrer's request needs of the
 // referral with the given reference: its reference claim leads to the
 // referral, of which only the identity, status, times and receipt token hash
@@ -37,9 +41,11 @@ func (st *Store) ReferralByReference(ctx context.Context, reference string) (*re
 		ReferralID string `dynamodbav:"referralId"`
 	}
 	if claim.Item == nil {
-		return nil, fmt.Errorf("get reference claim: %w", referrer.ErrNotFound)
-	}
-	if err := attributevalue.UnmarshalMap(claim.Item, &c); err != nil || c.ReferralID == "" {
+		// An unknown reference does the same reads as a known one, of a
+		// referral that cannot exist, so that the time taken does not tell
+		// which references exist.
+		c.ReferralID = noReferral
+	} else if err := attributevalue.UnmarshalMap(claim.Item, &c); err != nil || c.ReferralID == "" {
 		return nil, fmt.Errorf("decode reference claim: %w", errors.Join(err, errors.New("no referral id")))
 	}
 	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{
@@ -52,6 +58,9 @@ func (st *Store) ReferralByReference(ctx context.Context, reference string) (*re
 	})
 	if err != nil {
 		return nil, fmt.Errorf("get referral %s: %w", c.ReferralID, err)
+	}
+	if claim.Item == nil {
+		return nil, fmt.Errorf("get reference claim: %w", referrer.ErrNotFound)
 	}
 	if out.Item == nil {
 		return nil, fmt.Errorf("get referral %s of its reference claim: %w", c.ReferralID, referrer.ErrNotFound)

@@ -1,14 +1,19 @@
 package dynamo_test
 
 import (
+	"context"
 	"errors"
 	"reflect"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/decision"
+	"github.com/csc-frontdoor/frontdoor/shared/dynamo"
 	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
 	"github.com/csc-frontdoor/frontdoor/shared/referrer"
@@ -146,5 +151,36 @@ func TestAddAddendum(t *testing.T) {
 	}
 	if none, err := f.store.Addenda(t.Context(), ids.NewULID(t0)); err != nil || len(none) != 0 {
 		t.Errorf("Addenda of another referral = %+v, %v", none, err)
+	}
+}
+
+// readCounter is the DynamoDB client with its single-item reads counted.
+type readCounter struct {
+	*dynamodb.Client
+	gets atomic.Int64
+}
+
+func (c *readCounter) GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	c.gets.Add(1)
+	return c.Client.GetItem(ctx, in, opts...)
+}
+
+// TestReferralByReferenceDoesTheSameWork: an unknown reference costs the
+// same reads as a known one, so that how long a referrer's request takes
+// does not tell which references exist; both answers are as before.
+func TestReferralByReferenceDoesTheSameWork(t *testing.T) {
+	f := newFixture(t)
+	rec := f.storeReferral(t, "single-child.json", t0)
+	counted := &readCounter{Client: f.db}
+	st := dynamo.New(counted, f.table)
+	if got, err := st.ReferralByReference(t.Context(), rec.Reference); err != nil || got.ID != rec.ID {
+		t.Fatalf("known reference: %+v, %v", got, err)
+	}
+	known := counted.gets.Swap(0)
+	if _, err := st.ReferralByReference(t.Context(), "ZZZZ-ZZZZ"); !errors.Is(err, referrer.ErrNotFound) {
+		t.Fatalf("unknown reference: %v, want referrer.ErrNotFound", err)
+	}
+	if unknown := counted.gets.Load(); unknown != known || known != 2 {
+		t.Errorf("reads: %d for a known reference, %d for an unknown one; want 2 and 2", known, unknown)
 	}
 }

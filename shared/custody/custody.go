@@ -47,9 +47,9 @@ const (
 // Request is one request from a custody suite, as submitted.
 type Request struct {
 	// CustodySuite is the name of the custody suite holding the detainee.
-	CustodySuite string `json:"custodySuite"`
+	CustodySuite string `json:"custodySuite" text:"line"`
 	// CustodyNumber is the custody record number: letters, digits, "/" and "-".
-	CustodyNumber string   `json:"custodyNumber"`
+	CustodyNumber string   `json:"custodyNumber" text:"line"`
 	Officer       Officer  `json:"officer"`
 	Detainee      Detainee `json:"detainee"`
 	// UnderEighteen answers "Is the detainee, or do they appear to be, under
@@ -67,7 +67,7 @@ type Request struct {
 	InterpreterNeeded *bool `json:"interpreterNeeded,omitempty"`
 	// Language is the language to interpret; required when InterpreterNeeded
 	// is true.
-	Language string `json:"language,omitempty"`
+	Language string `json:"language,omitempty" text:"line"`
 	// DetainedAt is when the detainee's detention was authorised, RFC 3339
 	// with an offset from UTC.
 	DetainedAt string `json:"detainedAt"`
@@ -87,19 +87,19 @@ type Request struct {
 
 // Officer is the police officer making the request.
 type Officer struct {
-	Name         string `json:"name"`
+	Name         string `json:"name" text:"line"`
 	Rank         string `json:"rank,omitempty"`
 	CollarNumber string `json:"collarNumber,omitempty"`
 	// Phone is a UK phone number the local authority can call back on.
-	Phone string `json:"phone"`
-	Email string `json:"email,omitempty"`
+	Phone string `json:"phone" text:"line"`
+	Email string `json:"email,omitempty" text:"line"`
 }
 
 // Detainee is the person in custody.
 type Detainee struct {
-	FirstName string `json:"firstName"`
-	LastName  string `json:"lastName"`
-	KnownAs   string `json:"knownAs,omitempty"`
+	FirstName string `json:"firstName" text:"line"`
+	LastName  string `json:"lastName" text:"line"`
+	KnownAs   string `json:"knownAs,omitempty" text:"line"`
 	// DateOfBirth is YYYY-MM-DD. A detainee has DateOfBirth, EstimatedAge
 	// or both.
 	DateOfBirth string `json:"dateOfBirth,omitempty"`
@@ -110,7 +110,7 @@ type Detainee struct {
 	// Address is the detainee's home address, when known.
 	Address *referral.Address `json:"address,omitempty"`
 	// NHSNumber is 10 digits; Validate removes any spaces.
-	NHSNumber string `json:"nhsNumber,omitempty"`
+	NHSNumber string `json:"nhsNumber,omitempty" text:"line"`
 }
 
 // DetainedTime returns DetainedAt parsed, in UTC. It returns an

@@ -86,9 +86,9 @@ type Request struct {
 	// action and early help.
 	AdviceGiven string `json:"adviceGiven,omitempty"`
 	// TransferTo is the local authority; required for a transfer.
-	TransferTo string `json:"transferTo,omitempty"`
+	TransferTo string `json:"transferTo,omitempty" text:"line"`
 	// AllocatedWorker identifies the worker; required when passing to one.
-	AllocatedWorker  string `json:"allocatedWorker,omitempty"`
+	AllocatedWorker  string `json:"allocatedWorker,omitempty" text:"line"`
 	ReferrerInformed *bool  `json:"referrerInformed"`
 	// ReferrerNotInformedReason is required when the referrer was not told.
 	ReferrerNotInformedReason string `json:"referrerNotInformedReason,omitempty"`
@@ -103,8 +103,8 @@ type Decision struct {
 	LevelOfNeed               referral.LevelOfNeed `json:"levelOfNeed"`
 	PrimaryNeed               string               `json:"primaryNeed,omitempty"`
 	AdviceGiven               string               `json:"adviceGiven,omitempty"`
-	TransferTo                string               `json:"transferTo,omitempty"`
-	AllocatedWorker           string               `json:"allocatedWorker,omitempty"`
+	TransferTo                string               `json:"transferTo,omitempty" text:"line"`
+	AllocatedWorker           string               `json:"allocatedWorker,omitempty" text:"line"`
 	ReferrerInformed          bool                 `json:"referrerInformed"`
 	ReferrerNotInformedReason string               `json:"referrerNotInformedReason,omitempty"`
 	// DecidedBy is the screener's subject; DecidedByRole the role they

@@ -80,9 +80,9 @@ type Caller struct {
 	Anonymous *bool `json:"anonymous"`
 	// FirstName, Phone and Email are optional, and only for a caller who
 	// is not anonymous. Phone is a UK number, Email one bare address.
-	FirstName string `json:"firstName,omitempty"`
-	Phone     string `json:"phone,omitempty"`
-	Email     string `json:"email,omitempty"`
+	FirstName string `json:"firstName,omitempty" text:"line"`
+	Phone     string `json:"phone,omitempty" text:"line"`
+	Email     string `json:"email,omitempty" text:"line"`
 }
 
 // Concern reports whether the call was logged as raising a safeguarding

@@ -39,12 +39,12 @@ type Referral struct {
 
 // Referrer is the professional making the referral.
 type Referrer struct {
-	Name         string     `json:"name"`
-	Role         string     `json:"role"`
-	Organisation string     `json:"organisation"`
+	Name         string     `json:"name" text:"line"`
+	Role         string     `json:"role" text:"line"`
+	Organisation string     `json:"organisation" text:"line"`
 	AgencyType   AgencyType `json:"agencyType"`
-	Email        string     `json:"email"`
-	Phone        string     `json:"phone"`
+	Email        string     `json:"email" text:"line"`
+	Phone        string     `json:"phone" text:"line"`
 	// RegulatedProfessional says whether the referrer is a regulated health
 	// or social care professional or a teacher, who must report a known case
 	// of FGM to the police. Nil means not answered.
@@ -53,9 +53,9 @@ type Referrer struct {
 
 // Child is a child the referral is about, born or unborn.
 type Child struct {
-	FirstName string `json:"firstName,omitempty"`
-	LastName  string `json:"lastName,omitempty"`
-	KnownAs   string `json:"knownAs,omitempty"`
+	FirstName string `json:"firstName,omitempty" text:"line"`
+	LastName  string `json:"lastName,omitempty" text:"line"`
+	KnownAs   string `json:"knownAs,omitempty" text:"line"`
 	// DateOfBirth is YYYY-MM-DD. A child has exactly one of DateOfBirth,
 	// ExpectedDateOfDelivery and EstimatedAge.
 	DateOfBirth string `json:"dateOfBirth,omitempty"`
@@ -64,15 +64,15 @@ type Child struct {
 	// EstimatedAge in years, given when the date of birth is not known.
 	EstimatedAge *int   `json:"estimatedAge,omitempty"`
 	Sex          Sex    `json:"sex"`
-	NHSNumber    string `json:"nhsNumber,omitempty"`
-	School       string `json:"school,omitempty"`
+	NHSNumber    string `json:"nhsNumber,omitempty" text:"line"`
+	School       string `json:"school,omitempty" text:"line"`
 	// UPN is the Department for Education unique pupil number.
-	UPN     string  `json:"upn,omitempty"`
+	UPN     string  `json:"upn,omitempty" text:"line"`
 	Address Address `json:"address"`
 	// CurrentLocation is where the child is now, when not at Address.
 	CurrentLocation   *Address `json:"currentLocation,omitempty"`
-	GP                string   `json:"gp,omitempty"`
-	Language          string   `json:"language,omitempty"`
+	GP                string   `json:"gp,omitempty" text:"line"`
+	Language          string   `json:"language,omitempty" text:"line"`
 	InterpreterNeeded *bool    `json:"interpreterNeeded,omitempty"`
 	Disability        string   `json:"disability,omitempty"`
 }
@@ -83,17 +83,17 @@ func (c Child) IsUnborn() bool { return strings.TrimSpace(c.ExpectedDateOfDelive
 
 // Address is a UK postal address. For an unborn baby it is the mother's.
 type Address struct {
-	Line1    string `json:"line1"`
-	Line2    string `json:"line2,omitempty"`
-	Town     string `json:"town,omitempty"`
-	Postcode string `json:"postcode"`
+	Line1    string `json:"line1" text:"line"`
+	Line2    string `json:"line2,omitempty" text:"line"`
+	Town     string `json:"town,omitempty" text:"line"`
+	Postcode string `json:"postcode" text:"line"`
 }
 
 // HouseholdMember is a member of the child's household or another
 // significant person in the child's life.
 type HouseholdMember struct {
-	Name         string `json:"name"`
-	Relationship string `json:"relationship"`
+	Name         string `json:"name" text:"line"`
+	Relationship string `json:"relationship" text:"line"`
 	// DateOfBirth is YYYY-MM-DD, when known.
 	DateOfBirth            string `json:"dateOfBirth,omitempty"`
 	ParentalResponsibility *bool  `json:"parentalResponsibility,omitempty"`
@@ -102,11 +102,11 @@ type HouseholdMember struct {
 
 // Professional is another professional involved with the child or family.
 type Professional struct {
-	Name         string `json:"name"`
-	Role         string `json:"role,omitempty"`
-	Organisation string `json:"organisation"`
-	Email        string `json:"email,omitempty"`
-	Phone        string `json:"phone,omitempty"`
+	Name         string `json:"name" text:"line"`
+	Role         string `json:"role,omitempty" text:"line"`
+	Organisation string `json:"organisation" text:"line"`
+	Email        string `json:"email,omitempty" text:"line"`
+	Phone        string `json:"phone,omitempty" text:"line"`
 }
 
 // Consent records whether the family knows of and agrees to the referral.
@@ -139,7 +139,7 @@ type MissingEpisode struct {
 	ReturnedAt      string `json:"returnedAt,omitempty"`
 	StillMissing    bool   `json:"stillMissing,omitempty"`
 	WhereFound      string `json:"whereFound,omitempty"`
-	PoliceReference string `json:"policeReference,omitempty"`
+	PoliceReference string `json:"policeReference,omitempty" text:"line"`
 }
 
 // HasCategory reports whether the referral's concerns include c.

@@ -136,7 +136,7 @@ func (f Form) shapeProblems(body []byte, t reflect.Type) []apperr.FieldError {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	w := walker{form: f, dec: dec}
-	w.value(t, "")
+	w.value(t, "", false)
 	return w.problems
 }
 
@@ -163,8 +163,9 @@ func (w *walker) token() (json.Token, bool) {
 	return tok, true
 }
 
-// value reads one value and checks it against t.
-func (w *walker) value(t reflect.Type, path string) {
+// value reads one value and checks it against t; line says that a string
+// there is one line (its field is tagged text:"line").
+func (w *walker) value(t reflect.Type, path string, line bool) {
 	tok, ok := w.token()
 	if !ok {
 		return
@@ -182,7 +183,7 @@ func (w *walker) value(t reflect.Type, path string) {
 			w.object(t, path)
 		case v == '[' && t.Kind() == reflect.Slice:
 			for i := 0; w.dec.More() && !w.failed; i++ {
-				w.value(t.Elem(), fmt.Sprintf("%s[%d]", path, i))
+				w.value(t.Elem(), fmt.Sprintf("%s[%d]", path, i), line)
 			}
 			w.token() // ]
 		default:
@@ -194,6 +195,8 @@ func (w *walker) value(t reflect.Type, path string) {
 			w.wrongKind(t, path)
 		} else if msg := unsafeText(v); msg != "" {
 			w.add(path, path+" "+msg)
+		} else if line && strings.ContainsAny(v, "\t\r\n") {
+			w.add(path, path+" is one line: remove the line breaks and tabs.")
 		}
 	case bool:
 		if t.Kind() != reflect.Bool {
@@ -225,7 +228,7 @@ func (w *walker) object(t reflect.Type, path string) {
 		if path != "" {
 			p = path + "." + name
 		}
-		ft, known := fields[name]
+		f, known := fields[name]
 		switch {
 		case !known && !plausibleName.MatchString(name):
 			// A name that could not be a field may be personal data: name
@@ -240,7 +243,7 @@ func (w *walker) object(t reflect.Type, path string) {
 			w.skipValue()
 		default:
 			seen[name] = true
-			w.value(ft, p)
+			w.value(f.typ, p, f.line)
 		}
 	}
 	w.token() // }
@@ -308,11 +311,19 @@ func kindWanted(t reflect.Type) string {
 var fieldCache sync.Map // reflect.Type -> map[string]reflect.Type
 
 // jsonFields maps the JSON names of a struct's fields to their types.
-func jsonFields(t reflect.Type) map[string]reflect.Type {
+// field is a member of a form: its type, and whether a string there must
+// be one line (the struct tag text:"line": names, references, contact
+// details), where free text may have line breaks.
+type field struct {
+	typ  reflect.Type
+	line bool
+}
+
+func jsonFields(t reflect.Type) map[string]field {
 	if m, ok := fieldCache.Load(t); ok {
-		return m.(map[string]reflect.Type)
+		return m.(map[string]field)
 	}
-	m := map[string]reflect.Type{}
+	m := map[string]field{}
 	for f := range t.Fields() {
 		if !f.IsExported() {
 			continue
@@ -324,7 +335,7 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 		if name == "" {
 			name = f.Name
 		}
-		m[name] = f.Type
+		m[name] = field{typ: f.Type, line: f.Tag.Get("text") == "line"}
 	}
 	fieldCache.Store(t, m)
 	return m

@@ -9,9 +9,10 @@ import (
 )
 
 type note struct {
-	Name  string   `json:"name"`
+	Name  string   `json:"name" text:"line"`
 	Text  string   `json:"text"`
 	Lines []string `json:"lines"`
+	Tags  []string `json:"tags" text:"line"`
 }
 
 // TestUnsafeTextRefused: control characters and bidirectional controls are
@@ -35,6 +36,13 @@ func TestUnsafeTextRefused(t *testing.T) {
 		{"first strong isolate", `{"text":"a\u2068b"}`, []string{"text"}},
 		{"in a list, each named", `{"lines":["ok","bad\u0000","also\u202e"]}`, []string{"lines[1]", "lines[2]"}},
 		{"two fields", `{"name":"a\u0001","text":"b\u0002"}`, []string{"name", "text"}},
+		// A one-line field (text:"line") takes no line break or tab; free
+		// text does.
+		{"a line break in a name", `{"name":"Test\nName"}`, []string{"name"}},
+		{"a carriage return in a name", `{"name":"Test\rName"}`, []string{"name"}},
+		{"a tab in a name", `{"name":"Test\tName"}`, []string{"name"}},
+		{"a line break in a one-line list", `{"tags":["ok","two\nlines"]}`, []string{"tags[1]"}},
+		{"line breaks in free text", `{"text":"one\ntwo","lines":["a\nb"]}`, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

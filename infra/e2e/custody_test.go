@@ -3,11 +3,13 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,6 +33,9 @@ type custodyReceipt struct {
 	} `json:"followUps"`
 }
 
+// custodyNumbers makes each sample's custody number its own.
+var custodyNumbers atomic.Int64
+
 // custodySample reads a custody request body from events/custody. The
 // functions run on the real clock, so a valid sample's detainedAt is moved to
 // ten minutes before now.
@@ -51,6 +56,9 @@ func custodySample(t *testing.T, name string) []byte {
 		t.Fatalf("%s has no detainedAt; update this test", name)
 	}
 	m["detainedAt"] = time.Now().Add(-10 * time.Minute).UTC().Format(time.RFC3339)
+	// Each call is another detention: a second request for the same custody
+	// record while the first is open is linked to it (TestSecondCustodyRequestIsLinked).
+	m["custodyNumber"] = fmt.Sprintf("E2E-%d", custodyNumbers.Add(1)+time.Now().UnixNano()%1e9*1000)
 	if b, err = json.Marshal(m); err != nil {
 		t.Fatal(err)
 	}
@@ -327,5 +335,46 @@ func TestCustodyNoPersonalDataInLogs(t *testing.T) {
 				t.Errorf("%s: the logs contain %q", name, s)
 			}
 		}
+	}
+}
+
+// TestSecondCustodyRequestIsLinked: a second request for the same custody
+// record while the first is open, sent without the first's key (another
+// officer, another system), is linked to the first: its receipt, and no
+// second appropriate adult for the provider to see.
+func TestSecondCustodyRequestIsLinked(t *testing.T) {
+	body := custodySample(t, "appropriate-adult.json")
+	resp, b := postAs(t, "/custody-requests", body, auth.Police)
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("first: %d %s", resp.StatusCode, b)
+	}
+	first := decode[custodyReceipt](t, b)
+	resp, b = postAs(t, "/custody-requests", body, auth.Police)
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("second: %d %s", resp.StatusCode, b)
+	}
+	var second struct {
+		ID, Reference, Message string
+		Linked                 bool
+	}
+	if err := json.Unmarshal(b, &second); err != nil {
+		t.Fatal(err)
+	}
+	if !second.Linked || second.ID != first.ID || !strings.Contains(second.Message, first.Reference) {
+		t.Fatalf("second request for the same custody record: %s; want linked to %s", b, first.ID)
+	}
+	if got := scanIDs(t, "#type = :type AND id = :v", "custody-request", first.ID); len(got) != 1 {
+		t.Errorf("custody request %s stored %d times", first.ID, len(got))
+	}
+	waitEmpty(t, env.stack.QueueURL("FollowUpQueue"))
+	list, _ := listFollowUps(t, "status=OPEN&limit=100", auth.ProviderAA)
+	n := 0
+	for _, f := range list {
+		if strings.Contains(f.ID, first.ID) {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("the appropriate adult service sees %d follow-ups for the custody record, want 1", n)
 	}
 }

@@ -3,7 +3,10 @@ package custody
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
@@ -31,12 +34,50 @@ type Store interface {
 	// nil, and the audit entry, all or nothing, never overwriting anything.
 	// It returns idempotency.ErrKeyUsed (wrapped or not) when an unexpired
 	// record for idem's key exists.
-	CreateCustodyRequest(ctx context.Context, rec *Record, idem *idempotency.Record, entry audit.Entry) error
+	//
+	// It also writes claim: the custody record's claim names rec, on
+	// condition that no request holds it, or (claim.Replaces set) that the
+	// one named there still does; otherwise ErrClaimTaken.
+	CreateCustodyRequest(ctx context.Context, rec *Record, idem *idempotency.Record, claim Claim, entry audit.Entry) error
+	// CustodyClaim returns the id of the request that holds the claim on a
+	// custody record (ClaimKey), or "" when none does.
+	CustodyClaim(ctx context.Context, key string) (string, error)
+	// CustodyRequestsByID reads requests by id; one not found is left out.
+	CustodyRequestsByID(ctx context.Context, ids []string) (map[string]*Record, error)
+	// FollowUp returns the follow-up with the given id, or an error
+	// wrapping followup.ErrNotFound.
+	FollowUp(ctx context.Context, id string) (*followup.FollowUp, error)
 	idempotency.Reader
 	// MarkCustodyQueued records that the request's follow-up commands were
 	// sent. A request already marked is left as it is.
 	MarkCustodyQueued(ctx context.Context, id string, at time.Time) error
 }
+
+// ErrClaimTaken is what a Store returns when another request took the claim
+// on the custody record first.
+var ErrClaimTaken = errors.New("custody record claimed by another request")
+
+// Claim is a custody request's hold on its custody record (suite and
+// custody number), so that a second request for the same detained person
+// while the first is open is linked to it, not made again.
+type Claim struct {
+	// Key is ClaimKey of the record.
+	Key string
+	// Replaces is the request that held the claim before, whose follow-ups
+	// are done; "" when none did.
+	Replaces string
+}
+
+// ClaimKey names a custody record: its suite and custody number, compared
+// without regard to case or spacing, hashed (it is no one's name, but it
+// identifies a detention).
+func ClaimKey(suite, number string) string {
+	norm := func(s string) string { return strings.ToUpper(strings.Join(strings.Fields(s), " ")) }
+	return ids.Hash(norm(suite) + "\x00" + norm(number))
+}
+
+const linkedMessage = "A request for this custody record is already open (reference %s): this one is linked to it, and no second appropriate adult or accommodation is asked for. " +
+	"If the appropriate adult has not arrived by the time shown, telephone the emergency duty team."
 
 // FollowUps takes follow-up commands. Messages carry references only.
 type FollowUps interface {
@@ -51,6 +92,9 @@ type Receipt struct {
 	// FollowUps says what the local authority will do, and by when.
 	FollowUps []ReceiptFollowUp `json:"followUps"`
 	Message   string            `json:"message"`
+	// Linked is set when the request was linked to an open request for the
+	// same custody record, whose receipt this is, instead of being made.
+	Linked bool `json:"linked,omitempty"`
 }
 
 // ReceiptFollowUp is one follow-up named on a receipt.
@@ -119,8 +163,42 @@ func (s *Service) Submit(ctx context.Context, body []byte, idempotencyKey string
 	if err != nil {
 		return nil, false, apperr.Wrap(err, apperr.Internal, "The custody request could not be processed.")
 	}
+	if idem != nil {
+		// A retry replays before anything else is looked at.
+		if prev, err := s.store.Idempotency(ctx, idem.KeyHash, now); err == nil && prev != nil {
+			r, err := idempotency.Replay[Receipt](ctx, s.store, idem, now, "custody request")
+			return r, err == nil, err
+		}
+	}
 	entry := meta.Entry(audit.Custody(rec.ID), ActionSubmitted, now)
-	err = s.store.CreateCustodyRequest(ctx, rec, idem, entry)
+	claim := Claim{Key: ClaimKey(req.CustodySuite, req.CustodyNumber)}
+	for attempt := 1; ; attempt++ {
+		holder, err := s.store.CustodyClaim(ctx, claim.Key)
+		if err != nil {
+			return nil, false, apperr.Wrap(err, apperr.Unavailable, "The custody request could not be checked just now and has not been received. Please try again in a minute; if it is urgent, telephone the emergency duty team.")
+		}
+		if holder != "" {
+			linked, err := s.linked(ctx, holder, req)
+			if err != nil {
+				return nil, false, err
+			}
+			if linked != nil {
+				slog.InfoContext(ctx, "custody request linked to the open one for its custody record", "custodyRequestId", holder)
+				return linked, false, nil
+			}
+		}
+		claim.Replaces = holder
+		err = s.store.CreateCustodyRequest(ctx, rec, idem, claim, entry)
+		if errors.Is(err, ErrClaimTaken) && attempt < 3 {
+			continue // another request took it meanwhile: look again
+		}
+		return s.stored(ctx, rec, cmds, receipt, idem, now, err)
+	}
+}
+
+// stored finishes Submit once the request's write has been tried (err):
+// a replay, a refusal, or the follow-ups sent.
+func (s *Service) stored(ctx context.Context, rec *Record, cmds []followup.Command, receipt *Receipt, idem *idempotency.Record, now time.Time, err error) (*Receipt, bool, error) {
 	if errors.Is(err, idempotency.ErrKeyUsed) && idem != nil {
 		r, err := idempotency.Replay[Receipt](ctx, s.store, idem, now, "custody request")
 		if err != nil {
@@ -150,6 +228,46 @@ func (s *Service) Submit(ctx context.Context, body []byte, idempotencyKey string
 	}
 	log.InfoContext(ctx, "custody follow-ups sent")
 	return receipt, false, nil
+}
+
+// linked returns the receipt of holder, the request that holds the claim
+// on the same custody record, marked as linked, when its follow-ups cover
+// everything req asks for and none of those is done; otherwise nil, and a
+// new request is made. A follow-up not yet made counts as open: the
+// request is that fresh.
+func (s *Service) linked(ctx context.Context, holder string, req *Request) (*Receipt, error) {
+	unavailable := func(err error) error {
+		return apperr.Wrap(err, apperr.Unavailable, "The custody request could not be checked just now and has not been received. Please try again in a minute; if it is urgent, telephone the emergency duty team.")
+	}
+	recs, err := s.store.CustodyRequestsByID(ctx, []string{holder})
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	prev := recs[holder]
+	if prev == nil {
+		return nil, nil
+	}
+	cmds := followup.ForCustody(prev.ID, prev.ReceivedAt, prev.Request.AppropriateAdultRequested, prev.Request.AccommodationRequested)
+	for _, want := range followup.ForCustody(prev.ID, prev.ReceivedAt, req.AppropriateAdultRequested, req.AccommodationRequested) {
+		i := slices.IndexFunc(cmds, func(c followup.Command) bool { return c.Kind == want.Kind })
+		if i < 0 {
+			return nil, nil
+		}
+		f, err := s.store.FollowUp(ctx, cmds[i].FollowUpID())
+		switch {
+		case errors.Is(err, followup.ErrNotFound):
+		case err != nil:
+			return nil, unavailable(err)
+		case f.Status == followup.StatusCompleted || f.Status == followup.StatusDeclined:
+			return nil, nil
+		}
+	}
+	r, err := s.receipt(prev, cmds)
+	if err != nil {
+		return nil, err
+	}
+	r.Linked, r.Message = true, fmt.Sprintf(linkedMessage, prev.Reference)
+	return r, nil
 }
 
 // receipt builds the receipt, with the due time of each follow-up.

@@ -23,6 +23,8 @@ import (
 // memStore is an in-memory Store.
 type memStore struct {
 	idem      map[string]*idempotency.Record
+	claims    map[string]string
+	followUps map[string]*followup.FollowUp
 	records   map[string]*Record
 	entries   []audit.Entry
 	queued    map[string]time.Time
@@ -34,9 +36,15 @@ func newMemStore() *memStore {
 	return &memStore{records: map[string]*Record{}, queued: map[string]time.Time{}, idem: map[string]*idempotency.Record{}}
 }
 
-func (m *memStore) CreateCustodyRequest(_ context.Context, rec *Record, idem *idempotency.Record, entry audit.Entry) error {
+func (m *memStore) CreateCustodyRequest(_ context.Context, rec *Record, idem *idempotency.Record, claim Claim, entry audit.Entry) error {
 	if m.createErr != nil {
 		return m.createErr
+	}
+	if m.claims == nil {
+		m.claims = map[string]string{}
+	}
+	if m.claims[claim.Key] != claim.Replaces {
+		return ErrClaimTaken
 	}
 	if _, ok := m.records[rec.ID]; ok {
 		return errors.New("exists")
@@ -47,6 +55,7 @@ func (m *memStore) CreateCustodyRequest(_ context.Context, rec *Record, idem *id
 		}
 		m.idem[idem.KeyHash] = idem
 	}
+	m.claims[claim.Key] = rec.ID
 	cp := *rec
 	m.records[rec.ID] = &cp
 	m.entries = append(m.entries, entry)
@@ -334,5 +343,66 @@ func TestSubmitWithIdempotencyKey(t *testing.T) {
 	}
 	if _, _, err := svc.Submit(context.Background(), body(t, validRequest()), "a b", officer); apperr.CodeOf(err) != apperr.Invalid {
 		t.Errorf("a key with a space: %v", err)
+	}
+}
+
+func (m *memStore) CustodyClaim(_ context.Context, key string) (string, error) {
+	return m.claims[key], nil
+}
+
+func (m *memStore) CustodyRequestsByID(_ context.Context, ids []string) (map[string]*Record, error) {
+	out := map[string]*Record{}
+	for _, id := range ids {
+		if r := m.records[id]; r != nil {
+			out[id] = r
+		}
+	}
+	return out, nil
+}
+
+func (m *memStore) FollowUp(_ context.Context, id string) (*followup.FollowUp, error) {
+	if f := m.followUps[id]; f != nil {
+		return f, nil
+	}
+	return nil, followup.ErrNotFound
+}
+
+// TestSecondRequestForACustodyRecord: a second request for the same suite
+// and custody number (whatever its case and spacing) while the first is
+// open is linked to it, with the first's receipt, and asks for nothing
+// more; once the first's appropriate adult is done, or when the second
+// asks for what the first did not, a new request is made.
+func TestSecondRequestForACustodyRecord(t *testing.T) {
+	store := newMemStore()
+	svc := NewService(store, &memFollowUps{}, noWorkingDays{}, func() time.Time { return now })
+	officer := audit.Request{Actor: audit.Actor{ID: "officer-1", Role: "police"}, Route: "POST /custody-requests"}
+	first, _, err := svc.Submit(context.Background(), body(t, validRequest()), "", officer)
+	if err != nil || first.Linked {
+		t.Fatalf("first: %+v, %v", first, err)
+	}
+	again := validRequest()
+	again.CustodySuite, again.CustodyNumber = "  testford central  custody suite", "tf/04512/26"
+	second, _, err := svc.Submit(context.Background(), body(t, again), "", officer)
+	if err != nil || !second.Linked || second.ID != first.ID || second.Reference != first.Reference || !strings.Contains(second.Message, first.Reference) {
+		t.Fatalf("second while the first is open: %+v, %v; want linked to %s", second, err, first.ID)
+	}
+	if len(store.records) != 1 {
+		t.Fatalf("%d requests stored, want 1", len(store.records))
+	}
+	// The first one's appropriate adult has been and gone.
+	aa := followup.ForCustody(first.ID, first.ReceivedAt, true, false)[0]
+	store.followUps = map[string]*followup.FollowUp{aa.FollowUpID(): {ID: aa.FollowUpID(), Status: followup.StatusCompleted}}
+	third, _, err := svc.Submit(context.Background(), body(t, again), "", officer)
+	if err != nil || third.Linked || third.ID == first.ID {
+		t.Fatalf("after the first is done: %+v, %v; want a new request", third, err)
+	}
+	if len(store.records) != 2 || store.claims[ClaimKey(again.CustodySuite, again.CustodyNumber)] != third.ID {
+		t.Errorf("%d requests; the claim is held by %s, want %s", len(store.records), store.claims[ClaimKey(again.CustodySuite, again.CustodyNumber)], third.ID)
+	}
+	// Another custody number is another record.
+	other := validRequest()
+	other.CustodyNumber = "TF/09999/26"
+	if r, _, err := svc.Submit(context.Background(), body(t, other), "", officer); err != nil || r.Linked {
+		t.Errorf("another custody number: %+v, %v", r, err)
 	}
 }

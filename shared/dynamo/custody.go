@@ -47,7 +47,7 @@ func custodyItem(rec *custody.Record) (map[string]types.AttributeValue, error) {
 
 // CreateCustodyRequest writes the custody request and its audit entry in one
 // transaction, neither overwriting an existing item.
-func (st *Store) CreateCustodyRequest(ctx context.Context, rec *custody.Record, idem *idempotency.Record, entry audit.Entry) error {
+func (st *Store) CreateCustodyRequest(ctx context.Context, rec *custody.Record, idem *idempotency.Record, claim custody.Claim, entry audit.Entry) error {
 	item, err := custodyItem(rec)
 	if err != nil {
 		return err
@@ -55,10 +55,31 @@ func (st *Store) CreateCustodyRequest(ctx context.Context, rec *custody.Record, 
 	if entry.Subject != audit.Custody(rec.ID) {
 		return fmt.Errorf("create custody request %s: audit entry is for another record", rec.ID)
 	}
-	if err := st.createKeyed(ctx, idem, rec.ReceivedAt, item, entry); err != nil {
+	claimItem := custodyClaimKey(claim.Key)
+	claimItem["type"], claimItem["requestId"] = s("custody-claim"), s(rec.ID)
+	put := &types.Put{TableName: &st.table, Item: claimItem, ConditionExpression: aws.String("attribute_not_exists(pk)")}
+	if claim.Replaces != "" {
+		put.ConditionExpression = aws.String("requestId = :old")
+		put.ExpressionAttributeValues = map[string]types.AttributeValue{":old": s(claim.Replaces)}
+	}
+	if err := st.createKeyed(ctx, idem, rec.ReceivedAt, item, entry, &types.TransactWriteItem{Put: put}, custody.ErrClaimTaken); err != nil {
 		return fmt.Errorf("create custody request %s: %w", rec.ID, err)
 	}
 	return nil
+}
+
+// CustodyClaim returns the id of the request holding the claim on a custody
+// record, or "" when none does.
+func (st *Store) CustodyClaim(ctx context.Context, key string) (string, error) {
+	item, err := st.getItem(ctx, custodyClaimKey(key), "custody claim", nil)
+	if err != nil || item == nil {
+		return "", err
+	}
+	v, _ := item["requestId"].(*types.AttributeValueMemberS)
+	if v == nil {
+		return "", fmt.Errorf("custody claim has no request id")
+	}
+	return v.Value, nil
 }
 
 // MarkCustodyQueued moves a RECEIVED custody request to QUEUED and takes it

@@ -70,10 +70,13 @@ func n(v int64) types.AttributeValue {
 }
 
 // createKeyed writes a new item and its audit entry, with the idempotency
-// record idem when it is not nil (see idempotencyPut), in one transaction,
-// none overwriting an existing item; an unexpired idempotency record for
-// idem's key gives idempotency.ErrKeyUsed.
-func (st *Store) createKeyed(ctx context.Context, idem *idempotency.Record, at time.Time, item map[string]types.AttributeValue, entry audit.Entry) error {
+// record idem when it is not nil (see idempotencyPut), and the write extra
+// when it is not nil, in one transaction, neither the item nor the entry
+// overwriting an existing item; an unexpired idempotency record for idem's
+// key gives idempotency.ErrKeyUsed, and extra's failed condition gives
+// extraFailed.
+func (st *Store) createKeyed(ctx context.Context, idem *idempotency.Record, at time.Time, item map[string]types.AttributeValue, entry audit.Entry,
+	extra *types.TransactWriteItem, extraFailed error) error {
 	notExists := aws.String("attribute_not_exists(pk)")
 	var writes []types.TransactWriteItem
 	idemIndex := -1
@@ -85,9 +88,17 @@ func (st *Store) createKeyed(ctx context.Context, idem *idempotency.Record, at t
 		types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: item, ConditionExpression: notExists}},
 		types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: auditItem(entry), ConditionExpression: notExists}},
 	)
+	extraIndex := -1
+	if extra != nil {
+		extraIndex = len(writes)
+		writes = append(writes, *extra)
+	}
 	_, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: writes})
-	if conditionFailed(err, idemIndex) {
+	switch {
+	case conditionFailed(err, idemIndex):
 		return idempotency.ErrKeyUsed
+	case conditionFailed(err, extraIndex):
+		return extraFailed
 	}
 	return err
 }

@@ -108,7 +108,7 @@ func (st *Store) CreateHelplineCall(ctx context.Context, rec *helpline.Record, i
 	if entry.Subject != audit.HelplineCall(rec.ID) {
 		return fmt.Errorf("create helpline call %s: audit entry is for another record", rec.ID)
 	}
-	if err := st.createKeyed(ctx, idem, rec.LoggedAt, item, entry); err != nil {
+	if err := st.createKeyed(ctx, idem, rec.LoggedAt, item, entry, nil, nil); err != nil {
 		return fmt.Errorf("create helpline call %s: %w", rec.ID, err)
 	}
 	return nil

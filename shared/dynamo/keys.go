@@ -24,6 +24,7 @@ import (
 //	addendum               REFERRAL#<id>             ADDENDUM#<ulid>       -
 //	child link             REFERRAL#<id>             CHILD#<keyed hash>    ByChild: CHILD#<keyed hash> / <receivedAt>#<id>
 //	custody request        CUSTODY#<id>              CUSTODY               ByState: CUSTODY#RECEIVED / <receivedAt>#<id> until its follow-ups are sent
+//	custody record claim   CUSTODYNO#<hash>          CUSTODYNO             - (the request open for a suite and custody number)
 //	follow-up              <source's pk>             FOLLOWUP#<id>         ByState: FOLLOWUP#<provider>#<status> / <flag>#<dueAt>#<id>
 //	                                                                       ByMonth: STATS#FOLLOWUP#<yyyy-mm> / <startAt>#<id>
 //	follow-up event        FOLLOWUP#<id>             EVENT#<ulid>          -
@@ -34,18 +35,19 @@ import (
 
 // The partition key prefixes and sort keys of the items.
 const (
-	referralPrefix    = "REFERRAL#"
-	referencePrefix   = "REFNO#"
-	idempotencyPrefix = "IDEMPOTENCY#"
-	custodyPrefix     = "CUSTODY#"
-	followUpPrefix    = "FOLLOWUP#"
-	helplinePrefix    = "HELPLINE#"
-	escalationPrefix  = "ESCALATION#"
-	childPrefix       = "CHILD#"
-	auditPrefix       = "AUDIT#"
-	decisionPrefix    = "DECISION#"
-	addendumPrefix    = "ADDENDUM#"
-	eventPrefix       = "EVENT#"
+	referralPrefix     = "REFERRAL#"
+	referencePrefix    = "REFNO#"
+	idempotencyPrefix  = "IDEMPOTENCY#"
+	custodyPrefix      = "CUSTODY#"
+	custodyClaimPrefix = "CUSTODYNO#"
+	followUpPrefix     = "FOLLOWUP#"
+	helplinePrefix     = "HELPLINE#"
+	escalationPrefix   = "ESCALATION#"
+	childPrefix        = "CHILD#"
+	auditPrefix        = "AUDIT#"
+	decisionPrefix     = "DECISION#"
+	addendumPrefix     = "ADDENDUM#"
+	eventPrefix        = "EVENT#"
 )
 
 // keyTime formats times in keys: fixed width, so they sort as text.
@@ -114,6 +116,12 @@ var subjectPartitions = map[audit.SubjectType]string{
 
 func referralKey(id string) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{"pk": s(referralPrefix + id), "sk": s("REFERRAL")}
+}
+
+// custodyClaimKey is the key of the claim on a custody record (suite and
+// custody number, hashed: custody.ClaimKey) by the request open for it.
+func custodyClaimKey(key string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{"pk": s(custodyClaimPrefix + key), "sk": s("CUSTODYNO")}
 }
 
 // referenceKey is the key of the claim on a human reference.

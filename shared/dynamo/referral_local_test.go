@@ -10,6 +10,7 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/casework"
+	"github.com/csc-frontdoor/frontdoor/shared/custody"
 	"github.com/csc-frontdoor/frontdoor/shared/dynamo"
 	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
@@ -373,7 +374,7 @@ func TestReferralsByIDRepeated(t *testing.T) {
 		t.Errorf("ReferralsByID(id, id) = %v, %v; want the referral once", got, err)
 	}
 	cus := newCustody(t, "appropriate-adult.json", t0)
-	if err := f.store.CreateCustodyRequest(t.Context(), cus, nil, custodyEntry(cus)); err != nil {
+	if err := f.store.CreateCustodyRequest(t.Context(), cus, nil, custody.Claim{Key: cus.ID}, custodyEntry(cus)); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := f.store.CustodyRequestsByID(t.Context(), []string{cus.ID, cus.ID}); err != nil || len(got) != 1 || got[cus.ID] == nil {

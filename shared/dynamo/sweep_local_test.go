@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/custody"
 	"github.com/csc-frontdoor/frontdoor/shared/dynamo"
 	"github.com/csc-frontdoor/frontdoor/shared/escalation"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
@@ -278,18 +279,18 @@ func TestCustodyRequests(t *testing.T) {
 	f := newFixture(t)
 	a := newCustody(t, "appropriate-adult.json", t0)
 	b := newCustody(t, "appropriate-adult-and-accommodation.json", t0.Add(time.Minute))
-	if err := f.store.CreateCustodyRequest(t.Context(), a, nil, custodyEntry(a)); err != nil {
+	if err := f.store.CreateCustodyRequest(t.Context(), a, nil, custody.Claim{Key: a.ID}, custodyEntry(a)); err != nil {
 		t.Fatalf("CreateCustodyRequest: %v", err)
 	}
-	if err := f.store.CreateCustodyRequest(t.Context(), b, nil, custodyEntry(b)); err != nil {
+	if err := f.store.CreateCustodyRequest(t.Context(), b, nil, custody.Claim{Key: b.ID}, custodyEntry(b)); err != nil {
 		t.Fatalf("CreateCustodyRequest: %v", err)
 	}
 	before := f.keys(t)
 	slices.Sort(before)
-	if err := f.store.CreateCustodyRequest(t.Context(), a, nil, custodyEntry(a)); err == nil {
+	if err := f.store.CreateCustodyRequest(t.Context(), a, nil, custody.Claim{Key: a.ID}, custodyEntry(a)); err == nil {
 		t.Error("stored the same custody request twice")
 	}
-	if err := f.store.CreateCustodyRequest(t.Context(), b, nil, custodyEntry(a)); err == nil {
+	if err := f.store.CreateCustodyRequest(t.Context(), b, nil, custody.Claim{Key: b.ID}, custodyEntry(a)); err == nil {
 		t.Error("stored a custody request audited on another")
 	}
 	after := f.keys(t)

@@ -69,19 +69,7 @@ func custodySample(t *testing.T, name string) []byte {
 // whose sort key begins with prefix.
 func custodyItems(t *testing.T, id, prefix string) []map[string]types.AttributeValue {
 	t.Helper()
-	out, err := env.ddb.Query(context.Background(), &dynamodb.QueryInput{
-		TableName:              &env.table,
-		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :p)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: "CUSTODY#" + id},
-			":p":  &types.AttributeValueMemberS{Value: prefix},
-		},
-		ConsistentRead: aws.Bool(true),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out.Items
+	return itemsUnder(t, "CUSTODY#"+id, prefix)
 }
 
 // custodyItemCount counts the items in any custody request's partition.

@@ -824,17 +824,5 @@ func TestHelplineCallsAreTheTeams(t *testing.T) {
 // helplineAuditItems returns the audit entries filed under a call.
 func helplineAuditItems(t *testing.T, id string) []map[string]types.AttributeValue {
 	t.Helper()
-	out, err := env.ddb.Query(context.Background(), &dynamodb.QueryInput{
-		TableName:              &env.table,
-		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :a)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: "HELPLINE#" + id},
-			":a":  &types.AttributeValueMemberS{Value: "AUDIT#"},
-		},
-		ConsistentRead: aws.Bool(true),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out.Items
+	return itemsUnder(t, "HELPLINE#"+id, "AUDIT#")
 }

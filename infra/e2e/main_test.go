@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
@@ -195,3 +196,21 @@ func waitEmpty(t testing.TB, url string) {
 
 // logsContain reports whether the functions' logs hold s.
 func logsContain(s string) bool { return strings.Contains(env.logs.String(), s) }
+
+// itemsUnder returns the items of partition pk whose sort key begins with
+// prefix (consistent read).
+func itemsUnder(t *testing.T, pk, prefix string) []map[string]types.AttributeValue {
+	t.Helper()
+	out, err := env.ddb.Query(context.Background(), &dynamodb.QueryInput{
+		TableName: &env.table, ConsistentRead: aws.Bool(true),
+		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :p)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: pk},
+			":p":  &types.AttributeValueMemberS{Value: prefix},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out.Items
+}

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
@@ -111,18 +108,7 @@ func wantEvent(t *testing.T, id, body string, status int, roles ...auth.Role) []
 // begins with prefix.
 func followUpItems(t *testing.T, id, prefix string) []map[string]types.AttributeValue {
 	t.Helper()
-	out, err := env.ddb.Query(context.Background(), &dynamodb.QueryInput{
-		TableName: &env.table, ConsistentRead: aws.Bool(true),
-		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :p)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: "FOLLOWUP#" + id},
-			":p":  &types.AttributeValueMemberS{Value: prefix},
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out.Items
+	return itemsUnder(t, "FOLLOWUP#"+id, prefix)
 }
 
 // followUpAudit counts the audit entries of follow-up id by action.

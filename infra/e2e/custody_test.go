@@ -354,6 +354,13 @@ func TestSecondCustodyRequestIsLinked(t *testing.T) {
 	if got := scanIDs(t, "#type = :type AND id = :v", "custody-request", first.ID); len(got) != 1 {
 		t.Errorf("custody request %s stored %d times", first.ID, len(got))
 	}
+	var actions []string
+	for _, item := range custodyItems(t, first.ID, "AUDIT#") {
+		actions = append(actions, str(item, "action"))
+	}
+	if !slices.Contains(actions, "custody.submitted") || !slices.Contains(actions, "custody.linked") {
+		t.Errorf("audit of the custody request %v, want the submission and the linked one", actions)
+	}
 	waitEmpty(t, env.stack.QueueURL("FollowUpQueue"))
 	list, _ := listFollowUps(t, "status=OPEN&limit=100", auth.ProviderAA)
 	n := 0

@@ -16,8 +16,14 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
 )
 
-// ActionSubmitted is the audit action for a custody request received.
-const ActionSubmitted audit.Action = "custody.submitted"
+// The audit actions on a custody request.
+const (
+	// ActionSubmitted: a custody request received.
+	ActionSubmitted audit.Action = "custody.submitted"
+	// ActionLinked: another request for the same custody record, received
+	// while this one was open, and linked to it.
+	ActionLinked audit.Action = "custody.linked"
+)
 
 // Status values of a stored custody request.
 const (
@@ -47,6 +53,8 @@ type Store interface {
 	// FollowUp returns the follow-up with the given id, or an error
 	// wrapping followup.ErrNotFound.
 	FollowUp(ctx context.Context, id string) (*followup.FollowUp, error)
+	// AppendAudits writes audit entries, none overwriting another.
+	AppendAudits(ctx context.Context, es []audit.Entry) error
 	idempotency.Reader
 	// MarkCustodyQueued records that the request's follow-up commands were
 	// sent. A request already marked is left as it is.
@@ -183,6 +191,9 @@ func (s *Service) Submit(ctx context.Context, body []byte, idempotencyKey string
 				return nil, false, err
 			}
 			if linked != nil {
+				if err := s.store.AppendAudits(ctx, []audit.Entry{meta.Entry(audit.Custody(holder), ActionLinked, now)}); err != nil {
+					return nil, false, apperr.Wrap(err, apperr.Unavailable, "The custody request could not be recorded just now and has not been received. Please try again in a minute; if it is urgent, telephone the emergency duty team.")
+				}
 				slog.InfoContext(ctx, "custody request linked to the open one for its custody record", "custodyRequestId", holder)
 				return linked, false, nil
 			}

@@ -389,6 +389,9 @@ func TestSecondRequestForACustodyRecord(t *testing.T) {
 	if len(store.records) != 1 {
 		t.Fatalf("%d requests stored, want 1", len(store.records))
 	}
+	if last := store.entries[len(store.entries)-1]; last.Action != ActionLinked || last.Subject != audit.Custody(first.ID) || last.Actor != officer.Actor {
+		t.Errorf("the linked request's audit entry %+v, want %s on %s by the officer", last, ActionLinked, first.ID)
+	}
 	// The first one's appropriate adult has been and gone.
 	aa := followup.ForCustody(first.ID, first.ReceivedAt, true, false)[0]
 	store.followUps = map[string]*followup.FollowUp{aa.FollowUpID(): {ID: aa.FollowUpID(), Status: followup.StatusCompleted}}
@@ -405,4 +408,9 @@ func TestSecondRequestForACustodyRecord(t *testing.T) {
 	if r, _, err := svc.Submit(context.Background(), body(t, other), "", officer); err != nil || r.Linked {
 		t.Errorf("another custody number: %+v, %v", r, err)
 	}
+}
+
+func (m *memStore) AppendAudits(_ context.Context, es []audit.Entry) error {
+	m.entries = append(m.entries, es...)
+	return nil
 }

@@ -91,11 +91,13 @@ func (c Clocks) Validate() error {
 	return nil
 }
 
-func (c Clocks) location() (*time.Location, error) {
+// location is the zone the s38(6) clock counts its evening in: Location,
+// or Europe/London.
+func (c Clocks) location() *time.Location {
 	if c.Location != nil {
-		return c.Location, nil
+		return c.Location
 	}
-	return calendar.London, nil
+	return calendar.London
 }
 
 // Due returns when a follow-up of kind k whose clock started at start is due,
@@ -134,10 +136,7 @@ func (c Clocks) Due(k Kind, start time.Time, cal WorkingDays) (time.Time, error)
 	case KindAppropriateAdult:
 		return start.Add(c.AppropriateAdult).UTC(), nil
 	case KindS38Accommodation:
-		loc, err := c.location()
-		if err != nil {
-			return time.Time{}, err
-		}
+		loc := c.location()
 		local := start.In(loc)
 		y, m, d := local.Date()
 		at := c.S38EndOfDay

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +22,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
 	"github.com/csc-frontdoor/frontdoor/shared/dynamo"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
+	"github.com/csc-frontdoor/frontdoor/shared/referrer"
 )
 
 // referrerStatus is the body of GET /referrer/referrals/{reference}.
@@ -296,5 +300,72 @@ func TestAddendumBeforeADecisionAndAfter(t *testing.T) {
 	}
 	if st := statusOf(t, r); st.Status != "decided" || st.AddendaCount != 2 {
 		t.Errorf("status after the second addendum: %+v", st)
+	}
+}
+
+// TestReceiptTokenGuessesBounded tries 20 wrong receipt tokens at once on
+// a referral's reference, and on a reference no referral has: on each,
+// exactly referrer.MaxGuesses are answered with the not-found answer and
+// the rest, and then the right token, with 429 and a Retry-After that ends
+// with the window. The two references are answered alike, and another
+// referral is not held up.
+func TestReceiptTokenGuessesBounded(t *testing.T) {
+	const racers = 20
+	r := submit(t, "single-child.json")
+	other := submit(t, "siblings.json")
+	for _, tc := range []struct{ name, reference, token string }{
+		{"known reference", r.Reference, r.ReceiptToken},
+		{"unknown reference", ids.NewReference(), r.ReceiptToken},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			statuses, bodies, retries := make([]int, racers), make([][]byte, racers), make([]string, racers)
+			var wg sync.WaitGroup
+			for i := range racers {
+				wg.Go(func() {
+					req, err := http.NewRequest(http.MethodGet, env.stack.APIURL()+"/referrer/referrals/"+tc.reference, nil)
+					if err != nil {
+						return
+					}
+					req.Header.Set("Receipt-Token", ids.NewToken())
+					resp, err := http.DefaultClient.Do(req)
+					if err != nil {
+						return
+					}
+					defer resp.Body.Close()
+					bodies[i], _ = io.ReadAll(resp.Body)
+					statuses[i], retries[i] = resp.StatusCode, resp.Header.Get("Retry-After")
+				})
+			}
+			wg.Wait()
+			resp, body := referrerGet(t, tc.reference, tc.token)
+			if start.Truncate(referrer.GuessWindow) != time.Now().Truncate(referrer.GuessWindow) {
+				t.Skip("the tries straddled the end of a window, so they were counted in two; run again")
+			}
+			notFound, tooMany := 0, 0
+			for i, status := range statuses {
+				p := decode[problem](t, bodies[i])
+				switch {
+				case status == http.StatusNotFound && p.Detail == notFoundDetail:
+					notFound++
+				case status == http.StatusTooManyRequests && p.Type == "urn:frontdoor:problem:too_many":
+					tooMany++
+					if s, err := strconv.Atoi(retries[i]); err != nil || s < 1 || s > int(referrer.GuessWindow/time.Second) {
+						t.Errorf("Retry-After %q, want whole seconds up to the window's end", retries[i])
+					}
+				default:
+					t.Errorf("try %d: %d %s", i, status, bodies[i])
+				}
+			}
+			if notFound != referrer.MaxGuesses || tooMany != racers-referrer.MaxGuesses {
+				t.Errorf("%d racing wrong tries: %d not found, %d refused; want %d and %d", racers, notFound, tooMany, referrer.MaxGuesses, racers-referrer.MaxGuesses)
+			}
+			if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" || !bytes.Contains(body, []byte("too many tries")) {
+				t.Errorf("the right token once the tries are used up: %d %s, want 429 with Retry-After", resp.StatusCode, body)
+			}
+		})
+	}
+	if got := statusOf(t, other); got.Reference != other.Reference {
+		t.Errorf("another referral's status: %+v", got)
 	}
 }

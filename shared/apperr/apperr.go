@@ -7,6 +7,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code classifies an error for the caller.
@@ -22,6 +23,7 @@ const (
 	Conflict     Code = "conflict"     // the request clashes with the current state
 	Unauthorized Code = "unauthorized" // no or bad credentials
 	Forbidden    Code = "forbidden"    // credentials are good but do not allow this
+	TooMany      Code = "too_many"     // too many tries of this kind just now; the caller may retry later
 	Unavailable  Code = "unavailable"  // a dependency is down; the caller may retry
 	Internal     Code = "internal"     // a fault of ours; details are logged, not shown
 )
@@ -39,7 +41,10 @@ type Error struct {
 	Code    Code
 	Message string
 	Fields  []FieldError
-	Err     error
+	// RetryAfter, when above zero, is how long the caller should wait
+	// before trying again (the Retry-After header).
+	RetryAfter time.Duration
+	Err        error
 }
 
 // Error returns the message and, if there is one, the cause.

@@ -29,6 +29,7 @@ import (
 //	                                                                       ByMonth: STATS#FOLLOWUP#<yyyy-mm> / <startAt>#<id>
 //	follow-up event        FOLLOWUP#<id>             EVENT#<ulid>          -
 //	helpline call          HELPLINE#<id>             HELPLINE              ByState: HELPLINE#<yyyy-mm>#CONCERN or #NO-CONCERN / <calledAt>#<id>
+//	tries on a reference   GUESSES#<reference>       WINDOW#<window start> - (tries: counted in that window; expiresAt: the table's TTL)
 //	escalation             ESCALATION#<name>         ESCALATION            ByState: ESCALATION#OPEN / <raisedAt>#<name>, then ESCALATION#ACKNOWLEDGED / <acknowledgedAt>#<name>
 //
 // Times in keys are UTC in keyTime, fixed width, so that they sort as text.
@@ -48,6 +49,8 @@ const (
 	decisionPrefix     = "DECISION#"
 	addendumPrefix     = "ADDENDUM#"
 	eventPrefix        = "EVENT#"
+	guessesPrefix      = "GUESSES#"
+	windowPrefix       = "WINDOW#"
 )
 
 // keyTime formats times in keys: fixed width, so they sort as text.

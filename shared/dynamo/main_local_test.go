@@ -70,7 +70,7 @@ func skipLine(why string) string {
 // stderr, and fails it when Java or DynamoDB Local is not installed, so that
 // the adapter tests never pass without running. Otherwise it starts
 // DynamoDB Local the first time.
-func needDB(t *testing.T) {
+func needDB(t testing.TB) {
 	t.Helper()
 	local.once.Do(startLocal)
 	switch {
@@ -165,7 +165,7 @@ var unsafeTableChars = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
 // otherwise creates a fresh table for it, named after the test, exactly as
 // template.yaml declares FrontDoorTable (indexes and time-to-live), dropped
 // when the test ends.
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	needDB(t)
 	name := fmt.Sprintf("%s-%d-%s", tableLogicalID, local.tables.Add(1), unsafeTableChars.ReplaceAllString(t.Name(), "_"))

@@ -33,7 +33,7 @@ const keyTime = "2006-01-02T15:04:05.000Z"
 const eventsDir = "../../events"
 
 // sampleBody reads a sample request, e.g. "referrals/single-child.json".
-func sampleBody(t *testing.T, name string) []byte {
+func sampleBody(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(eventsDir, name))
 	if err != nil {
@@ -44,7 +44,7 @@ func sampleBody(t *testing.T, name string) []byte {
 
 // referralForm decodes and validates (at t0) a sample referral form from
 // events/referrals, as the intake does.
-func referralForm(t *testing.T, sample string) *referral.Referral {
+func referralForm(t testing.TB, sample string) *referral.Referral {
 	t.Helper()
 	form, err := referral.Decode(sampleBody(t, "referrals/"+sample))
 	if err != nil {
@@ -59,7 +59,7 @@ func referralForm(t *testing.T, sample string) *referral.Referral {
 // newReferral returns a referral record of the sample form as the intake
 // makes one received at at: RECEIVED, version 1, a fresh id, reference and
 // receipt token hash.
-func newReferral(t *testing.T, sample string, at time.Time) *referral.Record {
+func newReferral(t testing.TB, sample string, at time.Time) *referral.Record {
 	t.Helper()
 	form := referralForm(t, sample)
 	at = at.UTC().Truncate(time.Millisecond)
@@ -106,7 +106,7 @@ func idemRecord(key, requestHash, referralID string, response []byte, now time.T
 
 // storeReferral stores a new referral of the sample received at at (no
 // idempotency key), failing the test if it cannot.
-func (f *fixture) storeReferral(t *testing.T, sample string, at time.Time) *referral.Record {
+func (f *fixture) storeReferral(t testing.TB, sample string, at time.Time) *referral.Record {
 	t.Helper()
 	rec := newReferral(t, sample, at)
 	if err := f.store.CreateReferral(t.Context(), rec, nil, submittedEntry(rec)); err != nil {

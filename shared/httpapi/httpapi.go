@@ -13,7 +13,9 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -41,6 +43,7 @@ var statuses = map[apperr.Code]int{
 	apperr.Conflict:     http.StatusConflict,
 	apperr.Unauthorized: http.StatusUnauthorized,
 	apperr.Forbidden:    http.StatusForbidden,
+	apperr.TooMany:      http.StatusTooManyRequests,
 	apperr.Unavailable:  http.StatusServiceUnavailable,
 	apperr.Internal:     http.StatusInternalServerError,
 }
@@ -112,6 +115,11 @@ func problem(ctx context.Context, req Request, err error) Response {
 	}
 	resp := JSON(status, p)
 	resp.Headers["Content-Type"] = ProblemContentType
+	if e.RetryAfter > 0 {
+		// Whole seconds, rounded up, so that a caller who waits as told
+		// is not refused again.
+		resp.Headers["Retry-After"] = strconv.FormatInt(int64((e.RetryAfter+time.Second-1)/time.Second), 10)
+	}
 	return resp
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -23,7 +24,7 @@ func TestStatus(t *testing.T) {
 	}{
 		{apperr.Invalid, 422}, {apperr.Malformed, 400}, {apperr.TooLarge, 413}, {apperr.Unsupported, 415},
 		{apperr.NotFound, 404}, {apperr.Conflict, 409}, {apperr.Unauthorized, 401}, {apperr.Forbidden, 403},
-		{apperr.Unavailable, 503}, {apperr.Internal, 500}, {apperr.Code("nonsense"), 500},
+		{apperr.TooMany, 429}, {apperr.Unavailable, 503}, {apperr.Internal, 500}, {apperr.Code("nonsense"), 500},
 	}
 	for _, tt := range tests {
 		if got := Status(tt.code); got != tt.want {
@@ -95,13 +96,16 @@ func TestHandleWritesProblems(t *testing.T) {
 		status int
 		fields int
 		leak   string // text that must not reach the caller
+		retry  string // the Retry-After header wanted ("" for none)
 	}{
-		{"invalid with fields", apperr.WithFields("Check the referral", fields), false, 422, 1, ""},
-		{"wrapped not found", errors.Join(errors.New("context"), apperr.New(apperr.NotFound, "No such referral")), false, 404, 0, ""},
-		{"unavailable hides cause", apperr.Wrap(errors.New("dial tcp 10.0.0.1: secret detail"), apperr.Unavailable, "Try again"), false, 503, 0, "secret detail"},
-		{"plain error is internal", errors.New("boom at line 12"), false, 500, 0, "boom"},
-		{"panic is internal", nil, true, 500, 0, "kaboom"},
-		{"a response that cannot be encoded", nil, false, 500, 0, ""},
+		{"invalid with fields", apperr.WithFields("Check the referral", fields), false, 422, 1, "", ""},
+		{"wrapped not found", errors.Join(errors.New("context"), apperr.New(apperr.NotFound, "No such referral")), false, 404, 0, "", ""},
+		{"unavailable hides cause", apperr.Wrap(errors.New("dial tcp 10.0.0.1: secret detail"), apperr.Unavailable, "Try again"), false, 503, 0, "secret detail", ""},
+		{"too many, retry after whole seconds rounded up", &apperr.Error{Code: apperr.TooMany, Message: "Wait", RetryAfter: 90*time.Second + time.Millisecond}, false, 429, 0, "", "91"},
+		{"unavailable with a retry time", fmt.Errorf("put: %w", &apperr.Error{Code: apperr.Unavailable, Message: "Try again", RetryAfter: 2 * time.Second}), false, 503, 0, "", "2"},
+		{"plain error is internal", errors.New("boom at line 12"), false, 500, 0, "boom", ""},
+		{"panic is internal", nil, true, 500, 0, "kaboom", ""},
+		{"a response that cannot be encoded", nil, false, 500, 0, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -133,6 +137,9 @@ func TestHandleWritesProblems(t *testing.T) {
 			}
 			if tt.leak != "" && strings.Contains(resp.Body, tt.leak) {
 				t.Errorf("response leaks %q: %s", tt.leak, resp.Body)
+			}
+			if got, ok := resp.Headers["Retry-After"]; got != tt.retry || ok != (tt.retry != "") {
+				t.Errorf("Retry-After %q (set %v), want %q", got, ok, tt.retry)
 			}
 		})
 	}

@@ -5,13 +5,18 @@
 // addendum. The referral they sent is never changed.
 //
 // A reference and a token are checked together, and every failure (unknown
-// or malformed reference, wrong token) gets the same not-found answer, so the
-// API cannot be used to find out which references exist.
+// or malformed reference, wrong token) gets the same not-found answer, after
+// the same reads, so the API cannot be used to find out which references
+// exist. Tries on one reference that do not succeed are counted, known
+// reference or not: after MaxGuesses in a GuessWindow, every try on it is
+// refused until the window ends, so a receipt token cannot be guessed by
+// trying.
 package referrer
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
@@ -43,12 +48,28 @@ const (
 	MaxAddenda = 100
 )
 
+// Limits on guessing a receipt token.
+const (
+	// GuessWindow is the span over which the tries on one reference are
+	// counted: fixed windows of a quarter of an hour.
+	GuessWindow = 15 * time.Minute
+	// MaxGuesses is the most tries on one reference in a GuessWindow that
+	// may fail (a wrong token, or no referral with that reference); further
+	// tries in that window are refused, with the right token too. With a
+	// 256-bit token that is at most 960 guesses a day at each reference,
+	// and a referrer who mistypes is held up for a quarter of an hour at
+	// most.
+	MaxGuesses = 10
+)
+
 // Errors a Store returns.
 var (
 	// ErrNotFound: there is no referral with that reference.
 	ErrNotFound = errors.New("referral not found")
 	// ErrTooManyAddenda: the referral already has MaxAddenda addenda.
 	ErrTooManyAddenda = errors.New("too many addenda")
+	// ErrTooManyGuesses: the tries on a reference in a window are used up.
+	ErrTooManyGuesses = errors.New("too many tries on the reference")
 )
 
 // Stage is where a referral is in the front door's workflow, in terms a
@@ -135,6 +156,20 @@ type Store interface {
 	// addenda (wrapped or not).
 	AddAddendum(ctx context.Context, a *Addendum, idem *idempotency.Record, entry audit.Entry, max int) error
 	idempotency.Reader
+	Guesses
+}
+
+// Guesses counts the tries on each reference, in fixed windows. A try is
+// counted before its token is checked, and given back when it succeeds, so
+// that tries racing each other cannot pass the limit together.
+type Guesses interface {
+	// TakeGuess counts one try on reference (in canonical form) in the
+	// window that starts at window, unless max are counted there already:
+	// then it returns ErrTooManyGuesses (wrapped or not) and counts
+	// nothing. The count may be forgotten after expires.
+	TakeGuess(ctx context.Context, reference string, window time.Time, max int, expires time.Time) error
+	// GiveBackGuess uncounts a try that TakeGuess counted in that window.
+	GiveBackGuess(ctx context.Context, reference string, window time.Time) error
 }
 
 // Request is one request of a referrer: the reference as they typed it and
@@ -187,6 +222,23 @@ const notFoundMessage = "We could not find a referral with that reference and re
 // errNotFound is the one error for a reference and token that do not match
 // a referral together, whatever the reason.
 func errNotFound() error { return apperr.New(apperr.NotFound, notFoundMessage) }
+
+// errTooManyGuesses is the answer to a try on a reference whose tries in
+// this window are used up; retry is how long until the window ends. It is
+// the same for every reference, known or not.
+func errTooManyGuesses(retry time.Duration) error {
+	minutes := int((retry + time.Minute - 1) / time.Minute)
+	unit := "minutes"
+	if minutes == 1 {
+		unit = "minute"
+	}
+	return &apperr.Error{
+		Code: apperr.TooMany,
+		Message: fmt.Sprintf("There have been too many tries with this reference just now. Check the reference and receipt token against your receipt "+
+			"and try again in %d %s. If it is urgent, telephone the multi-agency safeguarding hub.", minutes, unit),
+		RetryAfter: retry,
+	}
+}
 
 // errNoToken is the answer to a request without a receipt token.
 func errNoToken() error {

@@ -116,7 +116,9 @@ func (s *Service) AddAddendum(ctx context.Context, req AddendumRequest) (*Receip
 // find returns the referral that req's reference and token identify
 // together. A missing token is named; every other failure (a reference that
 // is not one, an unknown reference, a wrong token) gets the same NotFound
-// error, so that a caller cannot tell which references exist.
+// error, so that a caller cannot tell which references exist. Each try on a
+// reference is counted first, and given back when it succeeds; once
+// MaxGuesses have failed in this GuessWindow, the try is refused unchecked.
 func (s *Service) find(ctx context.Context, req Request) (*Referral, error) {
 	if req.Token == "" {
 		return nil, errNoToken()
@@ -124,6 +126,16 @@ func (s *Service) find(ctx context.Context, req Request) (*Referral, error) {
 	reference, ok := ids.NormaliseReference(req.Reference)
 	if !ok {
 		return nil, errNotFound()
+	}
+	now := s.now().UTC()
+	window := now.Truncate(GuessWindow)
+	err := s.store.TakeGuess(ctx, reference, window, MaxGuesses, window.Add(2*GuessWindow))
+	if errors.Is(err, ErrTooManyGuesses) {
+		slog.WarnContext(ctx, "tries on a reference used up", "reference", reference, "window", window)
+		return nil, errTooManyGuesses(window.Add(GuessWindow).Sub(now))
+	}
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Unavailable, "Your referral could not be looked up just now. Please try again in a minute.")
 	}
 	rec, err := s.store.ReferralByReference(ctx, reference)
 	if errors.Is(err, ErrNotFound) {
@@ -137,6 +149,11 @@ func (s *Service) find(ctx context.Context, req Request) (*Referral, error) {
 	if subtle.ConstantTimeCompare([]byte(ids.Hash(req.Token)), []byte(rec.ReceiptTokenHash)) != 1 {
 		slog.WarnContext(ctx, "receipt token does not match the reference", "referralId", rec.ID)
 		return nil, errNotFound()
+	}
+	if err := s.store.GiveBackGuess(ctx, reference, window); err != nil {
+		// The try stays counted: the referrer has one try fewer in this
+		// window, which is the safe way to be wrong.
+		slog.WarnContext(ctx, "a successful try was not given back", "referralId", rec.ID, "error", err)
 	}
 	return rec, nil
 }

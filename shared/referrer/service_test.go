@@ -25,13 +25,20 @@ type memStore struct {
 	addenda   []Addendum
 	audit     []audit.Entry
 	idem      map[string]*idempotency.Record
-	lookups   int   // calls of ReferralByReference
-	err       error // returned by every call when set
-	auditErr  error // returned by AppendAudit and AddAddendum when set
+	guesses   map[guessKey]int // tries counted, by reference and window
+	lookups   int              // calls of ReferralByReference
+	err       error            // returned by every call when set
+	auditErr  error            // returned by AppendAudit and AddAddendum when set
+	guessErr  error            // returned by TakeGuess when set
+}
+
+type guessKey struct {
+	reference string
+	window    time.Time
 }
 
 func newStore(recs ...*Referral) *memStore {
-	st := &memStore{referrals: map[string]*Referral{}, idem: map[string]*idempotency.Record{}}
+	st := &memStore{referrals: map[string]*Referral{}, idem: map[string]*idempotency.Record{}, guesses: map[guessKey]int{}}
 	for _, r := range recs {
 		st.referrals[r.Reference] = r
 	}
@@ -93,6 +100,30 @@ func (m *memStore) AddAddendum(_ context.Context, a *Addendum, idem *idempotency
 	}
 	m.addenda = append(m.addenda, *a)
 	m.audit = append(m.audit, e)
+	return nil
+}
+
+func (m *memStore) TakeGuess(_ context.Context, reference string, window time.Time, max int, expires time.Time) error {
+	if m.guessErr != nil {
+		return m.guessErr
+	}
+	if !expires.After(window.Add(GuessWindow)) {
+		return errors.New("the count would be forgotten before its window ends")
+	}
+	k := guessKey{reference, window}
+	if m.guesses[k] >= max {
+		return ErrTooManyGuesses
+	}
+	m.guesses[k]++
+	return nil
+}
+
+func (m *memStore) GiveBackGuess(_ context.Context, reference string, window time.Time) error {
+	k := guessKey{reference, window}
+	if m.guesses[k] == 0 {
+		return errors.New("nothing to give back")
+	}
+	m.guesses[k]--
 	return nil
 }
 
@@ -194,6 +225,9 @@ func TestNotFoundForEveryFailure(t *testing.T) {
 				}
 				if (st.lookups > 0) != tt.wantLookup {
 					t.Errorf("lookups = %d, want a lookup: %v", st.lookups, tt.wantLookup)
+				}
+				if counted := len(st.guesses) == 1; counted != tt.wantLookup {
+					t.Errorf("tries counted %v, want the try counted: %v", st.guesses, tt.wantLookup)
 				}
 				if len(st.audit) != 0 || len(st.addenda) != 0 || len(st.idem) != 0 {
 					t.Errorf("written: %d audit, %d addenda, %d idempotency records", len(st.audit), len(st.addenda), len(st.idem))
@@ -487,5 +521,109 @@ func TestAddAddendumRefusals(t *testing.T) {
 				t.Errorf("something was written")
 			}
 		})
+	}
+}
+
+// Tries on one reference that fail are bounded in each window, known
+// reference or not, and the answer once they are used up is the same for
+// both; tries that succeed are given back.
+func TestGuessesBounded(t *testing.T) {
+	window := now.Truncate(GuessWindow)
+	wantRetry := window.Add(GuessWindow).Sub(now)
+	tests := []struct {
+		name      string
+		reference string // the reference tried, with a wrong token
+		after     string // then tried with tokenA, once the tries are used up
+		succeeds  int    // successful tries with tokenA before the wrong ones
+	}{
+		{"known reference", "7K3Q-9F2H", "7K3Q-9F2H", 0},
+		{"known reference after successes", "7K3Q-9F2H", "7K3Q-9F2H", 2 * MaxGuesses},
+		{"known reference typed differently", "7k3q 9f2h", "7K3Q9F2H", 0},
+		{"unknown reference", "2345-6788", "2345-6788", 0},
+	}
+	for _, tt := range tests {
+		for _, route := range []string{"status", "addendum"} {
+			t.Run(tt.name+"/"+route, func(t *testing.T) {
+				st := twoReferrals()
+				clock := now
+				svc := New(st, func() time.Time { return clock })
+				try := func(reference, token string) error {
+					if route == "status" {
+						_, err := svc.Status(context.Background(), request(reference, token))
+						return err
+					}
+					_, _, err := svc.AddAddendum(context.Background(), addendum(reference, token, validBody, ""))
+					return err
+				}
+				for i := range tt.succeeds {
+					if err := try("7K3Q-9F2H", tokenA); err != nil {
+						t.Fatalf("success %d: %v", i+1, err)
+					}
+				}
+				for i := range MaxGuesses {
+					if err := try(tt.reference, "wrong"); apperr.CodeOf(err) != apperr.NotFound {
+						t.Fatalf("wrong try %d: %v, want the not-found answer", i+1, err)
+					}
+				}
+				lookups := st.lookups
+				err := try(tt.after, tokenA)
+				e := apperr.As(err)
+				if e == nil || e.Code != apperr.TooMany || e.RetryAfter != wantRetry {
+					t.Fatalf("try %d with the right token: %v, want TooMany with RetryAfter %v", MaxGuesses+1, err, wantRetry)
+				}
+				if want := "try again in 15 minutes"; !strings.Contains(e.Message, want) {
+					t.Errorf("message %q does not say %q", e.Message, want)
+				}
+				if st.lookups != lookups {
+					t.Errorf("a refused try looked the reference up")
+				}
+				if err := try("2345-6789", tokenB); err != nil {
+					t.Errorf("another reference is refused too: %v", err)
+				}
+				clock = window.Add(GuessWindow)
+				wantErr := apperr.NotFound // the unknown reference is still unknown
+				if tt.after == "7K3Q-9F2H" || tt.after == "7K3Q9F2H" {
+					wantErr = ""
+				}
+				if err := try(tt.after, tokenA); (err == nil) != (wantErr == "") || (err != nil && apperr.CodeOf(err) != wantErr) {
+					t.Errorf("in the next window: %v, want %q", err, wantErr)
+				}
+			})
+		}
+	}
+}
+
+// The message for the last minute of a window says one minute; a store that
+// cannot count tries refuses the try as unavailable; a malformed reference,
+// which is looked up nowhere, is counted nowhere.
+func TestGuessesEdges(t *testing.T) {
+	st := twoReferrals()
+	end := now.Truncate(GuessWindow).Add(GuessWindow)
+	svc := New(st, func() time.Time { return end.Add(-30 * time.Second) })
+	for range MaxGuesses {
+		_, _ = svc.Status(context.Background(), request("7K3Q-9F2H", "wrong"))
+	}
+	_, err := svc.Status(context.Background(), request("7K3Q-9F2H", tokenA))
+	if e := apperr.As(err); e == nil || !strings.Contains(e.Message, "try again in 1 minute.") || e.RetryAfter != 30*time.Second {
+		t.Errorf("last half minute: %v", err)
+	}
+
+	st = twoReferrals()
+	st.guessErr = errors.New("dynamodb down")
+	_, err = New(st, func() time.Time { return now }).Status(context.Background(), request("7K3Q-9F2H", tokenA))
+	if apperr.CodeOf(err) != apperr.Unavailable || st.lookups != 0 {
+		t.Errorf("counting fails: %v after %d lookups, want Unavailable before any", err, st.lookups)
+	}
+
+	st = twoReferrals()
+	svc = New(st, func() time.Time { return now })
+	for range 3 * MaxGuesses {
+		_, _ = svc.Status(context.Background(), request("7K3Q-9F2", tokenA))
+	}
+	if len(st.guesses) != 0 {
+		t.Errorf("malformed references counted: %v", st.guesses)
+	}
+	if _, err := svc.Status(context.Background(), request("7K3Q-9F2H", tokenA)); err != nil {
+		t.Errorf("after malformed tries: %v", err)
 	}
 }

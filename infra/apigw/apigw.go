@@ -334,18 +334,17 @@ func (g *Gateway) event(r *http.Request, c compiled, params map[string]string, b
 	return ev
 }
 
-// isText reports whether API Gateway passes a body of this type as text.
+// isText reports whether API Gateway passes a request body of this type as
+// text. An HTTP API does so only for text/*, application/json,
+// application/xml and application/javascript; every other body, a form post
+// (application/x-www-form-urlencoded) and a body with no Content-Type among
+// them, reaches the function base64-encoded.
 func isText(contentType string) bool {
-	if contentType == "" {
-		return false
-	}
 	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
+	if contentType == "" || err != nil {
 		return false
 	}
-	return strings.HasPrefix(mt, "text/") || mt == "application/json" || strings.HasSuffix(mt, "+json") ||
-		mt == "application/xml" || strings.HasSuffix(mt, "+xml") || mt == "application/x-www-form-urlencoded" ||
-		mt == "application/javascript"
+	return strings.HasPrefix(mt, "text/") || mt == "application/json" || mt == "application/xml" || mt == "application/javascript"
 }
 
 // writeResponse writes the function's response. As in API Gateway, a

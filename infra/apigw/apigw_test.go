@@ -216,3 +216,31 @@ func TestAccessLogHoldsNoContent(t *testing.T) {
 		t.Errorf("access log holds request content: %s", line)
 	}
 }
+
+// TestBodiesAsAnHTTPAPIPassesThem: text/*, JSON, XML and JavaScript bodies
+// reach the function as text; every other body, a form post and a body
+// without a Content-Type among them, base64-encoded, as in AWS.
+func TestBodiesAsAnHTTPAPIPassesThem(t *testing.T) {
+	tests := []struct {
+		contentType string
+		text        bool
+	}{
+		{"application/json", true},
+		{"application/json; charset=utf-8", true},
+		{"text/plain", true},
+		{"text/csv; charset=utf-8", true},
+		{"application/xml", true},
+		{"application/javascript", true},
+		{"application/x-www-form-urlencoded", false},
+		{"multipart/form-data; boundary=x", false},
+		{"application/problem+json", false},
+		{"application/octet-stream", false},
+		{"", false},
+		{"not a media type;;", false},
+	}
+	for _, tt := range tests {
+		if got := isText(tt.contentType); got != tt.text {
+			t.Errorf("isText(%q) = %v, want %v", tt.contentType, got, tt.text)
+		}
+	}
+}

@@ -1,0 +1,221 @@
+// Package assets serves the web pages' static files from the build: GOV.UK
+// Frontend's precompiled CSS, JavaScript, fonts and images (copied from its
+// npm package by `make web-assets`) and the front door's own small
+// stylesheet and start-up module. Each file is served under a URL that holds
+// a hash of its content, with a year's immutable cache lifetime, so that a
+// new release is fetched at once and an unchanged file never again.
+//
+// The stylesheets and modules refer to the fonts, images and other modules
+// by their plain paths; those references are rewritten to the hashed URLs
+// when the files are loaded, so a hash covers what a file pulls in too.
+package assets
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+//go:embed all:static
+var embedded embed.FS
+
+// Prefix is the URL path under which every asset is served.
+const Prefix = "/assets/"
+
+// GOVUKVersion is the GOV.UK Frontend release the pages are built for;
+// Load refuses a copy of another.
+const GOVUKVersion = "6.6.0"
+
+// required are the files without which the pages cannot be shown as
+// designed; Load fails when one is missing.
+var required = []string{
+	"govuk/govuk-frontend.min.css",
+	"govuk/govuk-frontend.min.js",
+	"govuk/images/favicon.ico",
+	"govuk/images/favicon.svg",
+	"govuk/images/govuk-icon-mask.svg",
+	"govuk/images/govuk-icon-180.png",
+	"frontdoor.css",
+	"frontdoor.mjs",
+}
+
+// file is one asset as served.
+type file struct {
+	body        []byte
+	contentType string
+}
+
+// Set is the loaded assets: their hashed URLs and contents.
+type Set struct {
+	urls  map[string]string // plain path (under static/) → hashed URL
+	files map[string]file   // hashed URL → file
+}
+
+// Load reads the embedded assets, rewrites the references between them and
+// hashes each. It fails when GOV.UK Frontend's files are missing (run
+// `make web-assets`) or are of another release.
+func Load() (*Set, error) {
+	root, err := fs.Sub(embedded, "static")
+	if err != nil {
+		return nil, err
+	}
+	return load(root)
+}
+
+func load(root fs.FS) (*Set, error) {
+	version, err := fs.ReadFile(root, "govuk/VERSION")
+	if err != nil {
+		return nil, fmt.Errorf("assets: GOV.UK Frontend's files are not in the build (run `make web-assets`): %w", err)
+	}
+	if v := strings.TrimSpace(string(version)); v != GOVUKVersion {
+		return nil, fmt.Errorf("assets: the build has GOV.UK Frontend %s, the pages are made for %s (run `make web-assets`)", v, GOVUKVersion)
+	}
+	var names []string
+	err = fs.WalkDir(root, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || strings.HasPrefix(path.Base(p), ".") || path.Base(p) == "VERSION" {
+			return nil
+		}
+		names = append(names, p)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("assets: %w", err)
+	}
+	for _, r := range required {
+		if !slices.Contains(names, r) {
+			return nil, fmt.Errorf("assets: %s is missing from the build (run `make web-assets`)", r)
+		}
+	}
+	s := &Set{urls: map[string]string{}, files: map[string]file{}}
+	// Files that refer to others (stylesheets, modules) are hashed after
+	// every file they may refer to; they do not refer to each other, but
+	// for the start-up module, which imports GOV.UK Frontend's module.
+	sort.SliceStable(names, func(i, j int) bool { return rank(names[i]) < rank(names[j]) })
+	for _, name := range names {
+		body, err := fs.ReadFile(root, name)
+		if err != nil {
+			return nil, fmt.Errorf("assets: %w", err)
+		}
+		if rank(name) > 0 {
+			body = s.rewrite(name, body)
+		}
+		s.add(name, body)
+	}
+	return s, nil
+}
+
+// rank orders the files for hashing: 0 for files that refer to none, 1 for
+// GOV.UK Frontend's stylesheet and module, 2 for ours, which refer to those.
+func rank(name string) int {
+	switch {
+	case strings.HasPrefix(name, "govuk/") && (strings.HasSuffix(name, ".css") || strings.HasSuffix(name, ".js")):
+		return 1
+	case strings.HasSuffix(name, ".css") || strings.HasSuffix(name, ".mjs") || strings.HasSuffix(name, ".js"):
+		return 2
+	}
+	return 0
+}
+
+// rewrite replaces the references in the file name to other assets by
+// their hashed URLs. GOV.UK Frontend's stylesheet refers to its fonts and
+// images as /assets/fonts/... and /assets/images/...; a module imports
+// others by a path relative to itself.
+func (s *Set) rewrite(name string, body []byte) []byte {
+	// Source maps are not served.
+	body = sourceMap.ReplaceAll(body, nil)
+	for plain, hashed := range s.urls {
+		if strings.HasPrefix(plain, "govuk/") {
+			// The stylesheet's own form: /assets/fonts/x.woff2.
+			body = bytes.ReplaceAll(body, []byte("url("+Prefix+strings.TrimPrefix(plain, "govuk/")+")"), []byte("url("+hashed+")"))
+		}
+		rel := "./" + strings.TrimPrefix(plain, path.Dir(name)+"/")
+		if path.Dir(name) == "." {
+			rel = "./" + plain
+		}
+		body = bytes.ReplaceAll(body, []byte(strconv.Quote(rel)), []byte(strconv.Quote(hashed)))
+	}
+	return body
+}
+
+// sourceMap matches a stylesheet's or module's source map comment.
+var sourceMap = regexp.MustCompile(`(?m)(/\*# sourceMappingURL=[^*]*\*/|^//# sourceMappingURL=.*$)`)
+
+// add hashes the file and records it under its hashed URL:
+// /assets/<dir>/<name>.<first 12 hex digits of its SHA-256>.<ext>.
+func (s *Set) add(name string, body []byte) {
+	sum := sha256.Sum256(body)
+	ext := path.Ext(name)
+	if strings.HasSuffix(name, ".min.css") || strings.HasSuffix(name, ".min.js") {
+		ext = path.Ext(strings.TrimSuffix(name, ext)) + ext
+	}
+	url := Prefix + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:6]) + ext
+	ct := mime.TypeByExtension(path.Ext(name))
+	switch path.Ext(name) {
+	case ".mjs", ".js":
+		ct = "text/javascript; charset=utf-8"
+	case ".css":
+		ct = "text/css; charset=utf-8"
+	case ".woff2":
+		ct = "font/woff2"
+	case ".woff":
+		ct = "font/woff"
+	case ".svg":
+		ct = "image/svg+xml"
+	case ".ico":
+		ct = "image/x-icon"
+	}
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	s.urls[name] = url
+	s.files[url] = file{body: body, contentType: ct}
+}
+
+// ErrUnknown is returned by URL for a file that is not an asset.
+var ErrUnknown = errors.New("no such asset")
+
+// URL returns the hashed URL of the asset at name, its path under static/
+// ("govuk/govuk-frontend.min.css", "frontdoor.mjs").
+func (s *Set) URL(name string) (string, error) {
+	u, ok := s.urls[name]
+	if !ok {
+		return "", fmt.Errorf("%w: %s", ErrUnknown, name)
+	}
+	return u, nil
+}
+
+// ServeHTTP serves an asset by its hashed URL, cached for a year and never
+// revalidated; any other path under Prefix is not found (briefly cached,
+// as it may exist in the next release).
+func (s *Set) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f, ok := s.files[r.URL.Path]
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	if !ok {
+		h.Set("Cache-Control", "no-store")
+		http.NotFound(w, r)
+		return
+	}
+	h.Set("Content-Type", f.contentType)
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	h.Set("Content-Length", strconv.Itoa(len(f.body)))
+	if r.Method == http.MethodHead {
+		return
+	}
+	_, _ = w.Write(f.body)
+}

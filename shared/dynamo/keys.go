@@ -30,6 +30,7 @@ import (
 //	follow-up event        FOLLOWUP#<id>             EVENT#<ulid>          -
 //	helpline call          HELPLINE#<id>             HELPLINE              ByState: HELPLINE#<yyyy-mm>#CONCERN or #NO-CONCERN / <calledAt>#<id>
 //	tries on a reference   GUESSES#<reference>       WINDOW#<window start> - (tries: counted in that window; expiresAt: the table's TTL)
+//	draft (web form)       DRAFT#<sha256 of its id>  DRAFT                 - (the answers so far, or the receipt once sent; expiresAt: the table's TTL)
 //	escalation             ESCALATION#<name>         ESCALATION            ByState: ESCALATION#OPEN / <raisedAt>#<name>, then ESCALATION#ACKNOWLEDGED / <acknowledgedAt>#<name>
 //
 // Times in keys are UTC in keyTime, fixed width, so that they sort as text.
@@ -51,6 +52,8 @@ const (
 	eventPrefix        = "EVENT#"
 	guessesPrefix      = "GUESSES#"
 	windowPrefix       = "WINDOW#"
+	draftPrefix        = "DRAFT#"
+	draftSK            = "DRAFT"
 )
 
 // keyTime formats times in keys: fixed width, so they sort as text.

@@ -1,0 +1,210 @@
+// Package web serves the front door's pages: the online referral form
+// partners use and the referrer's status and addendum pages, in the GOV.UK
+// Design System, server-rendered with html/template over GOV.UK Frontend's
+// components (package govuk), with every word from the message catalogue
+// (package text). The pages call the same services as the JSON API (intake,
+// referrer) and validate with the same rules (referral.Validate); nothing
+// here decides what a referral must hold.
+//
+// Every page works without JavaScript. Answers are kept in a draft (Drafts)
+// named by a random id in a cookie, never in a URL. Every form that changes
+// state is checked for cross-origin requests (http.CrossOriginProtection)
+// and carries a token tied to the draft.
+package web
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/csc-frontdoor/frontdoor/shared/intake"
+	"github.com/csc-frontdoor/frontdoor/shared/referrer"
+	"github.com/csc-frontdoor/frontdoor/shared/web/assets"
+	"github.com/csc-frontdoor/frontdoor/shared/web/draft"
+	"github.com/csc-frontdoor/frontdoor/shared/web/govuk"
+	"github.com/csc-frontdoor/frontdoor/shared/web/text"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+// MaxFormBytes is the largest form a page accepts, as the API accepts a
+// referral (256 KiB): room for the longest free text even percent-encoded.
+const MaxFormBytes = intake.MaxBodyBytes
+
+// Submitter stores and queues a referral: the intake the API uses.
+type Submitter interface {
+	Submit(ctx context.Context, sub intake.Submission) (intake.Receipt, bool, error)
+}
+
+// Referrers answers referrers: the service the API's referrer routes use.
+type Referrers interface {
+	Status(ctx context.Context, req referrer.Request) (*referrer.Status, error)
+	AddAddendum(ctx context.Context, req referrer.AddendumRequest) (*referrer.Receipt, bool, error)
+}
+
+// Config is what the pages need.
+type Config struct {
+	Drafts    draft.Store
+	Referrals Submitter
+	Referrers Referrers
+	// Now is the clock; time.Now in production.
+	Now func() time.Time
+}
+
+// Server is the pages' http.Handler.
+type Server struct {
+	cfg     Config
+	text    *text.Catalogue
+	assets  *assets.Set
+	pages   map[string]*template.Template
+	handler http.Handler
+}
+
+// New returns the pages' server. It fails when the templates or the assets
+// cannot be loaded: a function that cannot show its pages should not start.
+func New(cfg Config) (*Server, error) {
+	set, err := assets.Load()
+	if err != nil {
+		return nil, err
+	}
+	cat, err := text.Load("en")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, text: cat, assets: set}
+	if s.pages, err = parsePages(cat, set); err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET "+assets.Prefix, set)
+	s.routes(mux)
+	s.handler = s.protect(mux)
+	return s, nil
+}
+
+// ServeHTTP serves a page or an asset.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// parsePages parses the layout and the components once, and each page on a
+// clone of them.
+func parsePages(cat *text.Catalogue, set *assets.Set) (map[string]*template.Template, error) {
+	funcs := template.FuncMap{
+		"t":    cat.T,
+		"lang": cat.Lang,
+		"asset": func(name string) (string, error) {
+			return set.URL(name)
+		},
+	}
+	base, err := govuk.Add(template.New("layout").Funcs(funcs))
+	if err != nil {
+		return nil, err
+	}
+	if base, err = base.ParseFS(templateFiles, "templates/layout.gohtml"); err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(templateFiles, "templates/pages/*.gohtml")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, name := range names {
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if t, err = t.ParseFS(templateFiles, name); err != nil {
+			return nil, fmt.Errorf("web: %s: %w", name, err)
+		}
+		pages[strings.TrimSuffix(strings.TrimPrefix(name, "templates/pages/"), ".gohtml")] = t
+	}
+	return pages, nil
+}
+
+// Page is what the layout shows around a page's own content.
+type Page struct {
+	// Title is the page's title without the service name; Error: is put
+	// before it when the page shows errors.
+	Title        string
+	BackLink     *govuk.BackLink
+	ErrorSummary *govuk.ErrorSummary
+	// CSRF is the token every form that changes state carries.
+	CSRF string
+	// Data is the page's own.
+	Data any
+}
+
+// render writes the page with status. A page that cannot be rendered is a
+// fault of ours: it is logged and the error page shown instead.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p Page) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.fail(w, r, fmt.Errorf("web: no page %q", name))
+		return
+	}
+	title := p.Title + " - " + s.text.T("service.name")
+	if p.ErrorSummary != nil {
+		title = s.text.T("error.titlePrefix") + " " + title
+	}
+	p.Title = title
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		if name == "error" {
+			http.Error(w, s.text.T("error.problem.title"), http.StatusInternalServerError)
+			slog.ErrorContext(r.Context(), "error page could not be rendered", "error", err)
+			return
+		}
+		s.fail(w, r, fmt.Errorf("render %s: %w", name, err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// errorPage is the data of the error page.
+type errorPage struct {
+	Heading string
+	Body    []string
+	// Start, when set, is a link to begin again.
+	Start bool
+}
+
+// showError shows the error page with status and the catalogue's texts
+// under key (error.<key>.title, .body).
+func (s *Server) showError(w http.ResponseWriter, r *http.Request, status int, key string, start bool) {
+	var body []string
+	for i := 1; s.text.Has(fmt.Sprintf("error.%s.body%d", key, i)); i++ {
+		body = append(body, s.text.T(fmt.Sprintf("error.%s.body%d", key, i)))
+	}
+	s.render(w, r, status, "error", Page{
+		Title: s.text.T("error." + key + ".title"),
+		Data:  errorPage{Heading: s.text.T("error." + key + ".title"), Body: body, Start: start},
+	})
+}
+
+// fail logs a fault of ours (never a request's content) and shows the
+// problem page.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	slog.ErrorContext(r.Context(), "page failed", "path", r.URL.Path, "method", r.Method, "error", err)
+	s.showError(w, r, http.StatusInternalServerError, "problem", false)
+}
+
+// unavailable shows the page for a dependency that is down: nothing was
+// lost, try again.
+func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, err error) {
+	slog.WarnContext(r.Context(), "page unavailable", "path", r.URL.Path, "method", r.Method, "error", err)
+	w.Header().Set("Retry-After", "60")
+	s.showError(w, r, http.StatusServiceUnavailable, "unavailable", false)
+}
+
+// errBadToken: a form's token does not match its draft's.
+var errBadToken = errors.New("the form's token does not match")

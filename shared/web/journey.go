@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 	"github.com/csc-frontdoor/frontdoor/shared/web/answers"
@@ -232,6 +231,3 @@ func (s *Server) renderQuestion(w http.ResponseWriter, r *http.Request, status i
 		Data:         page,
 	})
 }
-
-// now is the clock, for the pages that say when.
-func (s *Server) now() time.Time { return s.cfg.Now() }

@@ -16,7 +16,6 @@ import (
 	"bytes"
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -205,6 +204,3 @@ func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, err error) 
 	w.Header().Set("Retry-After", "60")
 	s.showError(w, r, http.StatusServiceUnavailable, "unavailable", false)
 }
-
-// errBadToken: a form's token does not match its draft's.
-var errBadToken = errors.New("the form's token does not match")

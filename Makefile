@@ -137,6 +137,9 @@ build-ReferrerApiFunction:
 build-HelplineApiFunction:
 	$(GO_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/helpline-api
 
+build-WebFunction: web-assets
+	$(GO_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/web
+
 # One binary per function in $(FUNCTIONS_DIR), named after its directory
 # under functions/. FUNCTIONS narrows it: make functions FUNCTIONS=./functions/sweep
 .PHONY: functions

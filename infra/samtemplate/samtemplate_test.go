@@ -354,7 +354,7 @@ func TestMakefileBuildsEachFunctionFromItsDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	target := regexp.MustCompile(`(?m)^build-(\w+):\n\t\$\(GO_BUILD\) -o \$\(ARTIFACTS_DIR\)/bootstrap \./functions/([\w-]+)\n`)
+	target := regexp.MustCompile(`(?m)^build-(\w+):[^\n]*\n\t\$\(GO_BUILD\) -o \$\(ARTIFACTS_DIR\)/bootstrap \./functions/([\w-]+)\n`)
 	built := map[string]string{}
 	for _, m := range target.FindAllStringSubmatch(string(mk), -1) {
 		built[m[1]] = m[2]

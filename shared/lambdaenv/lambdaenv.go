@@ -36,6 +36,10 @@ func Require(name string) string {
 	return v
 }
 
+// Fatal logs msg at ERROR with args and stops the process: for a function
+// that cannot start (its configuration or its embedded files are wrong).
+func Fatal(msg string, args ...any) { fatal(msg, args...) }
+
 func fatal(msg string, args ...any) {
 	slog.Error(msg, args...)
 	os.Exit(1)

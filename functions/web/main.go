@@ -1,0 +1,36 @@
+// Command web is the Lambda behind the front door's pages: the online
+// referral form partners use (/, /refer/...) and its assets (/assets/...),
+// served by one net/http handler tree adapted to the HTTP API's events.
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/csc-frontdoor/frontdoor/shared/dynamo"
+	"github.com/csc-frontdoor/frontdoor/shared/intake"
+	"github.com/csc-frontdoor/frontdoor/shared/lambdaenv"
+	"github.com/csc-frontdoor/frontdoor/shared/lambdahttp"
+	"github.com/csc-frontdoor/frontdoor/shared/queue"
+	"github.com/csc-frontdoor/frontdoor/shared/referrer"
+	"github.com/csc-frontdoor/frontdoor/shared/web"
+)
+
+func main() {
+	cfg := lambdaenv.Setup(context.Background())
+	store := dynamo.New(dynamo.NewClient(cfg), lambdaenv.Require("TABLE_NAME"))
+	triage := queue.NewSender(sqs.NewFromConfig(cfg), lambdaenv.Require("TRIAGE_QUEUE_URL"))
+	pages, err := web.New(web.Config{
+		Drafts:    store,
+		Referrals: intake.New(store, triage, time.Now),
+		Referrers: referrer.New(store, time.Now),
+		Now:       time.Now,
+	})
+	if err != nil {
+		lambdaenv.Fatal("the pages cannot be served", "error", err)
+	}
+	lambda.Start(lambdahttp.Handler(pages))
+}

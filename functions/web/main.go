@@ -10,24 +10,27 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/csc-frontdoor/frontdoor/shared/calendar"
 	"github.com/csc-frontdoor/frontdoor/shared/dynamo"
 	"github.com/csc-frontdoor/frontdoor/shared/intake"
 	"github.com/csc-frontdoor/frontdoor/shared/lambdaenv"
 	"github.com/csc-frontdoor/frontdoor/shared/lambdahttp"
 	"github.com/csc-frontdoor/frontdoor/shared/queue"
 	"github.com/csc-frontdoor/frontdoor/shared/referrer"
+	"github.com/csc-frontdoor/frontdoor/shared/triage"
 	"github.com/csc-frontdoor/frontdoor/shared/web"
 )
 
 func main() {
 	cfg := lambdaenv.Setup(context.Background())
 	store := dynamo.New(dynamo.NewClient(cfg), lambdaenv.Require("TABLE_NAME"))
-	triage := queue.NewSender(sqs.NewFromConfig(cfg), lambdaenv.Require("TRIAGE_QUEUE_URL"))
+	rules, cal := triage.DefaultRules(), calendar.EnglandAndWales()
 	pages, err := web.New(web.Config{
-		Drafts:    store,
-		Referrals: intake.New(store, triage, time.Now),
-		Referrers: referrer.New(store, time.Now),
-		Now:       time.Now,
+		Drafts:       store,
+		Referrals:    intake.New(store, queue.NewSender(sqs.NewFromConfig(cfg), lambdaenv.Require("TRIAGE_QUEUE_URL")), time.Now),
+		Referrers:    referrer.New(store, time.Now),
+		ScreeningDue: func(received time.Time) time.Time { return rules.ScreeningDue(received, cal) },
+		Now:          time.Now,
 	})
 	if err != nil {
 		lambdaenv.Fatal("the pages cannot be served", "error", err)

@@ -56,6 +56,11 @@ var accessMatrix = map[string]access{
 	"POST /follow-ups/{id}/events":                 allow(auth.ProviderRHI, auth.ProviderAA),
 	"GET /referrer/referrals/{reference}":          open,
 	"POST /referrer/referrals/{reference}/addenda": open,
+	// The pages, open to partners without an account as POST /referrals is.
+	"GET /":                open,
+	"GET /assets/{proxy+}": open,
+	"GET /refer/{proxy+}":  open,
+	"POST /refer/{proxy+}": open,
 }
 
 // templateRoutes reads every HttpApi route from template.yaml.
@@ -67,6 +72,26 @@ func templateRoutes(t *testing.T) map[string]samtemplate.HTTPEvent {
 	}
 	routes := map[string]samtemplate.HTTPEvent{}
 	for _, f := range tpl.Functions {
+		for _, e := range f.HTTP {
+			routes[e.Key()] = e
+		}
+	}
+	return routes
+}
+
+// apiRoutes are the JSON API's routes: every route of template.yaml but the
+// pages'.
+func apiRoutes(t *testing.T) map[string]samtemplate.HTTPEvent {
+	t.Helper()
+	tpl, err := samtemplate.Load("../../template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes := map[string]samtemplate.HTTPEvent{}
+	for _, f := range tpl.Functions {
+		if f.ServesPages() {
+			continue
+		}
 		for _, e := range f.HTTP {
 			routes[e.Key()] = e
 		}

@@ -230,6 +230,9 @@ func (r Route) Open() bool { return r.Authorizer == samtemplate.NoAuthorizer }
 func Routes(tpl *samtemplate.Template) (map[string]Route, error) {
 	out := map[string]Route{}
 	for _, f := range tpl.Functions {
+		if f.ServesPages() {
+			continue
+		}
 		for _, e := range f.HTTP {
 			if prev, ok := out[e.Key()]; ok {
 				return nil, fmt.Errorf("samevents: route %q is served by both %s and %s", e.Key(), prev.Function, f.LogicalID)

@@ -43,6 +43,15 @@ type Function struct {
 	Schedules []ScheduleEvent
 }
 
+// PagesFunction is the function that serves the web pages. Its routes
+// answer HTML to browsers: they are not the JSON API's, so api/openapi.yaml
+// does not describe them and they have no sample API events; the browser
+// tests drive them.
+const PagesFunction = "WebFunction"
+
+// ServesPages reports whether the function is PagesFunction.
+func (f Function) ServesPages() bool { return f.LogicalID == PagesFunction }
+
 // Dir is the directory under functions/ that holds the function's main
 // package, by the project's convention: the logical id without its
 // "Function" suffix, in kebab case (SubmitReferralFunction is

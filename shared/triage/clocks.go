@@ -59,7 +59,13 @@ func (c Clocks) check() []error {
 // DueTimes returns when the screening decision and the priority's clock are
 // due for a referral received at received.
 func (rs *Rules) DueTimes(p Priority, received time.Time, cal WorkingDays) (screening, priority time.Time) {
-	screening = cal.AddWorkingDays(received, rs.Clocks.ScreeningWorkingDays).UTC()
+	screening = rs.ScreeningDue(received, cal)
 	priority = rs.Clocks.Priority[p].Due(received, cal)
 	return screening, priority
+}
+
+// ScreeningDue is when the screening decision on a referral received then
+// is due: what a referrer is told on submitting it.
+func (rs *Rules) ScreeningDue(received time.Time, cal WorkingDays) time.Time {
+	return cal.AddWorkingDays(received, rs.Clocks.ScreeningWorkingDays).UTC()
 }

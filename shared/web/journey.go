@@ -1,12 +1,10 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
 
-	"github.com/csc-frontdoor/frontdoor/shared/referral"
 	"github.com/csc-frontdoor/frontdoor/shared/web/answers"
 	"github.com/csc-frontdoor/frontdoor/shared/web/draft"
 	"github.com/csc-frontdoor/frontdoor/shared/web/govuk"
@@ -24,6 +22,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 		mux.HandleFunc("GET /refer/"+q.key, s.withDraft(q.show))
 		mux.HandleFunc("POST /refer/"+q.key, s.withDraft(q.save))
 	}
+	s.listRoutes(mux)
+	s.checkRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.showError(w, r, http.StatusNotFound, "notFound", false)
 	})
@@ -109,25 +109,33 @@ type question struct {
 	title string
 	// view builds the page's components from its answers and errors.
 	view func(v url.Values, errs map[string]string) questionPage
-	// next is where the page goes once its answers are saved.
-	next func(d *draft.Draft) string
+	// back is the page before; next where the page goes once its answers
+	// are saved.
+	back, next func(d *draft.Draft) string
 }
 
 // questionPage is the data of the question template.
 type questionPage struct {
+	// Caption is shown above the heading (the section: "Child 2").
+	Caption string
 	Heading string
-	Fields  []field
-	Button  govuk.Button
+	// Lead are paragraphs under the heading.
+	Lead   []string
+	Fields []field
+	Button govuk.Button
 }
 
 // field is one component of a question page; one member is set.
 type field struct {
-	Input      *govuk.Input
-	Radios     *govuk.Radios
-	Checkboxes *govuk.Checkboxes
-	Textarea   *govuk.Textarea
-	DateInput  *govuk.DateInput
-	Warning    *govuk.WarningText
+	Input       *govuk.Input
+	Radios      *govuk.Radios
+	Checkboxes  *govuk.Checkboxes
+	Textarea    *govuk.Textarea
+	DateInput   *govuk.DateInput
+	Warning     *govuk.WarningText
+	SummaryList *govuk.SummaryList
+	// Hidden is a hidden input: Hidden[0] its name, Hidden[1] its value.
+	Hidden []string
 }
 
 // show shows the page with its saved answers.
@@ -149,21 +157,42 @@ func (q question) save(w http.ResponseWriter, r *http.Request, d *draft.Draft) {
 		d.Answers = map[string]url.Values{}
 	}
 	d.Answers[q.key] = v
-	d.UpdatedAt = q.s.cfg.Now().UTC()
-	if err := q.s.cfg.Drafts.SaveDraft(r.Context(), d); err != nil {
-		if errors.Is(err, draft.ErrChanged) {
-			// Another tab saved meanwhile: show what is kept now.
-			http.Redirect(w, r, r.URL.Path, http.StatusSeeOther)
-			return
-		}
-		q.s.unavailable(w, r, err)
+	if !q.s.saveOrRetry(w, r, d) {
 		return
 	}
 	if errs := q.s.problems(d, q.key); len(errs) > 0 {
 		q.s.renderQuestion(w, r, http.StatusUnprocessableEntity, q, d, v, errs)
 		return
 	}
-	http.Redirect(w, r, q.next(d), http.StatusSeeOther)
+	http.Redirect(w, r, onward(r, q.next(d)), http.StatusSeeOther)
+}
+
+// returning reports whether the page was opened from check answers, to
+// which it then goes back: the only place a page returns to (?return=check),
+// so that no link can send a person elsewhere.
+func returning(r *http.Request) bool { return r.URL.Query().Get("return") == "check" }
+
+// onward is where a saved page goes: next, or back to check answers when
+// opened from there, unless next is a page that must be answered first
+// (the missing episode a changed concern now asks for), which then
+// returns.
+func onward(r *http.Request, next string) string {
+	switch {
+	case !returning(r):
+		return next
+	case next == pathMissing:
+		return next + "?return=check"
+	}
+	return pathCheck
+}
+
+// backTo is the back link: check answers when the page was opened from
+// there.
+func backTo(r *http.Request, back string) string {
+	if returning(r) {
+		return pathCheck
+	}
+	return back
 }
 
 // problems returns the problems on the page key of the referral the draft
@@ -171,32 +200,9 @@ func (q question) save(w http.ResponseWriter, r *http.Request, d *draft.Draft) {
 // is not a date), the strict reading's (control characters) and then
 // referral.Validate's, the same rules as the API's.
 func (s *Server) problems(d *draft.Draft, key string) []answers.FieldError {
-	form, errs := answers.Build(d)
-	var found []answers.FieldError
-	for _, e := range errs {
-		if e.Page == key {
-			found = append(found, e)
-		}
-	}
-	// The API's strict reading of the same referral: control characters,
-	// sizes.
-	if body, err := json.Marshal(form); err == nil {
-		if _, err := referral.Decode(body); err != nil {
-			placed, _ := answers.PlaceAll(d, err)
-			found = append(found, onPage(placed, key)...)
-		}
-	}
-	placed, _ := answers.PlaceAll(d, referral.Validate(form, s.cfg.Now()))
-	return append(found, onPage(placed, key)...)
-}
-
-// onPage keeps the problems on page key, one per field (the first).
-func onPage(errs []answers.FieldError, key string) []answers.FieldError {
 	var out []answers.FieldError
-	seen := map[string]bool{}
-	for _, e := range errs {
-		if e.Page == key && !seen[e.Field] {
-			seen[e.Field] = true
+	for _, e := range s.allProblems(d) {
+		if e.Page == key {
 			out = append(out, e)
 		}
 	}
@@ -218,14 +224,16 @@ func (s *Server) renderQuestion(w http.ResponseWriter, r *http.Request, status i
 				continue
 			}
 			byField[e.Field] = e.Message
-			summary.ErrorList = append(summary.ErrorList, govuk.ErrorItem{Text: e.Message, Href: "#" + e.Field})
+			summary.ErrorList = append(summary.ErrorList, govuk.ErrorItem{Text: e.Message, Href: "#" + fieldID(e.Field, allDates)})
 		}
 	}
 	page := q.view(v, byField)
-	page.Button = govuk.Button{Text: s.text.T("common.continue"), PreventDoubleClick: true}
+	if page.Button.Text == "" {
+		page.Button = govuk.Button{Text: s.text.T("common.continue"), PreventDoubleClick: true}
+	}
 	s.render(w, r, status, "question", Page{
 		Title:        s.text.T(q.title),
-		BackLink:     &govuk.BackLink{Href: "/", Text: s.text.T("common.back")},
+		BackLink:     &govuk.BackLink{Href: backTo(r, q.back(d)), Text: s.text.T("common.back")},
 		ErrorSummary: summary,
 		CSRF:         d.CSRF,
 		Data:         page,

@@ -55,6 +55,9 @@ type Config struct {
 	Drafts    draft.Store
 	Referrals Submitter
 	Referrers Referrers
+	// ScreeningDue is when the hub's screening decision on a referral
+	// received then is due (triage's rule), told to the referrer.
+	ScreeningDue func(received time.Time) time.Time
 	// Now is the clock; time.Now in production.
 	Now func() time.Time
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/csc-frontdoor/frontdoor/shared/calendar"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 	"github.com/csc-frontdoor/frontdoor/shared/web/draft"
 )
@@ -68,6 +69,27 @@ func Build(d *draft.Draft) (*referral.Referral, []FieldError) {
 		errs = append(errs, cerrs...)
 	}
 
+	for _, id := range d.Lists[ListHousehold] {
+		page := ListHousehold + "/" + id
+		v := a(page)
+		dob, err := ParseDate(v.Get("dateOfBirth-day"), v.Get("dateOfBirth-month"), v.Get("dateOfBirth-year"))
+		if err != nil {
+			errs = append(errs, FieldError{Page: page, Field: "dateOfBirth-" + err.Part, Message: err.Message})
+		}
+		r.Household = append(r.Household, referral.HouseholdMember{
+			Name: v.Get("name"), Relationship: v.Get("relationship"), DateOfBirth: dob,
+			ParentalResponsibility: yesNo(v.Get("parentalResponsibility")),
+			AllegedPerpetrator:     yesNo(v.Get("allegedPerpetrator")),
+		})
+	}
+	for _, id := range d.Lists[ListProfessionals] {
+		v := a(ListProfessionals + "/" + id)
+		r.Professionals = append(r.Professionals, referral.Professional{
+			Name: v.Get("name"), Role: v.Get("role"), Organisation: v.Get("organisation"),
+			Email: v.Get("email"), Phone: v.Get("phone"),
+		})
+	}
+
 	cc := a(PageConcerns)
 	for _, c := range cc["categories"] {
 		r.Concerns.Categories = append(r.Concerns.Categories, referral.Category(c))
@@ -80,7 +102,40 @@ func Build(d *draft.Draft) (*referral.Referral, []FieldError) {
 		}
 		r.Concerns.LevelOfNeed = referral.LevelOfNeed(n)
 	}
+	// The missing episode is asked for only when the concern says the
+	// child went missing; once asked, an unanswered page is Validate's to
+	// point out.
+	if r.HasCategory(referral.CategoryMissing) {
+		e, merrs := buildMissing(a(PageMissing))
+		r.MissingEpisode = e
+		errs = append(errs, merrs...)
+	}
 	return r, errs
+}
+
+// buildMissing makes the missing episode from its page's answers.
+func buildMissing(v url.Values) (*referral.MissingEpisode, []FieldError) {
+	var errs []FieldError
+	at := func(prefix string) string {
+		s, err := ParseDateTime(v.Get(prefix+"-day"), v.Get(prefix+"-month"), v.Get(prefix+"-year"), v.Get(prefix+"-time"))
+		if err != nil {
+			errs = append(errs, FieldError{Page: PageMissing, Field: prefix + "-" + err.Part, Message: err.Message})
+		}
+		return s
+	}
+	e := &referral.MissingEpisode{
+		WentMissingAt:   at("wentMissingAt"),
+		WhereFound:      v.Get("whereFound"),
+		PoliceReference: v.Get("policeReference"),
+	}
+	switch v.Get("returned") {
+	case "yes":
+		e.ReturnedAt = at("returnedAt")
+	case "no":
+		e.StillMissing = true
+		e.WhereFound = ""
+	}
+	return e, errs
 }
 
 // buildChild makes a child from its page's answers.
@@ -133,7 +188,7 @@ func yesNo(v string) *bool {
 
 // DateError says which part of a date input is wrong.
 type DateError struct {
-	Part    string // day, month or year: the sub-field the error links to
+	Part    string // day, month, year or time: the sub-field the error links to
 	Message string
 }
 
@@ -186,6 +241,61 @@ func ParseDate(day, month, year string) (string, *DateError) {
 		return "", &DateError{"day", "The date must be a real date"}
 	}
 	return fmt.Sprintf("%04d-%02d-%02d", y, m, d), nil
+}
+
+// times are the times of day a person may type: 14:30, 14.30, 2:30pm,
+// 2pm, 9am.
+var times = regexp.MustCompile(`^([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$`)
+
+// ParseDateTime reads a date input and a time of day in England as RFC 3339
+// with the offset in force then (BST or GMT). A time that does not exist
+// (the hour lost when the clocks go forward) is read as the same time an
+// hour later; one that happens twice (when they go back) as the first,
+// whose deadlines come sooner.
+// All four empty is no time ("").
+func ParseDateTime(day, month, year, clock string) (string, *DateError) {
+	date, derr := ParseDate(day, month, year)
+	clock = strings.ToLower(strings.TrimSpace(clock))
+	switch {
+	case derr != nil:
+		return "", derr
+	case date == "" && clock == "":
+		return "", nil
+	case date == "":
+		return "", &DateError{"day", "Enter the date as well as the time"}
+	case clock == "":
+		return "", &DateError{"time", "Enter the time, for example 14:30 or 2:30pm"}
+	}
+	m := times.FindStringSubmatch(clock)
+	if m == nil {
+		return "", &DateError{"time", "Enter the time as hours and minutes, for example 14:30 or 2:30pm"}
+	}
+	h, _ := strconv.Atoi(m[1])
+	mins := 0
+	if m[2] != "" {
+		mins, _ = strconv.Atoi(m[2])
+	}
+	switch ampm := strings.ReplaceAll(m[3], ".", ""); {
+	case ampm == "" && m[2] == "":
+		return "", &DateError{"time", "Enter the time as hours and minutes, for example 14:30 or 2:30pm"}
+	case ampm != "" && (h < 1 || h > 12):
+		return "", &DateError{"time", "Enter a time from 1 to 12 before am or pm, or use the 24-hour clock"}
+	case ampm == "am" && h == 12:
+		h = 0
+	case ampm == "pm" && h != 12:
+		h += 12
+	}
+	if h > 23 || mins > 59 {
+		return "", &DateError{"time", "Enter a real time, from 00:00 to 23:59"}
+	}
+	d, _ := time.Parse(time.DateOnly, date)
+	t := time.Date(d.Year(), d.Month(), d.Day(), h, mins, 0, 0, calendar.London)
+	// A wall time that happens twice is read as the first: the earlier
+	// start makes the earlier deadline (a return home interview's 72 hours).
+	if earlier := t.Add(-time.Hour); earlier.Hour() == t.Hour() && earlier.Minute() == t.Minute() {
+		t = earlier
+	}
+	return t.Format(time.RFC3339), nil
 }
 
 // daysIn returns the number of days in month m of year y.

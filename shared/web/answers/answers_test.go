@@ -72,16 +72,21 @@ func TestPlace(t *testing.T) {
 		{"concerns.account", PageConcerns, "account", true},
 		{"children", ListChildren, "add", true},
 		{"children[0].firstName", "children/a1", "firstName", true},
-		{"children[1].dateOfBirth", "children/b2", "dateOfBirth-day", true},
-		{"children[1].expectedDateOfDelivery", "children/b2", "expectedDateOfDelivery-day", true},
+		{"children[1].dateOfBirth", "children/b2", "dateOfBirth", true},
+		{"children[1].expectedDateOfDelivery", "children/b2", "expectedDateOfDelivery", true},
 		{"children[1].estimatedAge", "children/b2", "estimatedAge", true},
 		{"children[1]", "children/b2", "born", true},
 		{"children[0].address.postcode", "children/a1", "addressPostcode", true},
 		{"children[0].address.line1", "children/a1", "addressLine1", true},
 		{"children[2].firstName", "", "", false},
 		{"household[0]", "household/h1", "name", true},
-		{"household[0].dateOfBirth", "household/h1", "dateOfBirth-day", true},
+		{"household[0].dateOfBirth", "household/h1", "dateOfBirth", true},
 		{"missingEpisode.returnedAt", PageMissing, "returnedAt", true},
+		{"missingEpisode.wentMissingAt", PageMissing, "wentMissingAt", true},
+		{"missingEpisode", PageMissing, "wentMissingAt", true},
+		{"missingEpisode.stillMissing", PageMissing, "returned", true},
+		{"missingEpisode.policeReference", PageMissing, "policeReference", true},
+		{"professionals[0]", "", "", false},
 		{"somethingElse", "", "", false},
 	}
 	for _, tt := range tests {
@@ -161,5 +166,99 @@ func TestPlaceAllKeepsWhatNoPageAsks(t *testing.T) {
 	}
 	if p, u := PlaceAll(twoChildren(), nil); p != nil || u != nil {
 		t.Error("no error placed something")
+	}
+}
+
+func TestParseDateTime(t *testing.T) {
+	tests := []struct {
+		day, month, year, clock string
+		want                    string
+		part                    string
+	}{
+		{"", "", "", "", "", ""},
+		{"2", "12", "2026", "14:30", "2026-12-02T14:30:00Z", ""},
+		{"2", "dec", "2026", "2.30pm", "2026-12-02T14:30:00Z", ""},
+		{"2", "12", "2026", "2pm", "2026-12-02T14:00:00Z", ""},
+		{"2", "12", "2026", "12am", "2026-12-02T00:00:00Z", ""},
+		{"2", "12", "2026", "12:15 p.m.", "2026-12-02T12:15:00Z", ""},
+		{"2", "12", "2026", " 09:05 ", "2026-12-02T09:05:00Z", ""},
+		// British Summer Time: an hour ahead of UTC.
+		{"1", "7", "2026", "14:30", "2026-07-01T14:30:00+01:00", ""},
+		// The clocks go forward at 01:00 on 29 March 2026: 01:30 does not
+		// exist and is read as 02:30 BST.
+		{"29", "3", "2026", "01:30", "2026-03-29T02:30:00+01:00", ""},
+		{"29", "3", "2026", "00:30", "2026-03-29T00:30:00Z", ""},
+		// They go back at 02:00 BST on 25 October 2026: 01:30 is the first.
+		{"25", "10", "2026", "01:30", "2026-10-25T01:30:00+01:00", ""},
+		{"25", "10", "2026", "03:00", "2026-10-25T03:00:00Z", ""},
+		{"2", "12", "2026", "", "", "time"},
+		{"", "", "", "14:30", "", "day"},
+		{"2", "", "2026", "14:30", "", "month"},
+		{"2", "12", "2026", "14", "", "time"},
+		{"2", "12", "2026", "24:00", "", "time"},
+		{"2", "12", "2026", "13pm", "", "time"},
+		{"2", "12", "2026", "14:60", "", "time"},
+		{"2", "12", "2026", "half two", "", "time"},
+	}
+	for _, tt := range tests {
+		got, err := ParseDateTime(tt.day, tt.month, tt.year, tt.clock)
+		if got != tt.want || (err == nil) != (tt.part == "") || (err != nil && err.Part != tt.part) {
+			t.Errorf("ParseDateTime(%q, %q, %q, %q) = %q, %v; want %q, error on %q", tt.day, tt.month, tt.year, tt.clock, got, err, tt.want, tt.part)
+		}
+	}
+}
+
+// The household, the professionals and the missing episode, which is
+// built only when the concern says the child went missing.
+func TestBuildListsAndMissing(t *testing.T) {
+	d := twoChildren()
+	d.Lists[ListProfessionals] = []string{"p1"}
+	d.Answers = map[string]url.Values{
+		"household/h1": {"name": {"Jo Smith"}, "relationship": {"Mother"}, "dateOfBirth-day": {"1"}, "dateOfBirth-month": {"June"},
+			"dateOfBirth-year": {"1990"}, "parentalResponsibility": {"yes"}, "allegedPerpetrator": {"no"}},
+		"professionals/p1": {"name": {"Dr Patel"}, "role": {"GP"}, "organisation": {"Hill Surgery"}, "email": {"gp@surgery.example"}},
+		PageConcerns:       {"categories": {"neglect"}},
+		PageMissing:        {"wentMissingAt-day": {"30"}, "wentMissingAt-month": {"11"}, "wentMissingAt-year": {"2026"}, "wentMissingAt-time": {"22:00"}, "returned": {"no"}, "whereFound": {"kept only when back"}},
+	}
+	r, errs := Build(d)
+	yes, no := true, false
+	if want := []referral.HouseholdMember{{Name: "Jo Smith", Relationship: "Mother", DateOfBirth: "1990-06-01", ParentalResponsibility: &yes, AllegedPerpetrator: &no}}; !reflect.DeepEqual(r.Household, want) || len(errs) != 0 {
+		t.Errorf("household %+v, errors %+v", r.Household, errs)
+	}
+	if want := []referral.Professional{{Name: "Dr Patel", Role: "GP", Organisation: "Hill Surgery", Email: "gp@surgery.example"}}; !reflect.DeepEqual(r.Professionals, want) {
+		t.Errorf("professionals %+v", r.Professionals)
+	}
+	if r.MissingEpisode != nil {
+		t.Errorf("a missing episode without the missing concern: %+v", r.MissingEpisode)
+	}
+
+	d.Answers[PageConcerns]["categories"] = []string{"neglect", "missing"}
+	r, errs = Build(d)
+	if want := (&referral.MissingEpisode{WentMissingAt: "2026-11-30T22:00:00Z", StillMissing: true}); !reflect.DeepEqual(r.MissingEpisode, want) || len(errs) != 0 {
+		t.Errorf("missing episode %+v, errors %+v", r.MissingEpisode, errs)
+	}
+	d.Answers[PageMissing].Set("returned", "yes")
+	d.Answers[PageMissing]["returnedAt-day"] = []string{"1"}
+	d.Answers[PageMissing]["returnedAt-month"] = []string{"12"}
+	d.Answers[PageMissing]["returnedAt-year"] = []string{"2026"}
+	d.Answers[PageMissing]["returnedAt-time"] = []string{"7am"}
+	d.Answers["household/h1"].Set("dateOfBirth-month", "Jume")
+	r, errs = Build(d)
+	if want := (&referral.MissingEpisode{WentMissingAt: "2026-11-30T22:00:00Z", ReturnedAt: "2026-12-01T07:00:00Z", WhereFound: "kept only when back"}); !reflect.DeepEqual(r.MissingEpisode, want) {
+		t.Errorf("missing episode %+v", r.MissingEpisode)
+	}
+	if !reflect.DeepEqual(errs, []FieldError{{Page: "household/h1", Field: "dateOfBirth-month", Message: "The month must be a number from 1 to 12 or the name of a month"}}) {
+		t.Errorf("errors %+v", errs)
+	}
+	// An unanswered missing page is for Validate to point out, on that page.
+	delete(d.Answers, PageMissing)
+	r, _ = Build(d)
+	placed, _ := PlaceAll(d, referral.Validate(r, time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)))
+	found := false
+	for _, p := range placed {
+		found = found || (p.Page == PageMissing && p.Field == "wentMissingAt")
+	}
+	if !found {
+		t.Errorf("an unanswered missing episode is not placed on its page: %+v", placed)
 	}
 }

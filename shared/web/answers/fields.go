@@ -13,7 +13,9 @@ import (
 var indexed = regexp.MustCompile(`^(children|household|professionals)\[(\d+)\](?:\.(.+))?$`)
 
 // Place says on which page and at which form field a problem the
-// referral's validation names by its JSON path is shown. The second result
+// referral's validation names by its JSON path is shown. A problem with a
+// whole date is placed on the date input's prefix (dateOfBirth), one with a
+// part of it on that part's field (dateOfBirth-month). The second result
 // is false for a path no page asks for (a fault of ours: logged, and shown
 // on check answers).
 func Place(d *draft.Draft, path string) (FieldError, bool) {
@@ -44,7 +46,13 @@ func Place(d *draft.Draft, path string) (FieldError, bool) {
 		}
 		return FieldError{Page: PageConcerns, Field: orFirst(rest, "categories")}, true
 	case "missingEpisode":
-		return FieldError{Page: PageMissing, Field: orFirst(rest, "wentMissingAt-day")}, true
+		switch rest {
+		case "", "wentMissingAt", "returnedAt":
+			return FieldError{Page: PageMissing, Field: orFirst(rest, "wentMissingAt")}, true
+		case "stillMissing":
+			return FieldError{Page: PageMissing, Field: "returned"}, true
+		}
+		return FieldError{Page: PageMissing, Field: rest}, true
 	case ListChildren, ListHousehold, ListProfessionals:
 		return FieldError{Page: section, Field: "add"}, true
 	}
@@ -59,8 +67,6 @@ func childField(member string) string {
 			return "born"
 		}
 		return member
-	case "dateOfBirth", "expectedDateOfDelivery":
-		return member + "-day"
 	}
 	if a, ok := strings.CutPrefix(member, "address."); ok {
 		return "address" + strings.ToUpper(a[:1]) + a[1:]
@@ -77,8 +83,6 @@ func itemField(member string) string {
 	switch member {
 	case "":
 		return "name"
-	case "dateOfBirth":
-		return "dateOfBirth-day"
 	}
 	return member
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/csc-frontdoor/frontdoor/shared/web/answers"
 	"github.com/csc-frontdoor/frontdoor/shared/web/draft"
@@ -24,9 +25,26 @@ func (s *Server) routes(mux *http.ServeMux) {
 	}
 	s.listRoutes(mux)
 	s.checkRoutes(mux)
+	s.statusRoutes(mux)
+	mux.HandleFunc("GET /help/{page}", s.help)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.showError(w, r, http.StatusNotFound, "notFound", false)
 	})
+}
+
+// helpPages are the pages the footer links to.
+var helpPages = []string{"accessibility", "privacy", "cookies"}
+
+// help shows a page of the footer: its title and paragraphs from the
+// catalogue (help.<page>.title, .bodyN).
+func (s *Server) help(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("page")
+	if !slices.Contains(helpPages, name) {
+		s.showError(w, r, http.StatusNotFound, "notFound", false)
+		return
+	}
+	title := s.text.T("help." + name + ".title")
+	s.render(w, r, http.StatusOK, "error", Page{Title: title, Data: errorPage{Heading: title, Body: s.paragraphs("help." + name)}})
 }
 
 // startPage is the start page's data.

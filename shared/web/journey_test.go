@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -14,6 +16,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/intake"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 	"github.com/csc-frontdoor/frontdoor/shared/referrer"
@@ -379,4 +382,167 @@ func TestAccessProblems(t *testing.T) {
 			t.Errorf("%s: problems %q, want one about %q", tt.name, got, tt.want)
 		}
 	}
+}
+
+// memReferrers is the referrer service's contract: one referral, found
+// only with its reference and token; every failure the same answer.
+type memReferrers struct {
+	mu      sync.Mutex
+	addenda []referrer.AddendumRequest
+	keys    map[string]bool
+}
+
+func (m *memReferrers) Status(_ context.Context, req referrer.Request) (*referrer.Status, error) {
+	ref := strings.ToUpper(strings.ReplaceAll(req.Reference, " ", ""))
+	if ref != "ABCD2345" || req.Token != "the-token" {
+		return nil, apperr.New(apperr.NotFound, "We could not find a referral with that reference and receipt token.")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	st := &referrer.Status{Reference: "ABCD2345", ReceivedAt: now, Status: referrer.StageWithMASH}
+	for range m.addenda {
+		st.Addenda = append(st.Addenda, referrer.Sent{ReceivedAt: now})
+	}
+	return st, nil
+}
+
+func (m *memReferrers) AddAddendum(ctx context.Context, req referrer.AddendumRequest) (*referrer.Receipt, bool, error) {
+	if _, err := m.Status(ctx, req.Request); err != nil {
+		return nil, false, err
+	}
+	f, err := referrer.Decode(req.Body)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := referrer.Validate(f); err != nil {
+		return nil, false, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.keys[req.IdempotencyKey] {
+		return &referrer.Receipt{Reference: "ABCD2345"}, true, nil
+	}
+	m.keys[req.IdempotencyKey] = true
+	m.addenda = append(m.addenda, req)
+	return &referrer.Receipt{Reference: "ABCD2345", Urgent: strings.Contains(string(req.Body), `"urgent":true`)}, false, nil
+}
+
+// A referrer checks their referral and adds information to it, once
+// however often the form is sent; a wrong token gets the one answer.
+func TestReferrerPages(t *testing.T) {
+	refs := &memReferrers{keys: map[string]bool{}}
+	s, err := New(Config{Drafts: &memDrafts{m: map[string]draft.Draft{}}, Referrals: &memIntake{}, Referrers: refs, Now: func() time.Time { return now },
+		ScreeningDue: func(t time.Time) time.Time { return t }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &client{t: t, s: s}
+	w := serve(s, http.MethodGet, "/check-a-referral", nil, nil)
+	c.cookie = w.Result().Cookies()[0]
+	if c.cookie.Name != formCookie || !c.cookie.Secure || !c.cookie.HttpOnly {
+		t.Fatalf("form cookie %+v", c.cookie)
+	}
+	c.get("/check-a-referral")
+	c.post("/check-a-referral", url.Values{})
+	c.want("/check-a-referral", 422)
+	c.post("/check-a-referral", url.Values{"reference": {"abcd 2345"}, "receiptToken": {"wrong"}})
+	c.want("/check-a-referral", 404)
+	if !strings.Contains(c.body, "We could not find a referral") || !strings.Contains(c.body, `value="abcd 2345"`) {
+		t.Errorf("not found:\n%s", c.body)
+	}
+	c.post("/check-a-referral", url.Values{"reference": {"abcd 2345"}, "receiptToken": {"the-token"}})
+	c.want("/check-a-referral", 200)
+	if !strings.Contains(c.body, "ABCD 2345") || !strings.Contains(c.body, "With the safeguarding hub") || !strings.Contains(c.body, "None yet") {
+		t.Fatalf("status:\n%s", c.body)
+	}
+	key := regexp.MustCompile(`name="key" value="([^"]+)"`).FindStringSubmatch(c.body)[1]
+	form := url.Values{"reference": {"ABCD2345"}, "receiptToken": {"the-token"}, "key": {key}, "urgent": {"yes"}}
+	c.post("/check-a-referral/add-information", form)
+	c.want("/check-a-referral/add-information", 422)
+	if !strings.Contains(c.body, `href="#information"`) {
+		t.Errorf("no error for the information:\n%s", c.body)
+	}
+	form.Set("information", "Sam told me today that he is scared to go home.")
+	c.post("/check-a-referral/add-information", form)
+	c.want("/check-a-referral/add-information", 200)
+	if !strings.Contains(c.body, "Information sent") || !strings.Contains(c.body, "it has been told") {
+		t.Errorf("added:\n%s", c.body)
+	}
+	c.post("/check-a-referral/add-information", form)
+	c.want("/check-a-referral/add-information", 200)
+	if len(refs.addenda) != 1 {
+		t.Errorf("%d addenda", len(refs.addenda))
+	}
+	// Without the form token, nothing is asked of the service.
+	form.Del("csrf")
+	form.Set("key", "another")
+	if w := serve(s, http.MethodPost, "/check-a-referral/add-information", form, c.cookie); w.Code != http.StatusForbidden || len(refs.addenda) != 1 {
+		t.Errorf("no token: %d, %d addenda", w.Code, len(refs.addenda))
+	}
+	for _, p := range helpPages {
+		c.get("/help/" + p)
+		c.want("/help/"+p, 200)
+	}
+	c.get("/help/nothing")
+	c.want("/help/nothing", 404)
+}
+
+// A cross-site post, a missing or wrong token, a body too large and a
+// tampered cookie each get their error page, and nothing is written.
+func TestPagesRefuse(t *testing.T) {
+	c, in, drafts := newJourney(t)
+	good := c.cookie
+	versions := func() map[string]int64 {
+		out := map[string]int64{}
+		drafts.mu.Lock()
+		defer drafts.mu.Unlock()
+		for id, d := range drafts.m {
+			out[id] = int64(d.Version)
+		}
+		return out
+	}
+	before := versions()
+	big := url.Values{"csrf": {c.csrf}, "immediateRisk": {strings.Repeat("x", MaxFormBytes)}}
+	tests := []struct {
+		name   string
+		form   url.Values
+		cookie *http.Cookie
+		site   string
+		want   int
+		words  string
+	}{
+		{"cross-site", url.Values{"csrf": {c.csrf}, "immediateRisk": {"yes"}}, good, "cross-site", http.StatusForbidden, "sent from another website"},
+		{"no token", url.Values{"immediateRisk": {"yes"}}, good, "same-origin", http.StatusForbidden, "does not belong"},
+		{"wrong token", url.Values{"csrf": {"x" + c.csrf}, "immediateRisk": {"yes"}}, good, "same-origin", http.StatusForbidden, "does not belong"},
+		{"too large", big, good, "same-origin", http.StatusRequestEntityTooLarge, "too large"},
+		{"tampered cookie", url.Values{"csrf": {c.csrf}, "immediateRisk": {"yes"}}, &http.Cookie{Name: cookieName, Value: good.Value + "x"}, "same-origin", http.StatusNotFound, "no longer available"},
+	}
+	for _, tt := range tests {
+		for _, path := range []string{"/refer/immediate-risk", "/refer/children", "/refer/check-answers"} {
+			r := httptestRequest(http.MethodPost, path, tt.form, tt.cookie)
+			r.Header.Set("Sec-Fetch-Site", tt.site)
+			w := recorder(c.s, r)
+			if w.Code != tt.want || !strings.Contains(w.Body.String(), tt.words) {
+				t.Errorf("%s to %s: %d, want %d with %q", tt.name, path, w.Code, tt.want, tt.words)
+			}
+		}
+	}
+	if after := versions(); !reflect.DeepEqual(before, after) || len(in.sent) != 0 {
+		t.Errorf("something was written: drafts %v then %v, %d sent", before, after, len(in.sent))
+	}
+}
+
+func httptestRequest(method, path string, form url.Values, cookie *http.Cookie) *http.Request {
+	r := httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if cookie != nil {
+		r.AddCookie(cookie)
+	}
+	return r
+}
+
+func recorder(s *Server, r *http.Request) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, r)
+	return w
 }

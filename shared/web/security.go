@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+
+	"github.com/csc-frontdoor/frontdoor/shared/ids"
 )
 
 // ContentSecurityPolicy is every page's policy: nothing but this origin's
@@ -60,3 +62,29 @@ func checkToken(r *http.Request, want string) bool {
 
 // csrfField is the hidden field that carries the form's token.
 const csrfField = "csrf"
+
+// formCookie carries the token of the forms that have no draft (checking a
+// referral, adding information to it): the form sends the cookie's value
+// back, which a page on another site can neither read nor set.
+const formCookie = "__Host-frontdoor-form"
+
+// formToken returns the browser's form token, setting a new one when it
+// has none.
+func formToken(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(formCookie); err == nil && len(c.Value) >= 32 {
+		return c.Value
+	}
+	token := ids.NewToken()
+	http.SetCookie(w, &http.Cookie{Name: formCookie, Value: token, Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	// The request carries it from now on, so that a page rendered in the
+	// same response shows it.
+	r.AddCookie(&http.Cookie{Name: formCookie, Value: token})
+	return token
+}
+
+// checkFormToken reports whether a form without a draft carries the
+// browser's form token.
+func checkFormToken(r *http.Request) bool {
+	c, err := r.Cookie(formCookie)
+	return err == nil && checkToken(r, c.Value)
+}

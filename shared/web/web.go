@@ -110,7 +110,7 @@ func parsePages(cat *text.Catalogue, set *assets.Set) (map[string]*template.Temp
 	if err != nil {
 		return nil, err
 	}
-	if base, err = base.ParseFS(templateFiles, "templates/layout.gohtml"); err != nil {
+	if base, err = base.ParseFS(templateFiles, "templates/layout.gohtml", "templates/fields.gohtml"); err != nil {
 		return nil, err
 	}
 	names, err := fs.Glob(templateFiles, "templates/pages/*.gohtml")
@@ -153,6 +153,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	title := p.Title + " - " + s.text.T("service.name")
+	if p.Title == s.text.T("service.name") {
+		title = p.Title
+	}
 	if p.ErrorSummary != nil {
 		title = s.text.T("error.titlePrefix") + " " + title
 	}
@@ -183,14 +186,19 @@ type errorPage struct {
 // showError shows the error page with status and the catalogue's texts
 // under key (error.<key>.title, .body).
 func (s *Server) showError(w http.ResponseWriter, r *http.Request, status int, key string, start bool) {
-	var body []string
-	for i := 1; s.text.Has(fmt.Sprintf("error.%s.body%d", key, i)); i++ {
-		body = append(body, s.text.T(fmt.Sprintf("error.%s.body%d", key, i)))
-	}
 	s.render(w, r, status, "error", Page{
 		Title: s.text.T("error." + key + ".title"),
-		Data:  errorPage{Heading: s.text.T("error." + key + ".title"), Body: body, Start: start},
+		Data:  errorPage{Heading: s.text.T("error." + key + ".title"), Body: s.paragraphs("error." + key), Start: start},
 	})
+}
+
+// paragraphs are the catalogue's <prefix>.body1, .body2 and so on.
+func (s *Server) paragraphs(prefix string) []string {
+	var body []string
+	for i := 1; s.text.Has(fmt.Sprintf("%s.body%d", prefix, i)); i++ {
+		body = append(body, s.text.T(fmt.Sprintf("%s.body%d", prefix, i)))
+	}
+	return body
 }
 
 // fail logs a fault of ours (never a request's content) and shows the

@@ -412,11 +412,11 @@ func (s *Server) confirmation(w http.ResponseWriter, r *http.Request) {
 	s.showConfirmation(w, r, *d.Receipt)
 }
 
-// showConfirmation shows a receipt: the reference, easy to read over the
-// phone, the receipt token and how to keep it, and when the hub will have
+// showConfirmation shows a receipt: the reference (two groups of four
+// letters and digits without look-alikes, easy to read over the phone), the receipt token and how to keep it, and when the hub will have
 // decided what happens next.
 func (s *Server) showConfirmation(w http.ResponseWriter, r *http.Request, rc intake.Receipt) {
-	ref := template.HTMLEscapeString(spaced(rc.Reference))
+	ref := template.HTMLEscapeString(rc.Reference)
 	p := confirmationPage{
 		Panel: govuk.Panel{
 			TitleText: s.text.T("confirmation.title"),
@@ -429,14 +429,6 @@ func (s *Server) showConfirmation(w http.ResponseWriter, r *http.Request, rc int
 		p.Emergency = &govuk.WarningText{Text: s.text.T("risk.warning"), IconFallbackText: s.text.T("common.warning")}
 	}
 	s.render(w, r, http.StatusOK, "confirmation", Page{Title: s.text.T("confirmation.title"), Data: p})
-}
-
-// spaced groups a reference in fours (ABCD 2345), to read over the phone.
-func spaced(ref string) string {
-	if len(ref) <= 4 {
-		return ref
-	}
-	return ref[:4] + " " + ref[4:]
 }
 
 // dueWords says when in England: 5pm on Thursday 3 December 2026.

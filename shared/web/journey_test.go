@@ -17,6 +17,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/ids"
 	"github.com/csc-frontdoor/frontdoor/shared/intake"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 	"github.com/csc-frontdoor/frontdoor/shared/referrer"
@@ -40,7 +41,7 @@ func (m *memIntake) Submit(_ context.Context, sub intake.Submission) (intake.Rec
 	if _, err := referral.Decode(sub.Body); err != nil {
 		return intake.Receipt{}, false, err
 	}
-	r := intake.Receipt{ID: "01JREFERRAL", Reference: "ABCD2345", ReceivedAt: now, ReceiptToken: "tok-" + sub.Idempotency.Hash()[:8]}
+	r := intake.Receipt{ID: "01JREFERRAL", Reference: "ABCD-2345", ReceivedAt: now, ReceiptToken: "tok-" + sub.Idempotency.Hash()[:8]}
 	m.byKey[sub.Idempotency.Hash()] = r
 	m.sent = append(m.sent, sub)
 	return r, false, nil
@@ -323,7 +324,7 @@ func TestJourney(t *testing.T) {
 	token := c.csrf
 	c.post("/refer/check-answers", url.Values{})
 	c.want("/refer/confirmation", 200)
-	for _, want := range []string{"ABCD 2345", "tok-", "Thursday 3 December 2026"} {
+	for _, want := range []string{"ABCD-2345", "tok-", "Thursday 3 December 2026"} {
 		if !strings.Contains(c.body, want) {
 			t.Errorf("the confirmation does not show %q:\n%s", want, c.body)
 		}
@@ -393,13 +394,13 @@ type memReferrers struct {
 }
 
 func (m *memReferrers) Status(_ context.Context, req referrer.Request) (*referrer.Status, error) {
-	ref := strings.ToUpper(strings.ReplaceAll(req.Reference, " ", ""))
-	if ref != "ABCD2345" || req.Token != "the-token" {
+	ref, _ := ids.NormaliseReference(req.Reference)
+	if ref != "ABCD-2345" || req.Token != "the-token" {
 		return nil, apperr.New(apperr.NotFound, "We could not find a referral with that reference and receipt token.")
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	st := &referrer.Status{Reference: "ABCD2345", ReceivedAt: now, Status: referrer.StageWithMASH}
+	st := &referrer.Status{Reference: "ABCD-2345", ReceivedAt: now, Status: referrer.StageWithMASH}
 	for range m.addenda {
 		st.Addenda = append(st.Addenda, referrer.Sent{ReceivedAt: now})
 	}
@@ -420,11 +421,11 @@ func (m *memReferrers) AddAddendum(ctx context.Context, req referrer.AddendumReq
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.keys[req.IdempotencyKey] {
-		return &referrer.Receipt{Reference: "ABCD2345"}, true, nil
+		return &referrer.Receipt{Reference: "ABCD-2345"}, true, nil
 	}
 	m.keys[req.IdempotencyKey] = true
 	m.addenda = append(m.addenda, req)
-	return &referrer.Receipt{Reference: "ABCD2345", Urgent: strings.Contains(string(req.Body), `"urgent":true`)}, false, nil
+	return &referrer.Receipt{Reference: "ABCD-2345", Urgent: strings.Contains(string(req.Body), `"urgent":true`)}, false, nil
 }
 
 // A referrer checks their referral and adds information to it, once
@@ -452,7 +453,7 @@ func TestReferrerPages(t *testing.T) {
 	}
 	c.post("/check-a-referral", url.Values{"reference": {"abcd 2345"}, "receiptToken": {"the-token"}})
 	c.want("/check-a-referral", 200)
-	if !strings.Contains(c.body, "ABCD 2345") || !strings.Contains(c.body, "With the safeguarding hub") || !strings.Contains(c.body, "None yet") {
+	if !strings.Contains(c.body, "ABCD-2345") || !strings.Contains(c.body, "With the safeguarding hub") || !strings.Contains(c.body, "None yet") {
 		t.Fatalf("status:\n%s", c.body)
 	}
 	key := regexp.MustCompile(`name="key" value="([^"]+)"`).FindStringSubmatch(c.body)[1]

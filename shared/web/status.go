@@ -147,7 +147,7 @@ type statusPage struct {
 func (s *Server) showStatus(w http.ResponseWriter, r *http.Request, status int, st *referrer.Status, v url.Values, errs map[string]string) {
 	t := s.text.T
 	rows := []govuk.SummaryRow{
-		{Key: govuk.SummaryCell{Text: t("status.reference")}, Value: govuk.SummaryCell{Text: spaced(st.Reference), Classes: "app-reference"}},
+		{Key: govuk.SummaryCell{Text: t("status.reference")}, Value: govuk.SummaryCell{Text: st.Reference, Classes: "app-reference"}},
 		{Key: govuk.SummaryCell{Text: t("status.received")}, Value: govuk.SummaryCell{Text: when(st.ReceivedAt)}},
 		{Key: govuk.SummaryCell{Text: t("status.stage")}, Value: govuk.SummaryCell{Text: t("stage." + string(st.Status))}},
 	}
@@ -240,7 +240,7 @@ func (s *Server) addInformation(w http.ResponseWriter, r *http.Request) {
 			Panel  govuk.Panel
 			Urgent bool
 		}{
-			Panel:  govuk.Panel{TitleText: s.text.T("added.title"), Text: s.text.T("added.reference", "reference", spaced(rc.Reference))},
+			Panel:  govuk.Panel{TitleText: s.text.T("added.title"), Text: s.text.T("added.reference", "reference", rc.Reference)},
 			Urgent: rc.Urgent,
 		},
 	})

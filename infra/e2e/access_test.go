@@ -57,10 +57,14 @@ var accessMatrix = map[string]access{
 	"GET /referrer/referrals/{reference}":          open,
 	"POST /referrer/referrals/{reference}/addenda": open,
 	// The pages, open to partners without an account as POST /referrals is.
-	"GET /":                open,
-	"GET /assets/{proxy+}": open,
-	"GET /refer/{proxy+}":  open,
-	"POST /refer/{proxy+}": open,
+	"GET /":                                  open,
+	"GET /assets/{proxy+}":                   open,
+	"GET /refer/{proxy+}":                    open,
+	"POST /refer/{proxy+}":                   open,
+	"GET /check-a-referral":                  open,
+	"POST /check-a-referral":                 open,
+	"POST /check-a-referral/add-information": open,
+	"GET /help/{page}":                       open,
 }
 
 // templateRoutes reads every HttpApi route from template.yaml.

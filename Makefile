@@ -185,6 +185,16 @@ unit: go-mod web-assets ## run the tests that need no Java or services (fast); m
 	go test -short -count=1 ./...
 	@echo "make unit: the end-to-end and DynamoDB Local tests were SKIPPED (-short); make test runs them"
 
+# The README's screenshots, from the browser test's pages (JavaScript on).
+SHOTS := .local/screenshots/js
+.PHONY: screenshots
+screenshots: tools functions ## refresh the README's screenshots (docs/images) from the browser tests
+	go test -count=1 -run '^TestReferralInTheBrowser$$' ./infra/e2e
+	cp $(SHOTS)/01-start.png docs/images/start.png
+	cp $(SHOTS)/04-referrer-error.png docs/images/question-with-error.png
+	cp $(SHOTS)/18-check-answers-changed.png docs/images/check-answers.png
+	cp $(SHOTS)/19-confirmation.png docs/images/confirmation.png
+
 .PHONY: bench
 bench: tools functions ## run the benchmarks
 	go test -run='^$$' -bench=. -benchmem ./...

@@ -32,16 +32,22 @@ type visitor struct {
 	n    int
 }
 
-func newVisitor(t *testing.T, js bool) *visitor {
-	mode := "no-js"
-	if js {
-		mode = "js"
-	}
-	dir, err := filepath.Abs(filepath.Join(screenshotsDir, mode))
+// mode is how the visitor's browser is set up.
+type mode struct {
+	name  string
+	js    bool
+	width int // CSS pixels; 320 is a small phone, or 1280 at 400% zoom
+}
+
+var modes = []mode{{"no-js", false, 1024}, {"js", true, 1024}, {"js-320px", true, 320}}
+
+func newVisitor(t *testing.T, m mode) *visitor {
+	dir, err := filepath.Abs(filepath.Join(screenshotsDir, m.name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &visitor{t: t, js: js, base: env.stack.APIURL(), b: browser.New(t, browser.Options{JS: js, ScreenshotDir: dir})}
+	b := browser.New(t, browser.Options{JS: m.js, Width: m.width, Height: 768, ScreenshotDir: dir})
+	return &visitor{t: t, js: m.js, base: env.stack.APIURL(), b: b}
 }
 
 // must fails the test at once on err.
@@ -66,6 +72,12 @@ func (v *visitor) seen(name, path string, status int) {
 	name = fmt.Sprintf("%02d-%s", v.n, name)
 	v.checkAxe(name)
 	v.must(v.b.Screenshot(name))
+	// Nothing wider than the window: no scrolling sideways at 320 px.
+	fits, err := browser.Result(v.b, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
+	v.must(err)
+	if !fits {
+		v.t.Errorf("%s: the page is wider than the window: it scrolls sideways", name)
+	}
 	title, err := v.b.Title()
 	v.must(err)
 	if hasErrors := status == http.StatusUnprocessableEntity; hasErrors != strings.HasPrefix(title, "Error: ") {
@@ -149,16 +161,17 @@ func (v *visitor) press(button string) {
 }
 
 // TestReferralInTheBrowser makes a referral as a person would, with
-// JavaScript off and again with it on: two children (one unborn) and a
+// JavaScript off, with it on, and on a screen 320 pixels wide: two children (one unborn) and a
 // household member, one error made and corrected, one answer changed from
 // check answers; then sends it (with a double click when JavaScript is on)
 // and goes back to send it again. Exactly one referral is stored, triaged
 // and readable through the API with exactly the answers typed.
 func TestReferralInTheBrowser(t *testing.T) {
-	for _, js := range []bool{false, true} {
-		t.Run(map[bool]string{false: "no-js", true: "js"}[js], func(t *testing.T) {
-			v := newVisitor(t, js)
-			marker := fmt.Sprintf("browser-%v-%d", js, time.Now().UnixNano())
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			js := m.js
+			v := newVisitor(t, m)
+			marker := fmt.Sprintf("browser-%s-%d", m.name, time.Now().UnixNano())
 			v.must(v.b.Navigate(v.base + "/"))
 			v.seen("start", "/", 200)
 			v.press("Start now")

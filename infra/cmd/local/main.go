@@ -298,6 +298,7 @@ Routes:
 	}
 	fmt.Printf(`
 Try:
+  open %[1]s/ in a browser: the referral form partners use
   curl -sS -H 'content-type: application/json' -d @events/referrals/single-child.json %[1]s/referrals
   curl -sS -H "Authorization: Bearer $(make -s token ROLE=mash)" %[1]s/triage-queue
   aws --endpoint-url %[2]s --region eu-west-2 dynamodb scan --table-name %[3]s --max-items 5

@@ -68,24 +68,15 @@ var accessMatrix = map[string]access{
 }
 
 // templateRoutes reads every HttpApi route from template.yaml.
-func templateRoutes(t *testing.T) map[string]samtemplate.HTTPEvent {
-	t.Helper()
-	tpl, err := samtemplate.Load("../../template.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	routes := map[string]samtemplate.HTTPEvent{}
-	for _, f := range tpl.Functions {
-		for _, e := range f.HTTP {
-			routes[e.Key()] = e
-		}
-	}
-	return routes
-}
+func templateRoutes(t *testing.T) map[string]samtemplate.HTTPEvent { return routesOf(t, true) }
 
 // apiRoutes are the JSON API's routes: every route of template.yaml but the
 // pages'.
-func apiRoutes(t *testing.T) map[string]samtemplate.HTTPEvent {
+func apiRoutes(t *testing.T) map[string]samtemplate.HTTPEvent { return routesOf(t, false) }
+
+// routesOf reads the HttpApi routes from template.yaml, the pages' too
+// when pages is set.
+func routesOf(t *testing.T, pages bool) map[string]samtemplate.HTTPEvent {
 	t.Helper()
 	tpl, err := samtemplate.Load("../../template.yaml")
 	if err != nil {
@@ -93,7 +84,7 @@ func apiRoutes(t *testing.T) map[string]samtemplate.HTTPEvent {
 	}
 	routes := map[string]samtemplate.HTTPEvent{}
 	for _, f := range tpl.Functions {
-		if f.ServesPages() {
+		if f.ServesPages() && !pages {
 			continue
 		}
 		for _, e := range f.HTTP {

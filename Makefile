@@ -190,10 +190,10 @@ SHOTS := .local/screenshots/js
 .PHONY: screenshots
 screenshots: tools functions ## refresh the README's screenshots (docs/images) from the browser tests
 	go test -count=1 -run '^TestReferralInTheBrowser$$' ./infra/e2e
-	cp $(SHOTS)/01-start.png docs/images/start.png
-	cp $(SHOTS)/04-referrer-error.png docs/images/question-with-error.png
-	cp $(SHOTS)/18-check-answers-changed.png docs/images/check-answers.png
-	cp $(SHOTS)/19-confirmation.png docs/images/confirmation.png
+	cp $(SHOTS)/*-start.png docs/images/start.png
+	cp $(SHOTS)/*-referrer-error.png docs/images/question-with-error.png
+	cp $(SHOTS)/*-check-answers-changed.png docs/images/check-answers.png
+	cp $(SHOTS)/*-confirmation.png docs/images/confirmation.png
 
 .PHONY: bench
 bench: tools functions ## run the benchmarks

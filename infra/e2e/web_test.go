@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/csc-frontdoor/frontdoor/infra/browser"
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
@@ -20,6 +21,16 @@ import (
 // ScreenshotsDir is where the browser tests save a screenshot of every page
 // they meet, under js/ and no-js/ (git ignores .local).
 const screenshotsDir = "../../.local/screenshots"
+
+// typedInPages are the answers the page tests type that could identify
+// someone or tell their story; the privacy scan looks for them in the logs
+// too.
+var typedInPages = []string{
+	"Ann Teacher", "ann.teacher", "Hill Primary School", "Smyth", "Jo Smith", "1 High Street",
+	"Sam arrives hungry", "no food at home", "friend's flat", "GMP-2026-1130", "scared to go home",
+	"Pat Nurse", "pat.nurse@health.example", "Hill Health Centre", "Lee has cuts", "2 Low Road",
+	"Telling the family would put",
+}
 
 // visitor is a person in a browser on the pages of the local stack: each
 // page they reach is checked with axe-core, checked for inline script and
@@ -80,18 +91,19 @@ func (v *visitor) seen(name, path string, status int) {
 	}
 	title, err := v.b.Title()
 	v.must(err)
-	if hasErrors := status == http.StatusUnprocessableEntity; hasErrors != strings.HasPrefix(title, "Error: ") {
-		v.t.Errorf("%s: title %q on a %d page", name, title, status)
+	html, err := v.b.HTML()
+	v.must(err)
+	hasErrors := strings.Contains(html, `class="govuk-error-summary"`)
+	if hasErrors != strings.HasPrefix(title, "Error: ") || (status == http.StatusUnprocessableEntity && !hasErrors) {
+		v.t.Errorf("%s: title %q on a %d page, error summary %v", name, title, status, hasErrors)
 	}
 	if !v.js {
 		// With JavaScript off the DOM is the page as served.
-		html, err := v.b.HTML()
-		v.must(err)
 		if regexp.MustCompile(`<script(?:\s[^>]*)?>[^<]|<style|\sstyle=`).MatchString(html) {
 			v.t.Errorf("%s: inline script or style", name)
 		}
 	}
-	if v.js && status == http.StatusUnprocessableEntity {
+	if v.js && hasErrors {
 		// GOV.UK Frontend moves focus to the error summary.
 		focused, err := browser.Result(v.b, chromedp.Evaluate[bool](`document.activeElement.classList.contains("govuk-error-summary")`))
 		v.must(err)
@@ -201,14 +213,19 @@ func TestReferralInTheBrowser(t *testing.T) {
 			v.press("Continue")
 
 			v.seen("children", "/refer/children", 200)
+			v.press("Continue")
+			v.seen("children-unanswered", "/refer/children", http.StatusUnprocessableEntity)
 			v.choose("add", "yes")
 			v.press("Continue")
 			firstChild := v.path()
 			v.seen("child", firstChild, 200)
 			v.fill("firstName", "Sam", "lastName", "Smith", "addressLine1", "1 High Street", "addressTown", "Manchester", "addressPostcode", "M1 1AE")
 			v.choose("born", "yes")
-			v.fill("dateOfBirth-day", "3", "dateOfBirth-month", "February", "dateOfBirth-year", "2016")
+			v.fill("dateOfBirth-day", "30", "dateOfBirth-month", "February", "dateOfBirth-year", "2016")
 			v.choose("sex", "male")
+			v.press("Continue")
+			v.seen("child-date-error", firstChild, http.StatusUnprocessableEntity)
+			v.fill("dateOfBirth-day", "3")
 			v.press("Continue")
 			v.seen("children-one", "/refer/children", 200)
 			v.choose("add", "yes")
@@ -242,9 +259,19 @@ func TestReferralInTheBrowser(t *testing.T) {
 			v.seen("concerns", "/refer/concerns", 200)
 			v.must(v.b.Check(`input[name="categories"][value="neglect"]`))
 			v.must(v.b.Check(`input[name="categories"][value="unborn-baby"]`))
+			v.must(v.b.Check(`input[name="categories"][value="missing"]`))
 			v.fill("account", "Sam arrives hungry most days and his mother is expecting. "+marker)
 			v.fill("childsWords", "There's no food at home.")
 			v.choose("levelOfNeed", "3")
+			v.press("Continue")
+
+			v.seen("missing-episode", "/refer/missing-episode", 200)
+			v.press("Continue")
+			v.seen("missing-episode-error", "/refer/missing-episode", http.StatusUnprocessableEntity)
+			v.fill("wentMissingAt-day", "30", "wentMissingAt-month", "11", "wentMissingAt-year", "2026", "wentMissingAt-time", "10pm")
+			v.choose("returned", "yes")
+			v.fill("returnedAt-day", "1", "returnedAt-month", "12", "returnedAt-year", "2026", "returnedAt-time", "7:30am",
+				"whereFound", "At a friend's flat.", "policeReference", "GMP-2026-1130")
 			v.press("Continue")
 
 			v.seen("check-answers", "/refer/check-answers", 200)
@@ -308,10 +335,12 @@ func TestReferralInTheBrowser(t *testing.T) {
 				Household: []referral.HouseholdMember{{Name: "Jo Smith", Relationship: "Mother", ParentalResponsibility: &yes, AllegedPerpetrator: &no}},
 				Consent:   referral.Consent{FamilyAware: &yes, FamilyConsents: &yes},
 				Concerns: referral.Concerns{
-					Categories:  []referral.Category{referral.CategoryNeglect, referral.CategoryUnbornBaby},
+					Categories:  []referral.Category{referral.CategoryNeglect, referral.CategoryMissing, referral.CategoryUnbornBaby},
 					Account:     "Sam arrives hungry most days and his mother is expecting. " + marker,
 					ChildsWords: "There's no food at home.", ImmediateRisk: &no, LevelOfNeed: referral.NeedChildInNeed,
 				},
+				MissingEpisode: &referral.MissingEpisode{WentMissingAt: "2026-11-30T22:00:00Z", ReturnedAt: "2026-12-01T07:30:00Z",
+					WhereFound: "At a friend's flat.", PoliceReference: "GMP-2026-1130"},
 			}
 			if gotJSON, wantJSON := mustJSON(t, f), mustJSON(t, want); gotJSON != wantJSON {
 				t.Errorf("stored\n%s\nwant\n%s", gotJSON, wantJSON)
@@ -320,7 +349,10 @@ func TestReferralInTheBrowser(t *testing.T) {
 			// The referrer checks it with the reference and token.
 			v.must(v.b.Navigate(v.base + "/check-a-referral"))
 			v.seen("check-a-referral", "/check-a-referral", 200)
-			v.fill("reference", reference, "receiptToken", token)
+			v.fill("reference", reference, "receiptToken", token+"x")
+			v.press("Check referral")
+			v.seen("check-a-referral-not-found", "/check-a-referral", http.StatusNotFound)
+			v.fill("receiptToken", token)
 			v.press("Check referral")
 			v.seen("referral-status", "/check-a-referral", 200)
 			v.fill("information", "Sam said today he is scared to go home.")
@@ -341,4 +373,79 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestKeyboardOnly starts a referral and answers its first question with
+// the keyboard alone, as a person who cannot use a mouse does: Tab to the
+// start button and Enter; Tab to the radios, Space to choose, an arrow key
+// to change the choice, Enter to send.
+func TestKeyboardOnly(t *testing.T) {
+	for _, m := range modes[:2] {
+		t.Run(m.name, func(t *testing.T) {
+			v := newVisitor(t, m)
+			v.must(v.b.Navigate(v.base + "/"))
+			v.tabTo(`document.activeElement.textContent.trim() === "Start now"`)
+			v.key(kb.Enter)
+			v.waitFor("/refer/immediate-risk")
+			v.tabTo(`document.activeElement.name === "immediateRisk"`)
+			v.key(" ")
+			v.want(`document.querySelector('input[name="immediateRisk"][value="yes"]').checked`)
+			if m.js {
+				// The 999 warning is shown at once.
+				v.want(`!document.getElementById("conditional-immediateRisk").classList.contains("govuk-radios__conditional--hidden")`)
+			}
+			v.key(kb.ArrowDown)
+			v.want(`document.querySelector('input[name="immediateRisk"][value="no"]').checked`)
+			v.key(kb.Enter)
+			v.waitFor("/refer/referrer")
+		})
+	}
+}
+
+// key presses a key.
+func (v *visitor) key(k string) {
+	v.t.Helper()
+	v.must(v.b.Run(chromedp.KeyEvent(k)))
+}
+
+// want fails unless the JavaScript expression is true on the page.
+func (v *visitor) want(expr string) {
+	v.t.Helper()
+	ok, err := browser.Result(v.b, chromedp.Evaluate[bool](expr))
+	v.must(err)
+	if !ok {
+		v.t.Fatalf("on %s, not %s", v.path(), expr)
+	}
+}
+
+// tabTo presses Tab until the expression is true of the focused element,
+// at most 30 times.
+func (v *visitor) tabTo(expr string) {
+	v.t.Helper()
+	for range 30 {
+		v.key(kb.Tab)
+		ok, err := browser.Result(v.b, chromedp.Evaluate[bool](expr))
+		v.must(err)
+		if ok {
+			return
+		}
+	}
+	v.t.Fatalf("on %s, Tab never reached %s", v.path(), expr)
+}
+
+// waitFor waits until the page at path has loaded.
+func (v *visitor) waitFor(path string) {
+	v.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if v.path() == path {
+			ready, err := browser.Result(v.b, chromedp.Evaluate[bool](`document.readyState === "complete"`))
+			v.must(err)
+			if ready {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	v.t.Fatalf("on %s, want %s", v.path(), path)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -55,6 +56,10 @@ var modes = []mode{{"no-js", false, 1024}, {"js", true, 1024}, {"js-320px", true
 func newVisitor(t *testing.T, m mode) *visitor {
 	dir, err := filepath.Abs(filepath.Join(screenshotsDir, m.name))
 	if err != nil {
+		t.Fatal(err)
+	}
+	// This run's pages only: none left from an earlier run's journey.
+	if err := os.RemoveAll(dir); err != nil {
 		t.Fatal(err)
 	}
 	b := browser.New(t, browser.Options{JS: m.js, Width: m.width, Height: 768, ScreenshotDir: dir})
@@ -382,7 +387,8 @@ func mustJSON(t *testing.T, v any) string {
 func TestKeyboardOnly(t *testing.T) {
 	for _, m := range modes[:2] {
 		t.Run(m.name, func(t *testing.T) {
-			v := newVisitor(t, m)
+			// Its own folder: the journey's screenshots stay as they are.
+			v := newVisitor(t, mode{m.name + "-keyboard", m.js, m.width})
 			v.must(v.b.Navigate(v.base + "/"))
 			v.tabTo(`document.activeElement.textContent.trim() === "Start now"`)
 			v.key(kb.Enter)

@@ -29,6 +29,7 @@ func main() {
 		Drafts:       store,
 		Referrals:    intake.New(store, queue.NewSender(sqs.NewFromConfig(cfg), lambdaenv.Require("TRIAGE_QUEUE_URL")), time.Now),
 		Referrers:    referrer.New(store, time.Now),
+		HubPhone:     lambdaenv.Require("HUB_PHONE"),
 		ScreeningDue: func(received time.Time) time.Time { return rules.ScreeningDue(received, cal) },
 		Now:          time.Now,
 	})

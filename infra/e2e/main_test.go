@@ -24,6 +24,7 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/csc-frontdoor/frontdoor/infra/dynamolocal"
+	"github.com/csc-frontdoor/frontdoor/infra/samevents"
 	"github.com/csc-frontdoor/frontdoor/infra/stack"
 )
 
@@ -113,7 +114,7 @@ func run(m *testing.M) int {
 		Output:            out,
 		DisableSchedules:  true,
 		VisibilityTimeout: 2 * time.Second,
-		Parameters:        map[string]string{"ChildMatchKey": "e2e-child-match-key-0123456789abcdef"},
+		Parameters:        map[string]string{"ChildMatchKey": "e2e-child-match-key-0123456789abcdef", "HubPhone": samevents.LocalHubPhone},
 		AuthDir:           authDir,
 	})
 	if err != nil {

@@ -27,6 +27,10 @@ const (
 	// LocalStackName is the stack name `make run` gives the local stack,
 	// which prefixes the table's name.
 	LocalStackName = "frontdoor-local"
+	// LocalHubPhone is the hub's telephone number the pages give when run
+	// locally: from Ofcom's range for drama (01632 960000 to 960999), which
+	// rings nowhere.
+	LocalHubPhone = "01632 960000"
 	// LocalChildMatchKey is the child-matching key `make run` uses when
 	// FRONTDOOR_CHILD_MATCH_KEY is unset: for local data only, never a
 	// deployment's.
@@ -126,6 +130,8 @@ func (r dockerResolver) Ref(id string) (string, error) {
 		return LocalStackName, nil
 	case "ChildMatchKey":
 		return LocalChildMatchKey, nil
+	case "HubPhone":
+		return LocalHubPhone, nil
 	}
 	if v, ok := r.tpl.Parameters[id]; ok {
 		return v, nil

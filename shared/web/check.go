@@ -384,6 +384,7 @@ func (s *Server) keepReceipt(r *http.Request, d *draft.Draft, receipt intake.Rec
 
 // confirmationPage is the confirmation page's data.
 type confirmationPage struct {
+	Phone     string
 	Panel     govuk.Panel
 	Token     string
 	Due       string
@@ -422,7 +423,7 @@ func (s *Server) showConfirmation(w http.ResponseWriter, r *http.Request, rc int
 			TitleText: s.text.T("confirmation.title"),
 			HTML:      template.HTML(template.HTMLEscapeString(s.text.T("confirmation.reference")) + `<br><strong class="app-reference">` + ref + `</strong>`),
 		},
-		Token: rc.ReceiptToken,
+		Token: rc.ReceiptToken, Phone: s.cfg.HubPhone,
 		Due:   dueWords(s.cfg.ScreeningDue(rc.ReceivedAt)),
 	}
 	if rc.Urgent != "" {

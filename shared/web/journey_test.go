@@ -218,7 +218,7 @@ func ancestorsClass(n *html.Node) string {
 func newJourney(t *testing.T) (*client, *memIntake, *memDrafts) {
 	drafts := &memDrafts{m: map[string]draft.Draft{}}
 	in := &memIntake{byKey: map[string]intake.Receipt{}}
-	s, err := New(Config{Drafts: drafts, Referrals: in, Referrers: noReferrers{}, Now: func() time.Time { return now },
+	s, err := New(Config{Drafts: drafts, Referrals: in, Referrers: noReferrers{}, HubPhone: "01632 960000", Now: func() time.Time { return now },
 		ScreeningDue: func(t time.Time) time.Time { return t.Add(24 * time.Hour) }})
 	if err != nil {
 		t.Fatal(err)
@@ -324,7 +324,7 @@ func TestJourney(t *testing.T) {
 	token := c.csrf
 	c.post("/refer/check-answers", url.Values{})
 	c.want("/refer/confirmation", 200)
-	for _, want := range []string{"ABCD-2345", "tok-", "Thursday 3 December 2026"} {
+	for _, want := range []string{"ABCD-2345", "tok-", "Thursday 3 December 2026", "01632 960000"} {
 		if !strings.Contains(c.body, want) {
 			t.Errorf("the confirmation does not show %q:\n%s", want, c.body)
 		}
@@ -432,7 +432,7 @@ func (m *memReferrers) AddAddendum(ctx context.Context, req referrer.AddendumReq
 // however often the form is sent; a wrong token gets the one answer.
 func TestReferrerPages(t *testing.T) {
 	refs := &memReferrers{keys: map[string]bool{}}
-	s, err := New(Config{Drafts: &memDrafts{m: map[string]draft.Draft{}}, Referrals: &memIntake{}, Referrers: refs, Now: func() time.Time { return now },
+	s, err := New(Config{Drafts: &memDrafts{m: map[string]draft.Draft{}}, Referrals: &memIntake{}, Referrers: refs, HubPhone: "01632 960000", Now: func() time.Time { return now },
 		ScreeningDue: func(t time.Time) time.Time { return t }})
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"embed"
 	"fmt"
 	"html/template"
@@ -55,6 +56,9 @@ type Config struct {
 	Drafts    draft.Store
 	Referrals Submitter
 	Referrers Referrers
+	// HubPhone is the multi-agency safeguarding hub's telephone number,
+	// given to referrers.
+	HubPhone string
 	// ScreeningDue is when the hub's screening decision on a referral
 	// received then is due (triage's rule), told to the referrer.
 	ScreeningDue func(received time.Time) time.Time
@@ -74,6 +78,9 @@ type Server struct {
 // New returns the pages' server. It fails when the templates or the assets
 // cannot be loaded: a function that cannot show its pages should not start.
 func New(cfg Config) (*Server, error) {
+	if cfg.HubPhone == "" {
+		return nil, errors.New("web: the hub's telephone number is not set")
+	}
 	set, err := assets.Load()
 	if err != nil {
 		return nil, err
@@ -196,7 +203,7 @@ func (s *Server) showError(w http.ResponseWriter, r *http.Request, status int, k
 func (s *Server) paragraphs(prefix string) []string {
 	var body []string
 	for i := 1; s.text.Has(fmt.Sprintf("%s.body%d", prefix, i)); i++ {
-		body = append(body, s.text.T(fmt.Sprintf("%s.body%d", prefix, i)))
+		body = append(body, s.text.T(fmt.Sprintf("%s.body%d", prefix, i), "phone", s.cfg.HubPhone))
 	}
 	return body
 }

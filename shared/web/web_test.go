@@ -48,7 +48,7 @@ var now = time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
 func newServer(t *testing.T) (*Server, *memDrafts) {
 	t.Helper()
 	drafts := &memDrafts{m: map[string]draft.Draft{}}
-	s, err := New(Config{Drafts: drafts, Now: func() time.Time { return now }})
+	s, err := New(Config{Drafts: drafts, HubPhone: "01632 960000", Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,6 +87,13 @@ func checkHTML(t *testing.T, w *httptest.ResponseRecorder) string {
 		t.Errorf("inline script or style: %s", body)
 	}
 	return body
+}
+
+// The pages do not start without the hub's number to give referrers.
+func TestNewNeedsTheHubPhone(t *testing.T) {
+	if _, err := New(Config{Drafts: &memDrafts{}, Now: time.Now}); err == nil {
+		t.Error("the pages started without the hub's telephone number")
+	}
 }
 
 // The start page, then a draft begun, the first question with an error

@@ -46,6 +46,7 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/infra/dynamolocal"
 	"github.com/csc-frontdoor/frontdoor/infra/localauth"
+	"github.com/csc-frontdoor/frontdoor/infra/samevents"
 	"github.com/csc-frontdoor/frontdoor/infra/samtemplate"
 	"github.com/csc-frontdoor/frontdoor/infra/stack"
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
@@ -127,6 +128,8 @@ func load() (settings, error) {
 		"LogLevel":   envOr("FRONTDOOR_LOG_LEVEL", "INFO"),
 		// Local data only: a deployment takes its own secret key.
 		"ChildMatchKey": envOr("FRONTDOOR_CHILD_MATCH_KEY", "local-only-child-match-key-not-for-production"),
+		// A number from Ofcom's range for drama, which rings nowhere.
+		"HubPhone": envOr("FRONTDOOR_HUB_PHONE", samevents.LocalHubPhone),
 	}
 	return st, nil
 }

@@ -424,7 +424,7 @@ func (s *Server) showConfirmation(w http.ResponseWriter, r *http.Request, rc int
 			HTML:      template.HTML(template.HTMLEscapeString(s.text.T("confirmation.reference")) + `<br><strong class="app-reference">` + ref + `</strong>`),
 		},
 		Token: rc.ReceiptToken, Phone: s.cfg.HubPhone,
-		Due:   dueWords(s.cfg.ScreeningDue(rc.ReceivedAt)),
+		Due: dueWords(s.cfg.ScreeningDue(rc.ReceivedAt)),
 	}
 	if rc.Urgent != "" {
 		p.Emergency = &govuk.WarningText{Text: s.text.T("risk.warning"), IconFallbackText: s.text.T("common.warning")}

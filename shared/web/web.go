@@ -15,8 +15,8 @@ package web
 import (
 	"bytes"
 	"context"
-	"errors"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"

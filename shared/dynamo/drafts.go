@@ -64,14 +64,14 @@ func (st *Store) Draft(ctx context.Context, id string, now time.Time) (*draft.Dr
 
 // SaveDraft writes the draft as its next version, on condition that the
 // stored one is the version it was read at (none for version 0), with its
-// expiresAt, the table's time-to-live, moved to draft.Idle from its
-// UpdatedAt.
+// expiresAt, the table's time-to-live, moved to its Lifetime (draft.Idle,
+// or draft.AfterSending once sent) from its UpdatedAt.
 func (st *Store) SaveDraft(ctx context.Context, d *draft.Draft) error {
 	body, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("encode draft: %w", err)
 	}
-	d.ExpiresAt = d.UpdatedAt.Add(draft.Idle)
+	d.ExpiresAt = d.UpdatedAt.Add(d.Lifetime())
 	item := draftKey(d.ID)
 	item["type"] = s("draft")
 	item["draft"] = s(string(body))

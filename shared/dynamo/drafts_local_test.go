@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/csc-frontdoor/frontdoor/shared/intake"
 	"github.com/csc-frontdoor/frontdoor/shared/web/draft"
 )
 
@@ -52,6 +53,22 @@ func TestDrafts(t *testing.T) {
 
 	if _, err := f.store.Draft(t.Context(), d.ID, t0.Add(time.Hour+draft.Idle)); !errors.Is(err, draft.ErrNotFound) {
 		t.Errorf("expired draft: %v, want ErrNotFound", err)
+	}
+	// Once sent it keeps the receipt for draft.AfterSending only.
+	sent, err := f.store.Draft(t.Context(), d.ID, t0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent.Receipt, sent.Answers, sent.Lists = &intake.Receipt{Reference: "ABCD-2345"}, nil, nil
+	sent.UpdatedAt = t0.Add(2 * time.Hour)
+	if err := f.store.SaveDraft(t.Context(), sent); err != nil || !sent.ExpiresAt.Equal(t0.Add(2*time.Hour+draft.AfterSending)) {
+		t.Fatalf("sent: %v, expires %v", err, sent.ExpiresAt)
+	}
+	if got, err := f.store.Draft(t.Context(), d.ID, t0.Add(2*time.Hour+draft.AfterSending-time.Second)); err != nil || got.Receipt == nil || got.Answers != nil {
+		t.Errorf("sent draft just before it expires: %+v, %v", got, err)
+	}
+	if _, err := f.store.Draft(t.Context(), d.ID, t0.Add(2*time.Hour+draft.AfterSending)); !errors.Is(err, draft.ErrNotFound) {
+		t.Errorf("sent draft after %v: %v, want ErrNotFound", draft.AfterSending, err)
 	}
 	if _, err := f.store.Draft(t.Context(), "another", t0); !errors.Is(err, draft.ErrNotFound) {
 		t.Errorf("unknown draft: %v, want ErrNotFound", err)

@@ -38,7 +38,7 @@ func (m *memDrafts) SaveDraft(_ context.Context, d *draft.Draft) error {
 		return draft.ErrChanged
 	}
 	d.Version++
-	d.ExpiresAt = d.UpdatedAt.Add(draft.Idle)
+	d.ExpiresAt = d.UpdatedAt.Add(d.Lifetime())
 	m.m[d.ID] = *d
 	return nil
 }

@@ -1,7 +1,7 @@
 // Package draft keeps referrals being written in the web pages: each page's
 // answers as typed, under a random id that only the referrer's cookie holds,
 // for Idle after the last change, and once the referral is sent only
-// its receipt.
+// its receipt, for AfterSending.
 package draft
 
 import (
@@ -18,6 +18,21 @@ import (
 // personal data about children, so it is not kept longer than the working
 // session it belongs to; the start page says so.
 const Idle = 4 * time.Hour
+
+// AfterSending is how long a sent draft keeps its receipt: long enough to
+// show the confirmation again after a refresh, the back button or a second
+// click, and no longer, because the receipt token is kept only hashed
+// anywhere else.
+const AfterSending = 30 * time.Minute
+
+// Lifetime is how long the draft is kept after its last save: Idle, or
+// AfterSending once it holds a receipt.
+func (d *Draft) Lifetime() time.Duration {
+	if d.Receipt != nil {
+		return AfterSending
+	}
+	return Idle
+}
 
 // Errors a Drafts store returns.
 var (
@@ -49,8 +64,8 @@ type Draft struct {
 	// version read.
 	Version   int       `json:"-"`
 	UpdatedAt time.Time `json:"-"`
-	// ExpiresAt is when the draft is forgotten: Idle after its last
-	// save.
+	// ExpiresAt is when the draft is forgotten: its Lifetime after its
+	// last save.
 	ExpiresAt time.Time `json:"-"`
 }
 
@@ -60,7 +75,8 @@ type Store interface {
 	// or it expired before now.
 	Draft(ctx context.Context, id string, now time.Time) (*Draft, error)
 	// SaveDraft writes d as version d.Version+1, on condition that the
-	// stored one is d.Version (0: none), and sets d.Version. It returns
+	// stored one is d.Version (0: none), to expire d.Lifetime() after
+	// d.UpdatedAt, and sets d.Version and d.ExpiresAt. It returns
 	// ErrChanged (wrapped or not) when the condition fails.
 	SaveDraft(ctx context.Context, d *Draft) error
 }

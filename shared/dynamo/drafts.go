@@ -5,11 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
@@ -25,39 +22,18 @@ func draftKey(id string) map[string]types.AttributeValue {
 }
 
 // Draft returns the draft with id, or draft.ErrNotFound when there is none
-// or it expired before now (the table's time-to-live removes expired items
-// only some time later).
+// or it expired before now.
 func (st *Store) Draft(ctx context.Context, id string, now time.Time) (*draft.Draft, error) {
-	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: draftKey(id), ConsistentRead: aws.Bool(true)})
+	v, err := st.getVersioned(ctx, draftKey(id), now)
+	if errors.Is(err, errVersionedNotFound) {
+		return nil, fmt.Errorf("get draft: %w", draft.ErrNotFound)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("get draft: %w", err)
 	}
-	if out.Item == nil {
-		return nil, fmt.Errorf("get draft: %w", draft.ErrNotFound)
-	}
-	body, _ := out.Item["draft"].(*types.AttributeValueMemberS)
-	version, _ := out.Item["version"].(*types.AttributeValueMemberN)
-	expires, _ := out.Item["expiresAt"].(*types.AttributeValueMemberN)
-	updated, _ := out.Item["updatedAt"].(*types.AttributeValueMemberS)
-	if body == nil || version == nil || expires == nil || updated == nil {
-		return nil, errors.New("decode draft: an attribute is missing")
-	}
-	exp, err := strconv.ParseInt(expires.Value, 10, 64)
-	if err != nil {
-		return nil, fmt.Errorf("decode draft expiresAt: %w", err)
-	}
-	if !now.Before(time.Unix(exp, 0)) {
-		return nil, fmt.Errorf("get draft: expired: %w", draft.ErrNotFound)
-	}
-	d := &draft.Draft{ID: id, ExpiresAt: time.Unix(exp, 0).UTC()}
-	if err := json.Unmarshal([]byte(body.Value), d); err != nil {
+	d := &draft.Draft{ID: id, Version: v.Version, UpdatedAt: v.UpdatedAt, ExpiresAt: v.ExpiresAt}
+	if err := json.Unmarshal([]byte(v.Body), d); err != nil {
 		return nil, fmt.Errorf("decode draft: %w", err)
-	}
-	if d.Version, err = strconv.Atoi(version.Value); err != nil {
-		return nil, fmt.Errorf("decode draft version: %w", err)
-	}
-	if d.UpdatedAt, err = time.Parse(keyTime, updated.Value); err != nil {
-		return nil, fmt.Errorf("decode draft updatedAt: %w", err)
 	}
 	return d, nil
 }
@@ -71,27 +47,15 @@ func (st *Store) SaveDraft(ctx context.Context, d *draft.Draft) error {
 	if err != nil {
 		return fmt.Errorf("encode draft: %w", err)
 	}
-	d.ExpiresAt = d.UpdatedAt.Add(d.Lifetime())
-	item := draftKey(d.ID)
-	item["type"] = s("draft")
-	item["draft"] = s(string(body))
-	item["version"] = n(int64(d.Version + 1))
-	item["updatedAt"] = s(d.UpdatedAt.UTC().Format(keyTime))
-	item["expiresAt"] = n(d.ExpiresAt.Unix())
-	in := &dynamodb.PutItemInput{TableName: &st.table, Item: item}
-	if d.Version == 0 {
-		in.ConditionExpression = aws.String("attribute_not_exists(pk)")
-	} else {
-		in.ConditionExpression = aws.String("version = :v")
-		in.ExpressionAttributeValues = map[string]types.AttributeValue{":v": n(int64(d.Version))}
-	}
-	_, err = st.db.PutItem(ctx, in)
-	if conditionFailed(err, 0) {
+	expires := d.UpdatedAt.Add(d.Lifetime())
+	err = st.putVersioned(ctx, draftKey(d.ID), "draft", versioned{Body: string(body), Version: d.Version, UpdatedAt: d.UpdatedAt, ExpiresAt: expires})
+	if errors.Is(err, errVersionChanged) {
 		return fmt.Errorf("save draft: %w", draft.ErrChanged)
 	}
 	if err != nil {
 		return fmt.Errorf("save draft: %w", err)
 	}
 	d.Version++
+	d.ExpiresAt = expires
 	return nil
 }

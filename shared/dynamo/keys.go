@@ -54,6 +54,8 @@ const (
 	windowPrefix       = "WINDOW#"
 	draftPrefix        = "DRAFT#"
 	draftSK            = "DRAFT"
+	sessionPrefix      = "SESSION#"
+	sessionSK          = "SESSION"
 )
 
 // keyTime formats times in keys: fixed width, so they sort as text.

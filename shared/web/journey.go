@@ -27,6 +27,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.checkRoutes(mux)
 	s.statusRoutes(mux)
 	mux.HandleFunc("GET /help/{page}", s.help)
+	if s.cfg.SignIn != nil {
+		s.staffRoutes(mux)
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.showError(w, r, http.StatusNotFound, "notFound", false)
 	})

@@ -30,6 +30,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/web/assets"
 	"github.com/csc-frontdoor/frontdoor/shared/web/draft"
 	"github.com/csc-frontdoor/frontdoor/shared/web/govuk"
+	"github.com/csc-frontdoor/frontdoor/shared/web/session"
 	"github.com/csc-frontdoor/frontdoor/shared/web/text"
 )
 
@@ -62,6 +63,11 @@ type Config struct {
 	// ScreeningDue is when the hub's screening decision on a referral
 	// received then is due (triage's rule), told to the referrer.
 	ScreeningDue func(received time.Time) time.Time
+	// Sessions, SignIn and NewVerifier serve the staff pages, which are
+	// left out when SignIn is nil.
+	Sessions    session.Store
+	SignIn      SignIn
+	NewVerifier func() string
 	// Now is the clock; time.Now in production.
 	Now func() time.Time
 }
@@ -147,6 +153,8 @@ type Page struct {
 	ErrorSummary *govuk.ErrorSummary
 	// CSRF is the token every form that changes state carries.
 	CSRF string
+	// Staff, on a staff page, is the navigation and the sign-out form.
+	Staff *staffChrome
 	// Data is the page's own.
 	Data any
 }
@@ -188,6 +196,8 @@ type errorPage struct {
 	Body    []string
 	// Start, when set, is a link to begin again.
 	Start bool
+	// Staff, when set, is a link to the staff pages, to sign in again.
+	Staff bool
 }
 
 // showError shows the error page with status and the catalogue's texts
@@ -206,6 +216,15 @@ func (s *Server) paragraphs(prefix string) []string {
 		body = append(body, s.text.T(fmt.Sprintf("%s.body%d", prefix, i), "phone", s.cfg.HubPhone))
 	}
 	return body
+}
+
+// showStaffError is showError with a link to sign in to the staff pages
+// again.
+func (s *Server) showStaffError(w http.ResponseWriter, r *http.Request, status int, key string) {
+	s.render(w, r, status, "error", Page{
+		Title: s.text.T("error." + key + ".title"),
+		Data:  errorPage{Heading: s.text.T("error." + key + ".title"), Body: s.paragraphs("error." + key), Staff: true},
+	})
 }
 
 // fail logs a fault of ours (never a request's content) and shows the

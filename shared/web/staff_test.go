@@ -1,0 +1,186 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/csc-frontdoor/frontdoor/shared/auth"
+	"github.com/csc-frontdoor/frontdoor/shared/web/draft"
+	"github.com/csc-frontdoor/frontdoor/shared/web/session"
+)
+
+// memSessions is a session.Store in memory that keeps the version
+// condition and forgets what expired.
+type memSessions struct {
+	mu sync.Mutex
+	m  map[string]session.Session
+}
+
+func (m *memSessions) Session(_ context.Context, id string, now time.Time) (*session.Session, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, ok := m.m[id]
+	if !ok || !now.Before(s.ExpiresAt) {
+		return nil, session.ErrNotFound
+	}
+	return &s, nil
+}
+
+func (m *memSessions) SaveSession(_ context.Context, s *session.Session) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if cur, ok := m.m[s.ID]; (ok && cur.Version != s.Version) || (!ok && s.Version != 0) {
+		return session.ErrChanged
+	}
+	s.Version++
+	s.ExpiresAt = s.Expiry()
+	m.m[s.ID] = *s
+	return nil
+}
+
+// fakeProvider signs in whoever the code names, once, if the verifier and
+// nonce are the ones of the sign-in.
+type fakeProvider struct {
+	mu      sync.Mutex
+	pending map[string][2]string // state -> verifier, nonce
+	codes   map[string]auth.Principal
+}
+
+func (f *fakeProvider) AuthURL(_ context.Context, redirect, state, nonce, verifier string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.pending[state] = [2]string{verifier, nonce}
+	return "https://idp.example/authorize?" + url.Values{"state": {state}, "redirect_uri": {redirect}}.Encode(), nil
+}
+
+func (f *fakeProvider) Exchange(_ context.Context, _, code, verifier, nonce string) (auth.Principal, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p, ok := f.codes[code]
+	delete(f.codes, code)
+	for _, v := range f.pending {
+		if ok && v[0] == verifier && v[1] == nonce {
+			return p, nil
+		}
+	}
+	return auth.Principal{}, errors.New("refused")
+}
+
+func newStaffServer(t *testing.T, clock *time.Time) (*Server, *fakeProvider) {
+	t.Helper()
+	idp := &fakeProvider{pending: map[string][2]string{}, codes: map[string]auth.Principal{}}
+	s, err := New(Config{Drafts: &memDrafts{m: map[string]draft.Draft{}}, HubPhone: "01632 960000",
+		Sessions: &memSessions{m: map[string]session.Session{}}, SignIn: idp, NewVerifier: func() string { return "verifier-" + time.Now().String() },
+		Now: func() time.Time { return *clock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, idp
+}
+
+// signIn signs in as p and returns the session's cookie.
+func signInAs(t *testing.T, s *Server, idp *fakeProvider, p auth.Principal, returnTo string) *http.Cookie {
+	t.Helper()
+	w := serve(s, http.MethodGet, "/staff/sign-in?"+url.Values{"return": {returnTo}}.Encode(), nil, nil)
+	if w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "https://idp.example/authorize?") {
+		t.Fatalf("sign-in: %d %v", w.Code, w.Header())
+	}
+	u, _ := url.Parse(w.Header().Get("Location"))
+	if got := u.Query().Get("redirect_uri"); got != "http://example.com/staff/auth/callback" {
+		t.Errorf("redirect_uri %q", got)
+	}
+	pending := w.Result().Cookies()[0]
+	code := "code-" + p.Subject
+	idp.codes[code] = p
+	w = serve(s, http.MethodGet, "/staff/auth/callback?"+url.Values{"state": {u.Query().Get("state")}, "code": {code}}.Encode(), nil, pending)
+	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != returnPath(returnTo) {
+		t.Fatalf("callback: %d %v", w.Code, w.Header())
+	}
+	active := w.Result().Cookies()[0]
+	if active.Name != sessionCookie || active.Value == pending.Value || !active.Secure || !active.HttpOnly || active.SameSite != http.SameSiteLaxMode {
+		t.Fatalf("session cookie %+v (pending %s)", active, pending.Value)
+	}
+	// The pending session cannot sign in again.
+	idp.codes[code] = p
+	if w := serve(s, http.MethodGet, "/staff/auth/callback?"+url.Values{"state": {u.Query().Get("state")}, "code": {code}}.Encode(), nil, pending); w.Code != http.StatusUnauthorized {
+		t.Errorf("the pending session used twice: %d", w.Code)
+	}
+	return active
+}
+
+// Signing in, the staff home by role, no access without a staff role,
+// the idle timeout, and signing out.
+func TestStaffSignIn(t *testing.T) {
+	clock := now
+	s, idp := newStaffServer(t, &clock)
+
+	w := serve(s, http.MethodGet, "/staff", nil, nil)
+	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/staff/sign-in?return=%2Fstaff" {
+		t.Fatalf("signed out: %d %v", w.Code, w.Header())
+	}
+	// A state that is not the sign-in's is refused.
+	w = serve(s, http.MethodGet, "/staff/sign-in", nil, nil)
+	pending := w.Result().Cookies()[0]
+	if w := serve(s, http.MethodGet, "/staff/auth/callback?state=other&code=x", nil, pending); w.Code != http.StatusUnauthorized || !strings.Contains(w.Body.String(), "could not be signed in") {
+		t.Errorf("wrong state: %d", w.Code)
+	}
+	if w := serve(s, http.MethodGet, "/staff/auth/callback?state=x&code=x", nil, nil); w.Code != http.StatusUnauthorized {
+		t.Errorf("no cookie: %d", w.Code)
+	}
+
+	c := signInAs(t, s, idp, auth.Principal{Subject: "screener-1", Roles: []auth.Role{auth.MASH}}, "/staff")
+	w = serve(s, http.MethodGet, "/staff", nil, c)
+	body := checkHTML(t, w)
+	if w.Code != 200 || !strings.Contains(body, "screener-1") || !strings.Contains(body, "MASH screener") || !strings.Contains(body, `action="/staff/sign-out"`) {
+		t.Fatalf("home: %d\n%s", w.Code, body)
+	}
+	for _, p := range accessProblems(body) {
+		t.Errorf("home: %s", p)
+	}
+
+	police := signInAs(t, s, idp, auth.Principal{Subject: "officer-1", Roles: []auth.Role{auth.Police}}, "/staff")
+	if w := serve(s, http.MethodGet, "/staff", nil, police); w.Code != http.StatusForbidden || strings.Contains(w.Body.String(), "officer-1") {
+		t.Errorf("a police officer on the staff pages: %d", w.Code)
+	}
+
+	// Idle for 31 minutes: signed out.
+	clock = now.Add(31 * time.Minute)
+	if w := serve(s, http.MethodGet, "/staff", nil, c); w.Code != http.StatusSeeOther {
+		t.Errorf("after 31 idle minutes: %d", w.Code)
+	}
+
+	c = signInAs(t, s, idp, auth.Principal{Subject: "screener-1", Roles: []auth.Role{auth.MASH}}, "/staff/queue?x=1")
+	if w := serve(s, http.MethodPost, "/staff/sign-out", url.Values{}, c); w.Code != http.StatusForbidden {
+		t.Errorf("sign-out without the token: %d", w.Code)
+	}
+	ses, _ := s.cfg.Sessions.Session(context.Background(), c.Value, clock)
+	w = serve(s, http.MethodPost, "/staff/sign-out", url.Values{"csrf": {ses.CSRF}}, c)
+	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/staff/signed-out" || w.Result().Cookies()[0].MaxAge >= 0 {
+		t.Fatalf("sign-out: %d %v", w.Code, w.Header())
+	}
+	if w := serve(s, http.MethodGet, "/staff", nil, c); w.Code != http.StatusSeeOther {
+		t.Errorf("the session after sign-out: %d", w.Code)
+	}
+	if w := serve(s, http.MethodPost, "/staff/sign-out", url.Values{"csrf": {ses.CSRF}}, c); w.Code != http.StatusUnauthorized {
+		t.Errorf("a post after sign-out: %d", w.Code)
+	}
+}
+
+// Sign-in returns only to a staff page of this site.
+func TestReturnPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"/staff": "/staff", "/staff/queue?page=2": "/staff/queue?page=2", "": "/staff", "/": "/staff",
+		"//evil.example/staff": "/staff", "https://evil.example/staff": "/staff", "/staff//evil.example": "/staff",
+		"/stafffoo": "/staff", "/staff/sign-in?return=/x": "/staff", "/staff/\\evil": "/staff", "/refer/check-answers": "/staff",
+	} {
+		if got := returnPath(in); got != want {
+			t.Errorf("returnPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,10 +1,13 @@
 // Command web is the Lambda behind the front door's pages: the online
-// referral form partners use (/, /refer/...) and its assets (/assets/...),
-// served by one net/http handler tree adapted to the HTTP API's events.
+// referral form partners use (/, /refer/...), the referrer's pages
+// (/check-a-referral), the staff pages (/staff/...) and their assets
+// (/assets/...), served by one net/http handler tree adapted to the HTTP
+// API's events.
 package main
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -15,6 +18,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/intake"
 	"github.com/csc-frontdoor/frontdoor/shared/lambdaenv"
 	"github.com/csc-frontdoor/frontdoor/shared/lambdahttp"
+	"github.com/csc-frontdoor/frontdoor/shared/openid"
 	"github.com/csc-frontdoor/frontdoor/shared/queue"
 	"github.com/csc-frontdoor/frontdoor/shared/referrer"
 	"github.com/csc-frontdoor/frontdoor/shared/triage"
@@ -30,6 +34,10 @@ func main() {
 		Referrals:    intake.New(store, queue.NewSender(sqs.NewFromConfig(cfg), lambdaenv.Require("TRIAGE_QUEUE_URL")), time.Now),
 		Referrers:    referrer.New(store, time.Now),
 		HubPhone:     lambdaenv.Require("HUB_PHONE"),
+		Sessions:     store,
+		SignIn: openid.New(lambdaenv.Require("AUTH_ISSUER"), lambdaenv.Require("STAFF_CLIENT_ID"),
+			[]string{lambdaenv.Require("AUTH_AUDIENCE")}, &http.Client{Timeout: 5 * time.Second}, time.Now),
+		NewVerifier: openid.NewVerifier,
 		ScreeningDue: func(received time.Time) time.Time { return rules.ScreeningDue(received, cal) },
 		Now:          time.Now,
 	})

@@ -24,6 +24,7 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/csc-frontdoor/frontdoor/infra/dynamolocal"
+	"github.com/csc-frontdoor/frontdoor/infra/localauth"
 	"github.com/csc-frontdoor/frontdoor/infra/samevents"
 	"github.com/csc-frontdoor/frontdoor/infra/stack"
 )
@@ -114,8 +115,9 @@ func run(m *testing.M) int {
 		Output:            out,
 		DisableSchedules:  true,
 		VisibilityTimeout: 2 * time.Second,
-		Parameters:        map[string]string{"ChildMatchKey": "e2e-child-match-key-0123456789abcdef", "HubPhone": samevents.LocalHubPhone},
-		AuthDir:           authDir,
+		Parameters: map[string]string{"ChildMatchKey": "e2e-child-match-key-0123456789abcdef", "HubPhone": samevents.LocalHubPhone,
+			"StaffClientId": localauth.WebClientID},
+		AuthDir: authDir,
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "start the local stack (run `make test`, which installs DynamoDB Local and Java): %v\n", err)

@@ -5,6 +5,14 @@
 // on first use, that mints RS256 tokens carrying the caller's roles as
 // scopes, and hands the gateway its public key, as a JWKS endpoint would.
 //
+// It is also a small OpenID Connect provider for the staff web pages, which
+// sign people in with the authorization code flow and PKCE exactly as they do
+// against the real identity provider in AWS: Handler serves the discovery
+// document, the key set, an authorization endpoint whose sign-in page lets a
+// developer choose any user id and roles, and a token endpoint that exchanges
+// a one-time code for an access token and an ID token. The one client it
+// knows is WebClientID, a public client that proves itself with PKCE.
+//
 // The key is for local use only. It lives under the local data directory
 // (.local/auth/signing-key.pem, git-ignored), readable by its owner only, and
 // is never committed.
@@ -61,9 +69,15 @@ type Authority struct {
 	Issuer string
 	// Audience is the "aud" of the tokens it mints.
 	Audience string
+	// TokenTTL is how long the tokens its token endpoint issues are valid;
+	// zero means DefaultTokenTTL.
+	TokenTTL time.Duration
 	key      *rsa.PrivateKey
 	kid      string
 	now      func() time.Time
+	// codes are the authorization codes not yet exchanged, shared by every
+	// copy of the authority.
+	codes *codeStore
 }
 
 // Open loads the signing key in dir, creating it first when there is none,
@@ -84,7 +98,7 @@ func New(key *rsa.PrivateKey, issuer, audience string) (*Authority, error) {
 	if issuer == "" || audience == "" {
 		return nil, errors.New("localauth: issuer and audience are required")
 	}
-	return &Authority{Issuer: issuer, Audience: audience, key: key, kid: Thumbprint(&key.PublicKey), now: time.Now}, nil
+	return &Authority{Issuer: issuer, Audience: audience, key: key, kid: Thumbprint(&key.PublicKey), now: time.Now, codes: newCodeStore()}, nil
 }
 
 // WithClock returns a copy of the authority that reads the time from now.
@@ -219,10 +233,19 @@ func (a *Authority) JWKS() []byte {
 	return b
 }
 
-// Handler serves the issuer's OpenID Connect discovery document and key set
-// at <issuer path>/.well-known/openid-configuration and
-// <issuer path>/.well-known/jwks.json, so that a client can find the keys
-// as the HTTP API does in AWS. Mount it at the issuer's path.
+// Handler serves the issuer at the issuer's path (mount it there):
+//
+//   - GET <issuer path>/.well-known/openid-configuration, the OpenID Connect
+//     discovery document;
+//   - GET <issuer path>/.well-known/jwks.json, the key set, which the HTTP API
+//     and the staff web pages verify tokens with;
+//   - GET <issuer path>/authorize, the authorization endpoint, which checks
+//     the request and shows the local sign-in page;
+//   - POST <issuer path>/authorize, the sign-in page's form, which issues an
+//     authorization code and sends the browser back to the client; it refuses
+//     cross-origin requests;
+//   - POST <issuer path>/token, the token endpoint, which exchanges a code
+//     for tokens.
 func (a *Authority) Handler() http.Handler {
 	u, err := url.Parse(a.Issuer)
 	base := ""
@@ -231,13 +254,7 @@ func (a *Authority) Handler() http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+base+"/.well-known/openid-configuration", func(w http.ResponseWriter, _ *http.Request) {
-		doc, _ := json.Marshal(map[string]any{
-			"issuer":                                a.Issuer,
-			"jwks_uri":                              a.Issuer + "/.well-known/jwks.json",
-			"id_token_signing_alg_values_supported": []string{"RS256"},
-			"response_types_supported":              []string{"token"},
-			"subject_types_supported":               []string{"public"},
-		})
+		doc, _ := json.Marshal(a.discovery())
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(doc)
 	})
@@ -245,6 +262,9 @@ func (a *Authority) Handler() http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(a.JWKS())
 	})
+	mux.HandleFunc("GET "+base+authorizePath, a.authorizeGet)
+	mux.Handle("POST "+base+authorizePath, http.NewCrossOriginProtection().Handler(http.HandlerFunc(a.authorizePost)))
+	mux.HandleFunc("POST "+base+tokenPath, a.token)
 	return mux
 }
 

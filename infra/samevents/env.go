@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/csc-frontdoor/frontdoor/infra/localauth"
 	"github.com/csc-frontdoor/frontdoor/infra/samtemplate"
 	"github.com/csc-frontdoor/frontdoor/infra/sqslocal"
 )
@@ -132,6 +133,11 @@ func (r dockerResolver) Ref(id string) (string, error) {
 		return LocalChildMatchKey, nil
 	case "HubPhone":
 		return LocalHubPhone, nil
+	case "StaffClientId":
+		return localauth.WebClientID, nil
+	case "AuthIssuer":
+		// The issuer of make run's tokens, as the events' claims name it.
+		return localauth.IssuerFor(LocalAPIURL), nil
 	}
 	if v, ok := r.tpl.Parameters[id]; ok {
 		return v, nil

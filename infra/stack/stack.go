@@ -309,7 +309,7 @@ func (s *Stack) serveAPI() error {
 
 // apiHandler is the HTTP API: the template's routes, each behind its JWT
 // authorizer verifying tokens against the local issuer's key, and the local
-// issuer's discovery document and key set under its path.
+// issuer (discovery, keys, sign-in and tokens) under its path.
 func (s *Stack) apiHandler() (http.Handler, error) {
 	if err := s.openAuth(); err != nil {
 		return nil, err
@@ -341,16 +341,16 @@ func (s *Stack) apiHandler() (http.Handler, error) {
 		return nil, fmt.Errorf("stack: %w", err)
 	}
 	issuerPath := ""
-	if u, err := url.Parse(s.auth.Issuer); err == nil && strings.HasPrefix(s.auth.Issuer, s.apiURL+"/") {
-		issuerPath = strings.TrimRight(u.Path, "/") + "/.well-known/"
+	if u, err := url.Parse(s.auth.Issuer); err == nil && strings.HasPrefix(s.auth.Issuer, s.apiURL+"/") && strings.TrimRight(u.Path, "/") != "" {
+		issuerPath = strings.TrimRight(u.Path, "/") + "/"
 	}
 	if issuerPath == "" {
 		return gw, nil
 	}
-	keys := s.auth.Handler()
+	issuer := s.auth.Handler()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, issuerPath) {
-			keys.ServeHTTP(w, r)
+			issuer.ServeHTTP(w, r)
 			return
 		}
 		gw.ServeHTTP(w, r)

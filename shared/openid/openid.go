@@ -68,8 +68,12 @@ func (c *Client) discover(ctx context.Context) (*oidc.Provider, error) {
 }
 
 func (c *Client) config(p *oidc.Provider, redirectURL string) *oauth2.Config {
+	ep := p.Endpoint()
+	// A public client: its id goes in the form, never as Basic auth, so
+	// the code is not spent on a first try the provider refuses.
+	ep.AuthStyle = oauth2.AuthStyleInParams
 	return &oauth2.Config{
-		ClientID: c.clientID, Endpoint: p.Endpoint(), RedirectURL: redirectURL,
+		ClientID: c.clientID, Endpoint: ep, RedirectURL: redirectURL,
 		Scopes: []string{oidc.ScopeOpenID},
 	}
 }

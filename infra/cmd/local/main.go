@@ -130,6 +130,8 @@ func load() (settings, error) {
 		"ChildMatchKey": envOr("FRONTDOOR_CHILD_MATCH_KEY", "local-only-child-match-key-not-for-production"),
 		// A number from Ofcom's range for drama, which rings nowhere.
 		"HubPhone": envOr("FRONTDOOR_HUB_PHONE", samevents.LocalHubPhone),
+		// The staff pages' client at the local issuer.
+		"StaffClientId": localauth.WebClientID,
 	}
 	return st, nil
 }

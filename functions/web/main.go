@@ -30,14 +30,14 @@ func main() {
 	store := dynamo.New(dynamo.NewClient(cfg), lambdaenv.Require("TABLE_NAME"))
 	rules, cal := triage.DefaultRules(), calendar.EnglandAndWales()
 	pages, err := web.New(web.Config{
-		Drafts:       store,
-		Referrals:    intake.New(store, queue.NewSender(sqs.NewFromConfig(cfg), lambdaenv.Require("TRIAGE_QUEUE_URL")), time.Now),
-		Referrers:    referrer.New(store, time.Now),
-		HubPhone:     lambdaenv.Require("HUB_PHONE"),
-		Sessions:     store,
+		Drafts:    store,
+		Referrals: intake.New(store, queue.NewSender(sqs.NewFromConfig(cfg), lambdaenv.Require("TRIAGE_QUEUE_URL")), time.Now),
+		Referrers: referrer.New(store, time.Now),
+		HubPhone:  lambdaenv.Require("HUB_PHONE"),
+		Sessions:  store,
 		SignIn: openid.New(lambdaenv.Require("AUTH_ISSUER"), lambdaenv.Require("STAFF_CLIENT_ID"),
 			[]string{lambdaenv.Require("AUTH_AUDIENCE")}, &http.Client{Timeout: 5 * time.Second}, time.Now),
-		NewVerifier: openid.NewVerifier,
+		NewVerifier:  openid.NewVerifier,
 		ScreeningDue: func(received time.Time) time.Time { return rules.ScreeningDue(received, cal) },
 		Now:          time.Now,
 	})

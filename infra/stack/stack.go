@@ -99,6 +99,7 @@ type Stack struct {
 	functions map[string]*lambdart.Function
 	api       *http.Server
 	apiURL    string
+	apiLn     net.Listener
 	log       *slog.Logger
 	// ddbURL and sqsURL are the endpoints: of the servers started here, or
 	// of a stack already running (Attach).
@@ -166,6 +167,11 @@ func Start(ctx context.Context, cfg Config) (st *Stack, err error) {
 	}
 	s.ddbURL, s.sqsURL = s.ddb.Endpoint(), s.sqs.Endpoint()
 	if err = s.provision(ctx); err != nil {
+		return nil, err
+	}
+	// The API's address first: the issuer the functions are told of
+	// (AuthIssuer, for the pages' sign-in) is under it.
+	if err = s.listenAPI(); err != nil {
 		return nil, err
 	}
 	if err = s.startFunctions(ctx, nil); err != nil {
@@ -291,19 +297,30 @@ func (s *Stack) startFunctions(ctx context.Context, only []string) error {
 	return nil
 }
 
-func (s *Stack) serveAPI() error {
+// listenAPI takes the HTTP API's address and opens the local issuer under
+// it, setting the AuthIssuer parameter when none was given.
+func (s *Stack) listenAPI() error {
 	ln, err := net.Listen("tcp", s.cfg.APIAddr)
 	if err != nil {
 		return fmt.Errorf("stack: HTTP API on %s (set FRONTDOOR_API_PORT to use another port): %w", s.cfg.APIAddr, err)
 	}
-	s.apiURL = "http://" + ln.Addr().String()
-	handler, err := s.apiHandler()
-	if err != nil {
+	s.apiLn, s.apiURL = ln, "http://"+ln.Addr().String()
+	if err := s.openAuth(); err != nil {
 		_ = ln.Close()
 		return err
 	}
+	return nil
+}
+
+// serveAPI serves the HTTP API on the address listenAPI took.
+func (s *Stack) serveAPI() error {
+	handler, err := s.apiHandler()
+	if err != nil {
+		_ = s.apiLn.Close()
+		return err
+	}
 	s.api = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = s.api.Serve(ln) }()
+	go func() { _ = s.api.Serve(s.apiLn) }()
 	return nil
 }
 
@@ -311,9 +328,6 @@ func (s *Stack) serveAPI() error {
 // authorizer verifying tokens against the local issuer's key, and the local
 // issuer (discovery, keys, sign-in and tokens) under its path.
 func (s *Stack) apiHandler() (http.Handler, error) {
-	if err := s.openAuth(); err != nil {
-		return nil, err
-	}
 	authorizers := map[string]*apigw.Authorizer{}
 	var routes []apigw.Route
 	for _, f := range s.tpl.Functions {
@@ -483,6 +497,8 @@ func (s *Stack) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		_ = s.api.Shutdown(ctx)
 		cancel()
+	} else if s.apiLn != nil {
+		_ = s.apiLn.Close()
 	}
 	if s.cancel != nil {
 		s.cancel()

@@ -48,10 +48,7 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+pathSignIn, s.signIn)
 	mux.HandleFunc("GET "+pathCallback, s.callback)
 	mux.HandleFunc("POST "+pathSignOut, s.withStaff(nil, s.signOut))
-	mux.HandleFunc("GET "+pathSignedOut, func(w http.ResponseWriter, r *http.Request) {
-		s.render(w, r, http.StatusOK, "error", Page{Title: s.text.T("staff.signedOut.title"),
-			Data: errorPage{Heading: s.text.T("staff.signedOut.title"), Body: s.paragraphs("staff.signedOut")}})
-	})
+	mux.HandleFunc("GET "+pathSignedOut, s.signedOut)
 	mux.HandleFunc("GET "+pathStaff, s.withStaff(staffRoles, s.staffHome))
 }
 
@@ -220,7 +217,16 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request, ses *session.Se
 		return
 	}
 	setSessionCookie(w, "")
-	http.Redirect(w, r, pathSignedOut, http.StatusSeeOther)
+	s.signedOut(w, r)
+}
+
+// signedOut says the session has ended. The pages seen in it are gone from
+// the browser too: from its back-forward cache, which keeps even a
+// no-store page whole, so that the back button shows nothing of them.
+func (s *Server) signedOut(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Clear-Site-Data", `"cache"`)
+	s.render(w, r, http.StatusOK, "error", Page{Title: s.text.T("staff.signedOut.title"),
+		Data: errorPage{Heading: s.text.T("staff.signedOut.title"), Body: s.paragraphs("staff.signedOut")}})
 }
 
 // navItem is one link of the staff pages' navigation.

@@ -5,3 +5,13 @@ import { initAll } from "./govuk/govuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+
+// A page the browser brings back whole from its back-forward cache (which
+// Chromium now does even for no-store pages) is asked for again, so that
+// the server decides what it shows: after signing out, the sign-in page,
+// not the pages of the session.
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted) {
+    window.location.reload();
+  }
+});

@@ -33,7 +33,7 @@ func TestStaffSignInInTheBrowser(t *testing.T) {
 				t.Errorf("the staff home does not say who signed in:\n%s", html)
 			}
 			v.press("Sign out")
-			v.seen("signed-out", "/staff/sign-out", 200)
+			v.seen("signed-out", "/staff/signed-out", 200)
 			v.must(v.b.Back())
 			if !m.js {
 				// Without JavaScript, Chromium brings the no-store page back

@@ -100,7 +100,12 @@ func (s *Server) showCheck(w http.ResponseWriter, r *http.Request, status int, d
 		}
 	}
 	form, _ := answers.Build(d)
-	page := checkPage{Cards: s.cards(d, form), Button: govuk.Button{Text: s.text.T("check.button"), PreventDoubleClick: true}}
+	page := checkPage{Cards: s.cards(form, func(section string, i int) string {
+		if ids := d.Lists[section]; i < len(ids) && (section == answers.ListChildren || section == answers.ListHousehold || section == answers.ListProfessionals) {
+			return section + "/" + ids[i]
+		}
+		return section
+	}), Button: govuk.Button{Text: s.text.T("check.button"), PreventDoubleClick: true}}
 	for _, l := range s.lists() {
 		page.Lists = append(page.Lists, checkList{Href: "/refer/" + l.key + "?return=check", Text: s.text.T(l.key + ".check.manage")})
 	}
@@ -124,7 +129,8 @@ func (s *Server) lastQuestion(d *draft.Draft) string {
 // allDates are the date inputs' prefixes, whose problems link to the day.
 var allDates = []string{"dateOfBirth", "expectedDateOfDelivery", "wentMissingAt", "returnedAt"}
 
-// rows builds a summary card's rows, each with a change link to its field.
+// rows builds a summary card's rows, each with a change link to its field
+// on page, or none when page is empty (a referral as staff read it).
 type rows struct {
 	s    *Server
 	page string
@@ -139,14 +145,14 @@ func (b *rows) addHTML(key, field string, value template.HTML) {
 	if value == "" {
 		value = template.HTML(template.HTMLEscapeString(b.s.text.T("check.notGiven")))
 	}
-	b.list = append(b.list, govuk.SummaryRow{
-		Key:   govuk.SummaryCell{Text: key},
-		Value: govuk.SummaryCell{HTML: value},
-		Actions: govuk.SummaryActions{Items: []govuk.Action{{
+	row := govuk.SummaryRow{Key: govuk.SummaryCell{Text: key}, Value: govuk.SummaryCell{HTML: value}}
+	if b.page != "" {
+		row.Actions = govuk.SummaryActions{Items: []govuk.Action{{
 			Href: "/refer/" + b.page + "?return=check#" + fieldID(field, allDates),
 			Text: b.s.text.T("common.change"), VisuallyHiddenText: strings.ToLower(key[:1]) + key[1:],
-		}}},
-	})
+		}}}
+	}
+	b.list = append(b.list, row)
 }
 
 // card is a summary card titled title.
@@ -154,9 +160,17 @@ func card(title string, b *rows) govuk.SummaryList {
 	return govuk.SummaryList{Card: &govuk.SummaryCard{Title: &govuk.CardTitle{Text: title}}, Rows: b.list}
 }
 
-// cards are the check answers page's summary cards: every answer as it
-// will be sent.
-func (s *Server) cards(d *draft.Draft, f *referral.Referral) []govuk.SummaryList {
+// cards are the summary cards of every answer of a referral: on check
+// answers, as it will be sent, each with a link to change it on its page
+// (page gives the page of a section, and of the i-th item of a list);
+// staff read it with page nil, without links.
+func (s *Server) cards(f *referral.Referral, page func(section string, i int) string) []govuk.SummaryList {
+	on := func(section string, i int) string {
+		if page == nil {
+			return ""
+		}
+		return page(section, i)
+	}
 	t := s.text.T
 	yn := func(b *bool) string {
 		switch {
@@ -169,11 +183,11 @@ func (s *Server) cards(d *draft.Draft, f *referral.Referral) []govuk.SummaryList
 	}
 	var out []govuk.SummaryList
 
-	risk := &rows{s: s, page: answers.PageRisk}
+	risk := &rows{s: s, page: on(answers.PageRisk, 0)}
 	risk.add(t("risk.title"), "immediateRisk", yn(f.Concerns.ImmediateRisk))
 	out = append(out, card(t("check.risk"), risk))
 
-	you := &rows{s: s, page: answers.PageReferrer}
+	you := &rows{s: s, page: on(answers.PageReferrer, 0)}
 	rf := f.Referrer
 	you.add(t("referrer.name.label"), "name", rf.Name)
 	you.add(t("referrer.role.label"), "role", rf.Role)
@@ -188,15 +202,14 @@ func (s *Server) cards(d *draft.Draft, f *referral.Referral) []govuk.SummaryList
 	you.add(t("referrer.regulatedProfessional.legend"), "regulatedProfessional", yn(rf.RegulatedProfessional))
 	out = append(out, card(t("referrer.title"), you))
 
-	con := &rows{s: s, page: answers.PageConsent}
+	con := &rows{s: s, page: on(answers.PageConsent, 0)}
 	con.add(t("consent.familyAware.legend"), "familyAware", yn(f.Consent.FamilyAware))
 	con.add(t("consent.familyConsents.legend"), "familyConsents", yn(f.Consent.FamilyConsents))
 	con.add(t("consent.noConsentReason.label"), "noConsentReason", f.Consent.NoConsentReason)
 	out = append(out, card(t("consent.title"), con))
 
 	for i, c := range f.Children {
-		id := d.Lists[answers.ListChildren][i]
-		b := &rows{s: s, page: answers.ListChildren + "/" + id}
+		b := &rows{s: s, page: on(answers.ListChildren, i)}
 		b.add(t("child.firstName.label"), "firstName", c.FirstName)
 		b.add(t("child.lastName.label"), "lastName", c.LastName)
 		b.add(t("child.knownAs.label"), "knownAs", c.KnownAs)
@@ -224,8 +237,7 @@ func (s *Server) cards(d *draft.Draft, f *referral.Referral) []govuk.SummaryList
 		out = append(out, card(t("children.item.caption", "n", strconv.Itoa(i+1)), b))
 	}
 	for i, h := range f.Household {
-		id := d.Lists[answers.ListHousehold][i]
-		b := &rows{s: s, page: answers.ListHousehold + "/" + id}
+		b := &rows{s: s, page: on(answers.ListHousehold, i)}
 		b.add(t("household.name.label"), "name", h.Name)
 		b.add(t("household.relationship.label"), "relationship", h.Relationship)
 		b.add(t("household.dateOfBirth.legend"), "dateOfBirth", longDate(h.DateOfBirth))
@@ -234,8 +246,7 @@ func (s *Server) cards(d *draft.Draft, f *referral.Referral) []govuk.SummaryList
 		out = append(out, card(t("household.item.caption", "n", strconv.Itoa(i+1)), b))
 	}
 	for i, p := range f.Professionals {
-		id := d.Lists[answers.ListProfessionals][i]
-		b := &rows{s: s, page: answers.ListProfessionals + "/" + id}
+		b := &rows{s: s, page: on(answers.ListProfessionals, i)}
 		b.add(t("professionals.name.label"), "name", p.Name)
 		b.add(t("professionals.role.label"), "role", p.Role)
 		b.add(t("professionals.organisation.label"), "organisation", p.Organisation)
@@ -244,7 +255,7 @@ func (s *Server) cards(d *draft.Draft, f *referral.Referral) []govuk.SummaryList
 		out = append(out, card(t("professionals.item.caption", "n", strconv.Itoa(i+1)), b))
 	}
 
-	cc := &rows{s: s, page: answers.PageConcerns}
+	cc := &rows{s: s, page: on(answers.PageConcerns, 0)}
 	var cats []string
 	for _, c := range f.Concerns.Categories {
 		if s.text.Has("category." + string(c)) {
@@ -255,14 +266,14 @@ func (s *Server) cards(d *draft.Draft, f *referral.Referral) []govuk.SummaryList
 	cc.add(t("concerns.account.label"), "account", f.Concerns.Account)
 	cc.add(t("concerns.childsWords.label"), "childsWords", f.Concerns.ChildsWords)
 	need := ""
-	if v := d.Answers[answers.PageConcerns].Get("levelOfNeed"); v != "" && s.text.Has("need."+v) {
+	if v := strconv.Itoa(int(f.Concerns.LevelOfNeed)); s.text.Has("need." + v) {
 		need = t("need." + v)
 	}
 	cc.add(t("need.legend"), "levelOfNeed", need)
 	out = append(out, card(t("concerns.title"), cc))
 
 	if e := f.MissingEpisode; e != nil {
-		m := &rows{s: s, page: answers.PageMissing}
+		m := &rows{s: s, page: on(answers.PageMissing, 0)}
 		m.add(t("missing.wentMissingAt.legend"), "wentMissingAt", longTime(e.WentMissingAt))
 		returned := ""
 		switch {

@@ -217,7 +217,7 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request, ses *session.Se
 		return
 	}
 	setSessionCookie(w, "")
-	s.signedOut(w, r)
+	http.Redirect(w, r, pathSignedOut, http.StatusSeeOther)
 }
 
 // signedOut says the session has ended. The pages seen in it are gone from

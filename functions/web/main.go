@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/csc-frontdoor/frontdoor/shared/calendar"
+	"github.com/csc-frontdoor/frontdoor/shared/casework"
+	"github.com/csc-frontdoor/frontdoor/shared/decision"
 	"github.com/csc-frontdoor/frontdoor/shared/dynamo"
 	"github.com/csc-frontdoor/frontdoor/shared/intake"
 	"github.com/csc-frontdoor/frontdoor/shared/lambdaenv"
@@ -34,6 +36,8 @@ func main() {
 		Referrals: intake.New(store, queue.NewSender(sqs.NewFromConfig(cfg), lambdaenv.Require("TRIAGE_QUEUE_URL")), time.Now),
 		Referrers: referrer.New(store, time.Now),
 		HubPhone:  lambdaenv.Require("HUB_PHONE"),
+		Casework:  casework.New(store, time.Now),
+		Decisions: decision.New(store, time.Now),
 		Sessions:  store,
 		SignIn: openid.New(lambdaenv.Require("AUTH_ISSUER"), lambdaenv.Require("STAFF_CLIENT_ID"),
 			[]string{lambdaenv.Require("AUTH_AUDIENCE")}, &http.Client{Timeout: 5 * time.Second}, time.Now),

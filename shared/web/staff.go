@@ -50,6 +50,7 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+pathSignOut, s.withStaff(nil, s.signOut))
 	mux.HandleFunc("GET "+pathSignedOut, s.signedOut)
 	mux.HandleFunc("GET "+pathStaff, s.withStaff(staffRoles, s.staffHome))
+	s.mashRoutes(mux)
 }
 
 // staffHandler handles a request of a signed-in person.
@@ -238,8 +239,14 @@ type navItem struct {
 // staffNav is the navigation a person sees: what their roles allow.
 func (s *Server) staffNav(ses *session.Session, current string) []navItem {
 	items := []navItem{{Href: pathStaff, Text: s.text.T("staff.nav.home")}}
+	has := func(roles []auth.Role) bool {
+		return slices.ContainsFunc(ses.Roles, func(r auth.Role) bool { return slices.Contains(roles, r) })
+	}
+	if has(mashRoles) {
+		items = append(items, navItem{Href: pathQueue, Text: s.text.T("staff.nav.queue")})
+	}
 	for i := range items {
-		items[i].Active = items[i].Href == current
+		items[i].Active = items[i].Href == current || (items[i].Href != pathStaff && strings.HasPrefix(current, items[i].Href+"/"))
 	}
 	return items
 }

@@ -184,3 +184,36 @@ func TestReturnPath(t *testing.T) {
 		}
 	}
 }
+
+// Due times in words, in England: overdue by how much, today, tomorrow,
+// or the day; over the clock change too.
+func TestDueIn(t *testing.T) {
+	at := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	tests := []struct{ due, now, want string }{
+		{"2026-12-02T17:00:00Z", "2026-12-02T10:00:00Z", "today 17:00"},
+		{"2026-12-03T09:30:00Z", "2026-12-02T10:00:00Z", "tomorrow 09:30"},
+		{"2026-12-07T17:00:00Z", "2026-12-02T10:00:00Z", "Mon 7 Dec 17:00"},
+		{"2026-12-02T08:00:00Z", "2026-12-02T10:00:00Z", "overdue by 2 hours"},
+		{"2026-12-02T09:59:00Z", "2026-12-02T10:00:00Z", "overdue by 1 minute"},
+		{"2026-12-02T09:15:00Z", "2026-12-02T10:00:00Z", "overdue by 45 minutes"},
+		{"2026-11-29T10:00:00Z", "2026-12-02T10:00:00Z", "overdue by 3 days"},
+		// British Summer Time: 16:00 UTC is 17:00 in England.
+		{"2026-07-01T16:00:00Z", "2026-07-01T08:00:00Z", "today 17:00"},
+		// The night the clocks go back: tomorrow is still tomorrow.
+		{"2026-10-25T17:00:00Z", "2026-10-24T22:30:00Z", "tomorrow 17:00"},
+		// Just after midnight in England, still the day before in UTC.
+		{"2026-07-02T08:00:00Z", "2026-07-01T23:30:00Z", "today 09:00"},
+		{"2026-07-02T08:00:00Z", "2026-07-01T22:30:00Z", "tomorrow 09:00"},
+	}
+	for _, tt := range tests {
+		if got := dueIn(at(tt.due), at(tt.now)); got != tt.want {
+			t.Errorf("dueIn(%s, %s) = %q, want %q", tt.due, tt.now, got, tt.want)
+		}
+	}
+}

@@ -63,6 +63,9 @@ type Config struct {
 	// ScreeningDue is when the hub's screening decision on a referral
 	// received then is due (triage's rule), told to the referrer.
 	ScreeningDue func(received time.Time) time.Time
+	// Casework and Decisions serve the MASH screener's pages.
+	Casework  Casework
+	Decisions Decisions
 	// Sessions, SignIn and NewVerifier serve the staff pages, which are
 	// left out when SignIn is nil.
 	Sessions    session.Store
@@ -114,6 +117,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 func parsePages(cat *text.Catalogue, set *assets.Set) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"t":    cat.T,
+		"when": when,
 		"lang": cat.Lang,
 		"asset": func(name string) (string, error) {
 			return set.URL(name)

@@ -1,12 +1,17 @@
 package e2e
 
 import (
+	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/csc-frontdoor/frontdoor/infra/localauth"
+	"github.com/csc-frontdoor/frontdoor/shared/auth"
 )
 
 // TestStaffSignInInTheBrowser signs in to the staff pages through the
@@ -51,5 +56,111 @@ func TestStaffSignInInTheBrowser(t *testing.T) {
 				t.Errorf("after signing out, the back button shows the session")
 			}
 		})
+	}
+}
+
+// signInAs signs the visitor in through the local provider as user with
+// roles, from a visit to path, and checks they come back to it.
+func (v *visitor) signInAs(path, user string, roles ...string) {
+	v.t.Helper()
+	v.must(v.b.Navigate(v.base + path))
+	v.fill("user", user)
+	for _, r := range roles {
+		v.must(v.b.Check(fmt.Sprintf(`input[name="role"][value=%q]`, r)))
+	}
+	v.press("Sign in")
+	if p := v.path(); p != path {
+		v.t.Fatalf("signed in, then on %s, not %s", p, path)
+	}
+}
+
+// TestScreenerDecidesInTheBrowser: a screener signs in, reads the triage
+// queue, opens a referral sent through the partners' pages, makes an error
+// on the decision form and corrects it, and records the decision; with
+// JavaScript on, a second screener corrects it, and a form opened before
+// another decision was recorded says what changed. The decisions are those
+// the API reads.
+func TestScreenerDecidesInTheBrowser(t *testing.T) {
+	marker := fmt.Sprintf("screener-%d", time.Now().UnixNano())
+	p := fillReferral(t, marker)
+	p.post(url.Values{})
+	p.want("/refer/confirmation", 200)
+	found := scanIDs(t, "#type = :type AND contains(form.concerns.account, :v)", "referral", marker)
+	if len(found) != 1 {
+		t.Fatalf("%d referrals stored", len(found))
+	}
+	id := found[0]
+	waitFor(t, id, triaged)
+	page := "/staff/referrals/" + id
+
+	for _, m := range modes[:2] {
+		t.Run(m.name, func(t *testing.T) {
+			v := newVisitor(t, mode{"screener-" + m.name, m.js, m.width})
+			v.signInAs("/staff/queue", "screener-"+m.name, "mash")
+			v.seen("queue", "/staff/queue", 200)
+			v.must(v.b.Check(`input[name="priority"][value="RED"]`))
+			v.press("Apply filters")
+			v.seen("queue-red", "/staff/queue", 200)
+			v.must(v.b.Navigate(v.base + page))
+			v.seen("referral", page, 200)
+			html, err := v.b.HTML()
+			v.must(err)
+			if !strings.Contains(html, marker) || !strings.Contains(html, "Lee") {
+				t.Fatalf("the referral page does not show the referral")
+			}
+			v.must(v.b.ClickAndWait(`a.govuk-button[href$="/decision"]`))
+			v.seen("decision", page+"/decision", 200)
+			v.press("Record decision")
+			v.seen("decision-errors", page+"/decision", http.StatusUnprocessableEntity)
+			v.choose("outcome", "early-help")
+			v.fill("adviceGiven-early-help", "Referred to the family support team.")
+			v.fill("rationale", "Needs can be met by early help: no evidence of significant harm. "+m.name)
+			v.choose("levelOfNeed", "2")
+			v.choose("referrerInformed", "yes")
+			v.press("Record decision")
+			v.seen("decided", page, 200)
+			if html, _ := v.b.HTML(); !strings.Contains(html, "The decision has been recorded") {
+				t.Error("no banner after the decision")
+			}
+		})
+	}
+	_, body := getAs(t, "/referrals/"+id, auth.MASH)
+	got := decode[struct {
+		Decisions []struct {
+			Outcome, Rationale, DecidedBy, AdviceGiven, SupersededBy string
+		} `json:"decisions"`
+	}](t, body)
+	if len(got.Decisions) != 2 || got.Decisions[0].DecidedBy != "screener-no-js" || got.Decisions[1].DecidedBy != "screener-js" ||
+		got.Decisions[0].SupersededBy == "" || got.Decisions[1].Outcome != "early-help" || got.Decisions[1].AdviceGiven != "Referred to the family support team." {
+		t.Errorf("decisions through the API: %+v", got.Decisions)
+	}
+
+	// A form opened, then another decision recorded, then the form sent.
+	v := newVisitor(t, mode{"screener-stale", true, 1024})
+	v.signInAs(page+"/decision", "screener-stale", "mash")
+	_, body = getAs(t, "/referrals/"+id, auth.MASH)
+	cur := decode[struct {
+		Version   int `json:"version"`
+		Decisions []struct {
+			ID, SupersededBy string
+		} `json:"decisions"`
+	}](t, body)
+	last := cur.Decisions[len(cur.Decisions)-1].ID
+	resp, b := postAs(t, "/referrals/"+id+"/decisions", decisionBody(cur.Version, "child-in-need-assessment", fmt.Sprintf(`, "primaryNeed": "N1", "supersedes": %q`, last)), auth.MASH)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("the other decision: %d %s", resp.StatusCode, b)
+	}
+	v.choose("outcome", "no-further-action")
+	v.fill("adviceGiven-no-further-action", "Advice given to the school.")
+	v.fill("rationale", "No concerns once the school spoke to the family.")
+	v.choose("levelOfNeed", "1")
+	v.choose("referrerInformed", "yes")
+	v.press("Record decision")
+	v.seen("decision-stale", page+"/decision", http.StatusConflict)
+	html, err := v.b.HTML()
+	v.must(err)
+	if !strings.Contains(html, "This referral changed since you opened it") || !strings.Contains(html, "Child in need assessment") ||
+		!strings.Contains(html, "No concerns once the school spoke") {
+		t.Errorf("the stale form does not say what changed, or lost the answers:\n%s", html)
 	}
 }

@@ -198,7 +198,9 @@ func dueIn(due, now time.Time) string {
 		return "overdue by " + span(now.Sub(due))
 	}
 	d, n := due.In(calendar.London), now.In(calendar.London)
-	day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, calendar.London) }
+	day := func(t time.Time) time.Time {
+		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, calendar.London)
+	}
 	switch day(d).Sub(day(n)).Round(time.Hour) {
 	case 0:
 		return "today " + d.Format("15:04")
@@ -375,7 +377,7 @@ func (s *Server) showDecision(w http.ResponseWriter, r *http.Request, status int
 					codes = append(codes, govuk.RadioItem{Value: c, Text: c + ": " + decision.PrimaryNeeds[c]})
 				}
 				cond = append(cond, field{Radios: &govuk.Radios{Name: name, IDPrefix: name, Value: vals.Get(name), Classes: "govuk-radios--small",
-					Fieldset: &govuk.Fieldset{Legend: &govuk.Legend{Text: t("decision.primaryNeed.legend"), Classes: "govuk-fieldset__legend--s"}},
+					Fieldset:     &govuk.Fieldset{Legend: &govuk.Legend{Text: t("decision.primaryNeed.legend"), Classes: "govuk-fieldset__legend--s"}},
 					ErrorMessage: s.errorMessage(errs, name), Items: codes}})
 			default:
 				cond = append(cond, field{Input: s.input(vals, errs, name, "decision."+f, "off", "")})

@@ -45,14 +45,6 @@ var mashRoles = []auth.Role{auth.MASH, auth.MASHManager}
 
 const pathQueue = "/staff/queue"
 
-// mashRoutes registers the screener's pages.
-func (s *Server) mashRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+pathQueue, s.withStaff(mashRoles, s.queue))
-	mux.HandleFunc("GET /staff/referrals/{id}", s.withStaff(mashRoles, s.referral))
-	mux.HandleFunc("GET /staff/referrals/{id}/decision", s.withStaff(mashRoles, s.decisionForm))
-	mux.HandleFunc("POST /staff/referrals/{id}/decision", s.withStaff(mashRoles, s.decide))
-}
-
 // staffRequest is who asks, in which of roles, through which page: what the
 // services audit.
 func staffRequest(r *http.Request, ses *session.Session, roles []auth.Role) audit.Request {

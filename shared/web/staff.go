@@ -47,10 +47,42 @@ var staffRoles = []auth.Role{auth.MASH, auth.MASHManager, auth.Helpline, auth.Pr
 func (s *Server) staffRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+pathSignIn, s.signIn)
 	mux.HandleFunc("GET "+pathCallback, s.callback)
-	mux.HandleFunc("POST "+pathSignOut, s.withStaff(nil, s.signOut))
 	mux.HandleFunc("GET "+pathSignedOut, s.signedOut)
-	mux.HandleFunc("GET "+pathStaff, s.withStaff(staffRoles, s.staffHome))
-	s.mashRoutes(mux)
+	for _, p := range s.staffPages() {
+		mux.HandleFunc(p.pattern, s.withStaff(p.roles, p.h))
+	}
+}
+
+// staffRoute is a staff page: its route, who may use it (nil: anyone
+// signed in), and its handler.
+type staffRoute struct {
+	pattern string
+	roles   []auth.Role
+	h       staffHandler
+}
+
+// staffPages are the staff pages behind sign-in.
+func (s *Server) staffPages() []staffRoute {
+	return []staffRoute{
+		{"POST " + pathSignOut, nil, s.signOut},
+		{"GET " + pathStaff, staffRoles, s.staffHome},
+		{"GET " + pathQueue, mashRoles, s.queue},
+		{"GET /staff/referrals/{id}", mashRoles, s.referral},
+		{"GET /staff/referrals/{id}/decision", mashRoles, s.decisionForm},
+		{"POST /staff/referrals/{id}/decision", mashRoles, s.decide},
+	}
+}
+
+// StaffAccess lists every staff page behind sign-in, by its route
+// pattern, with the roles that may use it (nil: anyone signed in): the
+// access the pages check, for the tests that call every page as every
+// role.
+func StaffAccess() map[string][]auth.Role {
+	out := map[string][]auth.Role{}
+	for _, p := range (*Server)(nil).staffPages() {
+		out[p.pattern] = p.roles
+	}
+	return out
 }
 
 // staffHandler handles a request of a signed-in person.
@@ -76,12 +108,12 @@ func (s *Server) withStaff(roles []auth.Role, h staffHandler) http.HandlerFunc {
 			s.unavailable(w, r, err)
 			return
 		}
-		if r.Method == http.MethodPost && !checkToken(r, ses.CSRF) {
-			s.showError(w, r, http.StatusForbidden, "badToken", false)
-			return
-		}
 		if roles != nil && !slices.ContainsFunc(ses.Roles, func(have auth.Role) bool { return slices.Contains(roles, have) }) {
 			s.showError(w, r, http.StatusForbidden, "noAccess", false)
+			return
+		}
+		if r.Method == http.MethodPost && !checkToken(r, ses.CSRF) {
+			s.showError(w, r, http.StatusForbidden, "badToken", false)
 			return
 		}
 		if ses.Touch(now) {

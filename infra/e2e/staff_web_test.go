@@ -164,3 +164,41 @@ func TestScreenerDecidesInTheBrowser(t *testing.T) {
 		t.Errorf("the stale form does not say what changed, or lost the answers:\n%s", html)
 	}
 }
+
+// TestAdviserLogsACallInTheBrowser: a helpline adviser signs in, logs an
+// anonymous call (one error made and corrected) and finds it among their
+// calls; the call is what the API lists.
+func TestAdviserLogsACallInTheBrowser(t *testing.T) {
+	for _, m := range modes[:2] {
+		t.Run(m.name, func(t *testing.T) {
+			user := "adviser-" + m.name + "-" + time.Now().Format("150405.000")
+			v := newVisitor(t, mode{"adviser-" + m.name, m.js, m.width})
+			v.signInAs("/staff/calls", user, "helpline")
+			v.seen("calls-none", "/staff/calls", 200)
+			v.must(v.b.ClickAndWait(`a.govuk-button[href="/staff/calls/new"]`))
+			v.seen("call", "/staff/calls/new", 200)
+			v.fill("durationMinutes", "12")
+			v.choose("callerType", "parent")
+			v.choose("anonymous", "yes")
+			v.must(v.b.Check(`input[name="childAgeBands"][value="5-10"]`))
+			v.must(v.b.Check(`input[name="topics"][value="sleep"]`))
+			v.choose("safeguardingConcern", "no")
+			v.choose("followUpCallAgreed", "no")
+			// No advice recorded: the service's rule.
+			v.press("Log call")
+			v.seen("call-error", "/staff/calls/new", http.StatusUnprocessableEntity)
+			v.fill("adviceGiven", "Talked through a bedtime routine. "+user)
+			v.press("Log call")
+			v.seen("calls", "/staff/calls", 200)
+			html, err := v.b.HTML()
+			v.must(err)
+			if !strings.Contains(html, "The call is logged") || !strings.Contains(html, "Sleep") || !strings.Contains(html, "anonymous") {
+				t.Errorf("the call is not listed:\n%s", html)
+			}
+			_, body := getAs(t, "/helpline-calls", auth.Helpline)
+			if !strings.Contains(string(body), "Talked through a bedtime routine. "+user) {
+				t.Error("the API does not list the call")
+			}
+		})
+	}
+}

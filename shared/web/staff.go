@@ -70,6 +70,9 @@ func (s *Server) staffPages() []staffRoute {
 		{"GET /staff/referrals/{id}", mashRoles, s.referral},
 		{"GET /staff/referrals/{id}/decision", mashRoles, s.decisionForm},
 		{"POST /staff/referrals/{id}/decision", mashRoles, s.decide},
+		{"GET " + pathCalls, helplineRoles, s.calls},
+		{"GET " + pathNewCall, helplineRoles, s.newCall},
+		{"POST " + pathNewCall, helplineRoles, s.logCall},
 	}
 }
 
@@ -276,6 +279,9 @@ func (s *Server) staffNav(ses *session.Session, current string) []navItem {
 	}
 	if has(mashRoles) {
 		items = append(items, navItem{Href: pathQueue, Text: s.text.T("staff.nav.queue")})
+	}
+	if has(helplineRoles) {
+		items = append(items, navItem{Href: pathCalls, Text: s.text.T("staff.nav.calls")})
 	}
 	for i := range items {
 		items[i].Active = items[i].Href == current || (items[i].Href != pathStaff && strings.HasPrefix(current, items[i].Href+"/"))

@@ -63,9 +63,11 @@ type Config struct {
 	// ScreeningDue is when the hub's screening decision on a referral
 	// received then is due (triage's rule), told to the referrer.
 	ScreeningDue func(received time.Time) time.Time
-	// Casework and Decisions serve the MASH screener's pages.
+	// Casework and Decisions serve the MASH screener's pages; Helpline
+	// the helpline adviser's.
 	Casework  Casework
 	Decisions Decisions
+	Helpline  Helpline
 	// Sessions, SignIn and NewVerifier serve the staff pages, which are
 	// left out when SignIn is nil.
 	Sessions    session.Store

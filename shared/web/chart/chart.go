@@ -61,8 +61,9 @@ type Chart struct {
 	// ASCII letters, digits, "-" and "_" become "-", and an empty ID is
 	// "chart".
 	ID string
-	// Title names the chart; it is the SVG's title element. The page shows
-	// it too, usually as the heading above the chart.
+	// Title names the chart; it is the SVG's title element, and so its
+	// accessible name ("Bar chart" when Title is blank). The page shows it
+	// too, usually as the heading above the chart.
 	Title string
 	// Summary says in a sentence or two what the chart shows; it is the
 	// SVG's desc element.
@@ -171,6 +172,9 @@ const svgSource = `<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" rol
 	`{{range .Texts}}<text x="{{.X}}" y="{{.Y}}"{{with .Anchor}} text-anchor="{{.}}"{{end}}{{if .Bold}} font-weight="bold"{{end}}>{{.S}}</text>{{end}}` +
 	`</g></svg>`
 
+// untitled is the name of a chart without a title.
+const untitled = "Bar chart"
+
 var svgTemplate = template.Must(template.New("chart").Parse(svgSource))
 
 // view is what the template draws; numbers are already formatted.
@@ -216,6 +220,9 @@ func (c Chart) layout() view {
 		TitleID:  id + "-title",
 		Title:    cleanText(c.Title),
 		Summary:  cleanText(c.Summary),
+	}
+	if strings.TrimSpace(v.Title) == "" {
+		v.Title = untitled
 	}
 	v.Labelledby = v.TitleID
 	if strings.TrimSpace(v.Summary) != "" {
@@ -424,7 +431,7 @@ func (c Chart) vertical(a axis) drawing {
 	top := 30.0
 	if c.Unit != "" {
 		top = 48
-		d.text(0, fontSize, "", cleanText(c.Unit))
+		d.text(0, fontSize, "", strings.Join(wrap(cleanText(c.Unit), width, 1), ""))
 	}
 	left, right := c.verticalPlot(a)
 	bottom := top + plotHeight
@@ -520,15 +527,27 @@ func (c Chart) vertical(a axis) drawing {
 func (c Chart) horizontal(a axis) drawing {
 	var d drawing
 	labels := make([]string, len(c.Bars))
-	shown := make([]string, len(c.Bars))
+	shown, full := make([]string, len(c.Bars)), make([]string, len(c.Bars))
 	labelW, valueW := 0.0, 0.0
 	for i, b := range c.Bars {
 		labels[i] = strings.Join(strings.Fields(cleanText(b.Label)), " ")
-		shown[i] = cleanText(c.shown(b.Shown, b.Value))
+		// A value gets at most a third of the width.
+		full[i] = cleanText(c.shown(b.Shown, b.Value))
+		shown[i] = strings.Join(wrap(full[i], width/3, 1), "")
 		labelW = max(labelW, textWidth(labels[i]))
 		valueW = max(valueW, textWidth(shown[i]))
 	}
-	labelW = min(labelW, labelMax)
+	ticks := a.ticks()
+	firstTick, lastTick := 0.0, 0.0
+	if len(ticks) > 0 {
+		firstTick = textWidth(c.tickLabel(a, ticks[0]))
+		lastTick = textWidth(c.tickLabel(a, ticks[len(ticks)-1]))
+	}
+	right := width - max(valueW+10, lastTick/2+2, 4)
+	// The labels take what is left when the bars have a third of the
+	// width, at most labelMax.
+	labelW = max(min(labelW, labelMax, right-width/3-10), 0)
+	left := max(labelW+10, min(firstTick/2+2, right-width/3))
 	wrapped := make([][]string, len(labels))
 	rowLines := 1
 	for i, l := range labels {
@@ -536,19 +555,6 @@ func (c Chart) horizontal(a axis) drawing {
 		rowLines = max(rowLines, len(wrapped[i]))
 	}
 	rowH := float64(rowLines*lineHeight + 14)
-
-	ticks := a.ticks()
-	lastTick := 0.0
-	if len(ticks) > 0 {
-		lastTick = textWidth(c.tickLabel(a, ticks[len(ticks)-1]))
-	}
-	left := labelW + 10
-	right := width - max(valueW+10, lastTick/2+2, 4)
-	if right-left < width/3 {
-		// Labels and values too wide: give the bars a third of the width.
-		right = width - max(lastTick/2+2, 4)
-		left = max(min(left, right-width/3), 10)
-	}
 	x := func(v float64) float64 { return r1(left + a.frac(v)*(right-left)) }
 
 	// The reference lines' labels, stacked, one above the other, in
@@ -603,7 +609,7 @@ func (c Chart) horizontal(a axis) drawing {
 		mid := rowTop + rowH/2
 		bx := x(c.Bars[i].Value)
 		d.bars = append(d.bars, [4]float64{left, r1(mid - barDepth/2), r1(bx - left), barDepth})
-		d.barTitles = append(d.barTitles, barTitle(labels[i], shown[i]))
+		d.barTitles = append(d.barTitles, barTitle(labels[i], full[i]))
 		d.text(bx+6, mid+6, "", shown[i])
 		first := mid + 6 - float64((len(wrapped[i])-1)*lineHeight)/2
 		for j, l := range wrapped[i] {
@@ -614,15 +620,29 @@ func (c Chart) horizontal(a axis) drawing {
 	if len(c.Bars) == 0 {
 		bottom = top + rowH
 	}
-	for _, t := range ticks {
+	// Every tick has a gridline; when their labels are too wide to sit
+	// side by side, only every second (or third...) tick is labelled,
+	// counting from 0.
+	every := 1
+	if len(ticks) > 1 {
+		gap := x(ticks[1]) - x(ticks[0])
+		for gap > 0 && float64(every)*gap < c.tickGutter(a)+8 && every < len(ticks) {
+			every++
+		}
+	}
+	for i, t := range ticks {
 		tx := x(t)
 		d.grid = append(d.grid, [4]float64{tx, top, tx, bottom})
-		d.text(tx, bottom+4+fontSize, "middle", c.tickLabel(a, t))
+		if i%every == 0 {
+			d.text(tx, bottom+4+fontSize, "middle", c.tickLabel(a, t))
+		}
 	}
 	d.axis = [4]float64{left, top, left, bottom}
 	d.h = bottom + 4 + fontSize + 8
 	if c.Unit != "" {
-		d.text(left+(right-left)/2, bottom+4+fontSize+lineHeight+4, "middle", cleanText(c.Unit))
+		mid := left + (right-left)/2
+		unit := strings.Join(wrap(cleanText(c.Unit), 2*min(mid, width-mid), 1), "")
+		d.text(mid, bottom+4+fontSize+lineHeight+4, "middle", unit)
 		d.h += lineHeight + 4
 	}
 	// The lines, in the order given, each from its label down.
@@ -666,13 +686,14 @@ func num(v float64) string {
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
-// formatNumber writes v with d decimal places and commas between
-// thousands; very large numbers are written in exponent form.
+// formatNumber writes v with d decimal places (halves rounded away from
+// zero) and commas between thousands; very large numbers are written in
+// exponent form.
 func formatNumber(v float64, d int) string {
 	if math.Abs(v) >= 1e15 {
 		return strconv.FormatFloat(v, 'g', 3, 64)
 	}
-	s := strconv.FormatFloat(v, 'f', d, 64)
+	s := strconv.FormatFloat(round(v, d), 'f', d, 64)
 	sign := ""
 	if strings.HasPrefix(s, "-") {
 		sign, s = "-", s[1:]

@@ -169,7 +169,7 @@ const svgSource = `<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" rol
 	`</g>{{end}}` +
 	`{{if .Backs}}<g fill="#ffffff">{{range .Backs}}<rect x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{.H}}"/>{{end}}</g>{{end}}` +
 	`<g fill="#0b0c0c" stroke="#ffffff" stroke-width="4" stroke-linejoin="round" paint-order="stroke">` +
-	`{{range .Texts}}<text x="{{.X}}" y="{{.Y}}"{{with .Anchor}} text-anchor="{{.}}"{{end}}{{if .Bold}} font-weight="bold"{{end}}>{{.S}}</text>{{end}}` +
+	`{{range .Texts}}<text x="{{.X}}" y="{{.Y}}"{{with .Anchor}} text-anchor="{{.}}"{{end}}>{{.S}}</text>{{end}}` +
 	`</g></svg>`
 
 // untitled is the name of a chart without a title.
@@ -192,10 +192,7 @@ type segment struct{ X1, Y1, X2, Y2 string }
 
 type box struct{ X, Y, W, H, Title string }
 
-type text struct {
-	X, Y, Anchor, S string
-	Bold            bool
-}
+type text struct{ X, Y, Anchor, S string }
 
 // drawing collects a chart's parts in numbers before they are formatted.
 type drawing struct {

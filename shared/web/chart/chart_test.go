@@ -748,3 +748,32 @@ func TestFormatNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestTickLabelsApart checks that the tick labels under a horizontal
+// chart do not run into each other, however wide the numbers.
+func TestTickLabelsApart(t *testing.T) {
+	for _, c := range []Chart{
+		{Horizontal: true, Bars: []Bar{{"Police", 1234567, ""}}},
+		{Horizontal: true, Suffix: " minutes", Bars: []Bar{{"Median", 41, ""}, {"90th percentile", 95, ""}}},
+		{Horizontal: true, Suffix: "%", Bars: []Bar{{"Within one working day", 87.5, ""}}},
+	} {
+		root := parseSVG(t, string(c.SVG()))
+		bottom := root.classed("app-chart__axis")[0].f(t, "y2")
+		var prevEnd float64 = -1
+		labelled := 0
+		for _, n := range root.named("text") {
+			if n.attr["text-anchor"] != "middle" || n.f(t, "y") < bottom || n.f(t, "y") > bottom+lineHeight+4 {
+				continue
+			}
+			labelled++
+			w := textWidth(n.text)
+			if start := n.f(t, "x") - w/2; start < prevEnd {
+				t.Errorf("%q starts at %v, before the last label ends at %v", n.text, start, prevEnd)
+			}
+			prevEnd = n.f(t, "x") + w/2
+		}
+		if labelled < 2 {
+			t.Errorf("%d tick labels for %v", labelled, c.Bars)
+		}
+	}
+}

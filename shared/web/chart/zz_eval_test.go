@@ -1,5 +1,0 @@
-package chart
-
-import "github.com/chromedp/chromedp"
-
-func chromedpEval(js string) chromedp.Action[int] { return chromedp.Evaluate[int](js) }

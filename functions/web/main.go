@@ -24,6 +24,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/openid"
 	"github.com/csc-frontdoor/frontdoor/shared/queue"
 	"github.com/csc-frontdoor/frontdoor/shared/referrer"
+	"github.com/csc-frontdoor/frontdoor/shared/stats"
 	"github.com/csc-frontdoor/frontdoor/shared/triage"
 	"github.com/csc-frontdoor/frontdoor/shared/web"
 )
@@ -41,6 +42,7 @@ func main() {
 		Casework:  casework.New(store, time.Now),
 		Decisions: decision.New(store, time.Now),
 		Helpline:  helpline.NewService(store, referrals, time.Now),
+		Figures:   stats.NewService(store, time.Now),
 		Sessions:  store,
 		SignIn: openid.New(lambdaenv.Require("AUTH_ISSUER"), lambdaenv.Require("STAFF_CLIENT_ID"),
 			[]string{lambdaenv.Require("AUTH_AUDIENCE")}, &http.Client{Timeout: 5 * time.Second}, time.Now),

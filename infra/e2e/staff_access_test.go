@@ -30,6 +30,7 @@ var staffAccess = map[string][]auth.Role{
 	"GET /staff/referrals/{id}":           {auth.MASH, auth.MASHManager},
 	"GET /staff/referrals/{id}/decision":  {auth.MASH, auth.MASHManager},
 	"POST /staff/referrals/{id}/decision": {auth.MASH, auth.MASHManager},
+	"GET /staff/figures":                  {auth.MASHManager},
 	"GET /staff/calls":                    {auth.Helpline},
 	"GET /staff/calls/new":                {auth.Helpline},
 	"POST /staff/calls/new":               {auth.Helpline},

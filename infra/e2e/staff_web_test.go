@@ -10,8 +10,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/csc-frontdoor/frontdoor/infra/browser"
 	"github.com/csc-frontdoor/frontdoor/infra/localauth"
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
+	"github.com/csc-frontdoor/frontdoor/shared/calendar"
 )
 
 // TestStaffSignInInTheBrowser signs in to the staff pages through the
@@ -198,6 +200,46 @@ func TestAdviserLogsACallInTheBrowser(t *testing.T) {
 			_, body := getAs(t, "/helpline-calls", auth.Helpline)
 			if !strings.Contains(string(body), "Talked through a bedtime routine. "+user) {
 				t.Error("the API does not list the call")
+			}
+		})
+	}
+}
+
+// TestManagerReadsTheFiguresInTheBrowser: the manager signs in and reads
+// the figures for a period, as charts whose tables are the figures of
+// GET /stats; a date that is not a date is an error on its field.
+func TestManagerReadsTheFiguresInTheBrowser(t *testing.T) {
+	now := time.Now().In(calendar.London)
+	from := now.AddDate(0, 0, -7)
+	for _, m := range modes[:2] {
+		t.Run(m.name, func(t *testing.T) {
+			v := newVisitor(t, mode{"manager-" + m.name, m.js, m.width})
+			v.signInAs("/staff/figures", "manager-"+m.name, "mash-manager")
+			v.seen("figures", "/staff/figures", 200)
+			v.fill("from-day", "31", "from-month", "2", "from-year", "2026")
+			v.press("Show figures")
+			v.seen("figures-error", "/staff/figures", http.StatusUnprocessableEntity)
+			v.fill("from-day", fmt.Sprint(from.Day()), "from-month", fmt.Sprint(int(from.Month())), "from-year", fmt.Sprint(from.Year()),
+				"to-day", fmt.Sprint(now.Day()), "to-month", fmt.Sprint(int(now.Month())), "to-year", fmt.Sprint(now.Year()))
+			v.press("Show figures")
+			v.seen("figures-period", "/staff/figures", 200)
+			_, body := getAs(t, "/stats?from="+from.Format(time.DateOnly)+"&to="+now.Format(time.DateOnly), auth.MASHManager)
+			want := decode[struct {
+				Received int `json:"referralsReceived"`
+				ReRefs   int `json:"reReferrals"`
+			}](t, body)
+			text, err := v.b.Text("main")
+			v.must(err)
+			if !strings.Contains(text, fmt.Sprintf("%d referrals were received", want.Received)) || !strings.Contains(text, fmt.Sprintf("(%d) were re-referrals", want.ReRefs)) {
+				t.Errorf("the figures' words are not those of GET /stats (%d received, %d re-referrals):\n%s", want.Received, want.ReRefs, text)
+			}
+			// Every chart has its table; one with nothing to draw only its
+			// table and words.
+			if n, err := browser.Result(v.b, chromedp.Evaluate[int](`document.querySelectorAll("main table").length`)); err != nil || n != 5 {
+				t.Errorf("%d tables, %v; want one for each of the 5 charts", n, err)
+			}
+			if n, err := browser.Result(v.b, chromedp.Evaluate[int](`document.querySelectorAll("main svg[role=img]").length`)); err != nil || (want.Received > 0 && n < 1) {
+				t.Errorf("%d charts drawn for %d referrals, %v", n, want.Received, err)
 			}
 		})
 	}

@@ -70,6 +70,7 @@ func (s *Server) staffPages() []staffRoute {
 		{"GET /staff/referrals/{id}", mashRoles, s.referral},
 		{"GET /staff/referrals/{id}/decision", mashRoles, s.decisionForm},
 		{"POST /staff/referrals/{id}/decision", mashRoles, s.decide},
+		{"GET " + pathFigures, managerRoles, s.figures},
 		{"GET " + pathCalls, helplineRoles, s.calls},
 		{"GET " + pathNewCall, helplineRoles, s.newCall},
 		{"POST " + pathNewCall, helplineRoles, s.logCall},
@@ -279,6 +280,9 @@ func (s *Server) staffNav(ses *session.Session, current string) []navItem {
 	}
 	if has(mashRoles) {
 		items = append(items, navItem{Href: pathQueue, Text: s.text.T("staff.nav.queue")})
+	}
+	if has(managerRoles) {
+		items = append(items, navItem{Href: pathFigures, Text: s.text.T("staff.nav.figures")})
 	}
 	if has(helplineRoles) {
 		items = append(items, navItem{Href: pathCalls, Text: s.text.T("staff.nav.calls")})

@@ -68,6 +68,8 @@ type Config struct {
 	Casework  Casework
 	Decisions Decisions
 	Helpline  Helpline
+	// Figures serves the MASH manager's figures.
+	Figures Figures
 	// Sessions, SignIn and NewVerifier serve the staff pages, which are
 	// left out when SignIn is nil.
 	Sessions    session.Store

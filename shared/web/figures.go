@@ -1,0 +1,207 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"time"
+
+	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/auth"
+	"github.com/csc-frontdoor/frontdoor/shared/calendar"
+	"github.com/csc-frontdoor/frontdoor/shared/stats"
+	"github.com/csc-frontdoor/frontdoor/shared/web/answers"
+	"github.com/csc-frontdoor/frontdoor/shared/web/chart"
+	"github.com/csc-frontdoor/frontdoor/shared/web/govuk"
+	"github.com/csc-frontdoor/frontdoor/shared/web/session"
+)
+
+// The MASH manager's figures for a chosen period, as charts readable
+// without JavaScript, each with its table and a summary in words, over the
+// service of GET /stats.
+
+// Figures computes the manager's figures.
+type Figures interface {
+	Figures(ctx context.Context, params map[string]string) (*stats.Figures, error)
+}
+
+var managerRoles = []auth.Role{auth.MASHManager}
+
+const pathFigures = "/staff/figures"
+
+// The reference figures for re-referrals, with their sources (the brief).
+const (
+	englandReReferrals    = 24.0
+	manchesterReReferrals = 31.0
+)
+
+// figureChart is one chart on the page: its SVG, table and summary.
+type figureChart struct {
+	Title   string
+	Summary string
+	SVG     template.HTML
+	Table   *govuk.Table
+	Empty   bool
+}
+
+// figuresPage is the figures page's data.
+type figuresPage struct {
+	Period  []field
+	Show    govuk.Button
+	Heading string
+	Charts  []figureChart
+}
+
+// figures shows the period's figures.
+func (s *Server) figures(w http.ResponseWriter, r *http.Request, ses *session.Session) {
+	t := s.text.T
+	q := r.URL.Query()
+	v := url.Values{}
+	params := map[string]string{}
+	errs := map[string]string{}
+	for _, name := range []string{"from", "to"} {
+		for _, part := range []string{"day", "month", "year"} {
+			v.Set(name+"-"+part, q.Get(name+"-"+part))
+		}
+		d, derr := answers.ParseDate(q.Get(name+"-day"), q.Get(name+"-month"), q.Get(name+"-year"))
+		switch {
+		case derr != nil:
+			errs[name+"-"+derr.Part] = derr.Message
+		case d != "":
+			params[name] = d
+		}
+	}
+	status := http.StatusOK
+	var f *stats.Figures
+	if len(errs) == 0 {
+		var err error
+		f, err = s.cfg.Figures.Figures(r.Context(), params)
+		if e := apperr.As(err); e != nil && e.Code == apperr.Malformed {
+			for _, fe := range e.Fields {
+				errs[fe.Field] = fe.Message
+			}
+		} else if err != nil {
+			s.staffFailure(w, r, err)
+			return
+		}
+	}
+	p := figuresPage{
+		Period: []field{
+			{DateInput: s.dateInput(v, errs, "from", "figures.from")},
+			{DateInput: s.dateInput(v, errs, "to", "figures.to")},
+		},
+		Show: govuk.Button{Text: t("figures.show"), Classes: "govuk-button--secondary"},
+	}
+	var summary *govuk.ErrorSummary
+	if len(errs) > 0 {
+		status = http.StatusUnprocessableEntity
+		summary = &govuk.ErrorSummary{TitleText: t("error.summaryTitle")}
+		for _, k := range []string{"from", "from-day", "from-month", "from-year", "to", "to-day", "to-month", "to-year"} {
+			if m, ok := errs[k]; ok {
+				summary.ErrorList = append(summary.ErrorList, govuk.ErrorItem{Text: m, Href: "#" + fieldID(k, []string{"from", "to"})})
+			}
+		}
+	}
+	if f != nil {
+		last := f.To.Add(-time.Nanosecond).In(calendar.London)
+		p.Heading = t("figures.period", "from", f.From.In(calendar.London).Format("2 January 2006"), "to", last.Format("2 January 2006"))
+		for _, c := range s.figureCharts(f) {
+			head, rows := c.Table()
+			tbl := &govuk.Table{Caption: t("figures.tableOf", "title", c.Title), CaptionClasses: "govuk-table__caption--s"}
+			for _, h := range head {
+				tbl.Head = append(tbl.Head, govuk.TableCell{Text: h})
+			}
+			for _, row := range rows {
+				var cells []govuk.TableCell
+				for _, cell := range row {
+					cells = append(cells, govuk.TableCell{Text: cell})
+				}
+				tbl.Rows = append(tbl.Rows, cells)
+			}
+			p.Charts = append(p.Charts, figureChart{Title: c.Title, Summary: c.Summary, SVG: c.SVG(), Table: tbl, Empty: c.Empty()})
+		}
+	}
+	s.renderStaff(w, r, status, "figures", ses, Page{Title: t("figures.title"), ErrorSummary: summary, Data: p})
+}
+
+// percent is a share as a percentage, and as shown.
+func percent(share *float64) (float64, string) {
+	if share == nil {
+		return 0, "none"
+	}
+	return *share * 100, fmt.Sprintf("%.1f%%", *share*100)
+}
+
+// figureCharts are the charts of the figures, each with its summary.
+func (s *Server) figureCharts(f *stats.Figures) []chart.Chart {
+	t := s.text.T
+	var out []chart.Chart
+
+	bySource := chart.Chart{ID: "by-source", Title: t("figures.bySource"), Unit: t("figures.referrals"), Category: t("figures.source"), Horizontal: true}
+	sources := make([]string, 0, len(f.BySource))
+	for k := range f.BySource {
+		sources = append(sources, k)
+	}
+	slices.Sort(sources)
+	for _, k := range sources {
+		label := k
+		if s.text.Has("source." + k) {
+			label = t("source." + k)
+		}
+		bySource.Bars = append(bySource.Bars, chart.Bar{Label: label, Value: float64(f.BySource[k]), Shown: fmt.Sprint(f.BySource[k])})
+	}
+	bySource.Summary = t("figures.bySource.summary", "n", fmt.Sprint(f.ReferralsReceived), "sources", fmt.Sprint(len(sources)))
+	out = append(out, bySource)
+
+	rate, shown := percent(f.ReReferralRate)
+	out = append(out, chart.Chart{ID: "re-referrals", Title: t("figures.reReferrals"), Unit: t("figures.percentOfReferrals"), Category: t("figures.period.label"), Suffix: "%", Max: 50,
+		Summary: t("figures.reReferrals.summary", "rate", shown, "n", fmt.Sprint(f.ReReferrals), "england", "24%", "manchester", "31%"),
+		Bars:    []chart.Bar{{Label: t("figures.thisPeriod"), Value: rate, Shown: shown}},
+		Lines: []chart.Line{
+			{Label: t("figures.england"), Value: englandReReferrals, Shown: "24%", Source: t("figures.england.source")},
+			{Label: t("figures.manchester"), Value: manchesterReReferrals, Shown: "31%", Source: t("figures.manchester.source")},
+		}})
+
+	dec, decShown := percent(f.ShareDecidedWithinOneDay)
+	rhi, rhiShown := percent(f.ShareRHICompletedIn72h)
+	out = append(out, chart.Chart{ID: "timeliness", Title: t("figures.timeliness"), Unit: t("figures.percent"), Category: t("figures.measure"), Suffix: "%", Max: 100,
+		Summary: t("figures.timeliness.summary", "decisions", decShown, "decided", fmt.Sprint(f.Decided), "rhi", rhiShown, "interviews", fmt.Sprint(f.ReturnHomeInterviews)),
+		Bars: []chart.Bar{
+			{Label: t("figures.decisionsInOneDay"), Value: dec, Shown: decShown},
+			{Label: t("figures.rhiIn72h"), Value: rhi, Shown: rhiShown},
+		}})
+
+	minutes := func(m *float64) (float64, string) {
+		if m == nil {
+			return 0, "none"
+		}
+		return *m, fmt.Sprintf("%.0f min", *m)
+	}
+	med, medShown := minutes(f.MedianMinutesToArrival)
+	p90, p90Shown := minutes(f.P90MinutesToArrival)
+	out = append(out, chart.Chart{ID: "appropriate-adults", Title: t("figures.arrival"), Unit: t("figures.minutes"), Category: t("figures.measure"), Suffix: " min",
+		Summary: t("figures.arrival.summary", "n", fmt.Sprint(f.AppropriateAdults), "arrived", fmt.Sprint(f.AppropriateAdultsArrived), "median", medShown, "p90", p90Shown),
+		Bars:    []chart.Bar{{Label: t("figures.median"), Value: med, Shown: medShown}, {Label: t("figures.p90"), Value: p90, Shown: p90Shown}}})
+
+	overdue := chart.Chart{ID: "overdue", Title: t("figures.overdue"), Unit: t("figures.count"), Category: t("figures.type"), Horizontal: true}
+	kinds := make([]string, 0, len(f.Overdue))
+	total := 0
+	for k, n := range f.Overdue {
+		kinds = append(kinds, k)
+		total += n
+	}
+	slices.Sort(kinds)
+	for _, k := range kinds {
+		label := k
+		if s.text.Has("overdueKind." + k) {
+			label = t("overdueKind." + k)
+		}
+		overdue.Bars = append(overdue.Bars, chart.Bar{Label: label, Value: float64(f.Overdue[k]), Shown: fmt.Sprint(f.Overdue[k])})
+	}
+	overdue.Summary = t("figures.overdue.summary", "n", fmt.Sprint(total))
+	out = append(out, overdue)
+	return out
+}

@@ -135,6 +135,14 @@ func percent(share *float64) (float64, string) {
 	return *share * 100, fmt.Sprintf("%.1f%%", *share*100)
 }
 
+// orNone is none when there is nothing to say more of, else some.
+func orNone(nothing bool, none, some string) string {
+	if nothing {
+		return none
+	}
+	return some
+}
+
 // figureCharts are the charts of the figures, each with its summary.
 func (s *Server) figureCharts(f *stats.Figures) []chart.Chart {
 	t := s.text.T
@@ -158,7 +166,7 @@ func (s *Server) figureCharts(f *stats.Figures) []chart.Chart {
 
 	rate, shown := percent(f.ReReferralRate)
 	out = append(out, chart.Chart{ID: "re-referrals", Title: t("figures.reReferrals"), Unit: t("figures.percentOfReferrals"), Category: t("figures.period.label"), Suffix: "%", Max: 50,
-		Summary: t("figures.reReferrals.summary", "rate", shown, "n", fmt.Sprint(f.ReReferrals), "england", "24%", "manchester", "31%"),
+		Summary: orNone(f.ReReferralRate == nil, t("figures.reReferrals.none"), t("figures.reReferrals.summary", "rate", shown, "n", fmt.Sprint(f.ReReferrals), "england", "24%", "manchester", "31%")),
 		Bars:    []chart.Bar{{Label: t("figures.thisPeriod"), Value: rate, Shown: shown}},
 		Lines: []chart.Line{
 			{Label: t("figures.england"), Value: englandReReferrals, Shown: "24%", Source: t("figures.england.source")},
@@ -168,7 +176,8 @@ func (s *Server) figureCharts(f *stats.Figures) []chart.Chart {
 	dec, decShown := percent(f.ShareDecidedWithinOneDay)
 	rhi, rhiShown := percent(f.ShareRHICompletedIn72h)
 	out = append(out, chart.Chart{ID: "timeliness", Title: t("figures.timeliness"), Unit: t("figures.percent"), Category: t("figures.measure"), Suffix: "%", Max: 100,
-		Summary: t("figures.timeliness.summary", "decisions", decShown, "decided", fmt.Sprint(f.Decided), "rhi", rhiShown, "interviews", fmt.Sprint(f.ReturnHomeInterviews)),
+		Summary: orNone(f.ShareDecidedWithinOneDay == nil && f.ShareRHICompletedIn72h == nil, t("figures.timeliness.none"),
+			t("figures.timeliness.summary", "decisions", decShown, "decided", fmt.Sprint(f.Decided), "rhi", rhiShown, "interviews", fmt.Sprint(f.ReturnHomeInterviews))),
 		Bars: []chart.Bar{
 			{Label: t("figures.decisionsInOneDay"), Value: dec, Shown: decShown},
 			{Label: t("figures.rhiIn72h"), Value: rhi, Shown: rhiShown},
@@ -183,7 +192,8 @@ func (s *Server) figureCharts(f *stats.Figures) []chart.Chart {
 	med, medShown := minutes(f.MedianMinutesToArrival)
 	p90, p90Shown := minutes(f.P90MinutesToArrival)
 	out = append(out, chart.Chart{ID: "appropriate-adults", Title: t("figures.arrival"), Unit: t("figures.minutes"), Category: t("figures.measure"), Suffix: " min",
-		Summary: t("figures.arrival.summary", "n", fmt.Sprint(f.AppropriateAdults), "arrived", fmt.Sprint(f.AppropriateAdultsArrived), "median", medShown, "p90", p90Shown),
+		Summary: orNone(f.MedianMinutesToArrival == nil, t("figures.arrival.none", "n", fmt.Sprint(f.AppropriateAdults)),
+			t("figures.arrival.summary", "n", fmt.Sprint(f.AppropriateAdults), "arrived", fmt.Sprint(f.AppropriateAdultsArrived), "median", medShown, "p90", p90Shown)),
 		Bars:    []chart.Bar{{Label: t("figures.median"), Value: med, Shown: medShown}, {Label: t("figures.p90"), Value: p90, Shown: p90Shown}}})
 
 	overdue := chart.Chart{ID: "overdue", Title: t("figures.overdue"), Unit: t("figures.count"), Category: t("figures.type"), Horizontal: true}

@@ -194,7 +194,7 @@ func (s *Server) figureCharts(f *stats.Figures) []chart.Chart {
 	out = append(out, chart.Chart{ID: "appropriate-adults", Title: t("figures.arrival"), Unit: t("figures.minutes"), Category: t("figures.measure"), Suffix: " min",
 		Summary: orNone(f.MedianMinutesToArrival == nil, t("figures.arrival.none", "n", fmt.Sprint(f.AppropriateAdults)),
 			t("figures.arrival.summary", "n", fmt.Sprint(f.AppropriateAdults), "arrived", fmt.Sprint(f.AppropriateAdultsArrived), "median", medShown, "p90", p90Shown)),
-		Bars:    []chart.Bar{{Label: t("figures.median"), Value: med, Shown: medShown}, {Label: t("figures.p90"), Value: p90, Shown: p90Shown}}})
+		Bars: []chart.Bar{{Label: t("figures.median"), Value: med, Shown: medShown}, {Label: t("figures.p90"), Value: p90, Shown: p90Shown}}})
 
 	overdue := chart.Chart{ID: "overdue", Title: t("figures.overdue"), Unit: t("figures.count"), Category: t("figures.type"), Horizontal: true}
 	kinds := make([]string, 0, len(f.Overdue))

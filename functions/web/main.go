@@ -17,6 +17,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/casework"
 	"github.com/csc-frontdoor/frontdoor/shared/decision"
 	"github.com/csc-frontdoor/frontdoor/shared/dynamo"
+	"github.com/csc-frontdoor/frontdoor/shared/followup/worklist"
 	"github.com/csc-frontdoor/frontdoor/shared/helpline"
 	"github.com/csc-frontdoor/frontdoor/shared/intake"
 	"github.com/csc-frontdoor/frontdoor/shared/lambdaenv"
@@ -43,6 +44,7 @@ func main() {
 		Decisions: decision.New(store, time.Now),
 		Helpline:  helpline.NewService(store, referrals, time.Now),
 		Figures:   stats.NewService(store, time.Now),
+		Worklist:  worklist.New(store, referrals, time.Now),
 		Sessions:  store,
 		SignIn: openid.New(lambdaenv.Require("AUTH_ISSUER"), lambdaenv.Require("STAFF_CLIENT_ID"),
 			[]string{lambdaenv.Require("AUTH_AUDIENCE")}, &http.Client{Timeout: 5 * time.Second}, time.Now),

@@ -31,6 +31,9 @@ var staffAccess = map[string][]auth.Role{
 	"GET /staff/referrals/{id}/decision":  {auth.MASH, auth.MASHManager},
 	"POST /staff/referrals/{id}/decision": {auth.MASH, auth.MASHManager},
 	"GET /staff/figures":                  {auth.MASHManager},
+	"GET /staff/follow-ups":               {auth.ProviderRHI, auth.ProviderAA, auth.MASHManager},
+	"GET /staff/follow-ups/{id}":          {auth.ProviderRHI, auth.ProviderAA, auth.MASHManager},
+	"POST /staff/follow-ups/{id}":         {auth.ProviderRHI, auth.ProviderAA},
 	"GET /staff/calls":                    {auth.Helpline},
 	"GET /staff/calls/new":                {auth.Helpline},
 	"POST /staff/calls/new":               {auth.Helpline},
@@ -188,12 +191,15 @@ func TestStaffPagesAccess(t *testing.T) {
 					t.Errorf("%s: %s: %d, want 403 saying nothing of the referral", role, pattern, status)
 				}
 			case method == http.MethodGet:
-				if status != http.StatusOK {
+				// The page, or (for a follow-up page given a referral's id)
+				// that there is no such record: an answer, not a refusal.
+				if status != http.StatusOK && !(strings.Contains(pattern, "follow-ups/{id}") && status == http.StatusNotFound) {
 					t.Errorf("%s: %s: %d to %q, want 200", role, pattern, status, loc)
 				}
 			default:
-				// An empty decision: the form's own errors, not a refusal.
-				if status != http.StatusUnprocessableEntity {
+				// An empty form: its own errors (or no such record), not a
+				// refusal.
+				if status != http.StatusUnprocessableEntity && !(strings.Contains(pattern, "follow-ups/{id}") && status == http.StatusNotFound) {
 					t.Errorf("%s: %s: %d, want 422", role, pattern, status)
 				}
 			}

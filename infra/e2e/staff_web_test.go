@@ -244,3 +244,50 @@ func TestManagerReadsTheFiguresInTheBrowser(t *testing.T) {
 		})
 	}
 }
+
+// TestProviderCompletesAnInterviewInTheBrowser: a return home interview
+// provider signs in, finds the interview the front door started for a
+// child back from a missing episode, accepts it, makes an error completing
+// it and corrects it; the follow-up is completed as the API reads it.
+func TestProviderCompletesAnInterviewInTheBrowser(t *testing.T) {
+	r := submit(t, "missing-episode.json")
+	got := waitFor(t, r.ID, func(v view) bool { return len(v.FollowUps) > 0 })
+	var id string
+	for _, f := range got.FollowUps {
+		if f.Kind == "RETURN_HOME_INTERVIEW" {
+			id = f.ID
+		}
+	}
+	if id == "" {
+		t.Fatalf("no return home interview for %s: %+v", r.ID, got.FollowUps)
+	}
+	page := "/staff/follow-ups/" + id
+	v := newVisitor(t, mode{"provider-js", true, 1024})
+	v.signInAs("/staff/follow-ups", "rhi-worker-1", "provider-rhi")
+	v.seen("follow-ups", "/staff/follow-ups", 200)
+	v.must(v.b.ClickAndWait(`a.govuk-link[href="` + page + `"]`))
+	v.seen("follow-up", page, 200)
+	v.press("Accept")
+	v.seen("follow-up-accepted", page, 200)
+	now := time.Now().In(calendar.London).Add(-time.Hour)
+	v.fill("returnHomeInterview-interviewedAt-day", fmt.Sprint(now.Day()), "returnHomeInterview-interviewedAt-month", fmt.Sprint(int(now.Month())),
+		"returnHomeInterview-interviewedAt-year", fmt.Sprint(now.Year()), "returnHomeInterview-interviewedAt-time", now.Format("15:04"))
+	v.choose("returnHomeInterview-method", "IN_PERSON")
+	v.fill("returnHomeInterview-pushFactors", "Arguments at home.", "returnHomeInterview-pullFactors", "Friends in town.",
+		"returnHomeInterview-whereChildWas", "At a friend's house.")
+	v.choose("returnHomeInterview-harmSuffered", "no")
+	v.choose("returnHomeInterview-exploitationSigns", "no")
+	v.choose("returnHomeInterview-newReferralNeeded", "no")
+	// Who the child was with left out: the service's rule.
+	v.press("Complete")
+	v.seen("follow-up-error", page, http.StatusUnprocessableEntity)
+	v.fill("returnHomeInterview-withWhom", "A school friend.")
+	v.press("Complete")
+	v.seen("follow-up-completed", page, 200)
+	after := waitFor(t, r.ID, func(v view) bool { return true })
+	for _, f := range after.FollowUps {
+		if f.ID == id && f.Status != "COMPLETED" {
+			t.Errorf("the interview is %s through the API, not COMPLETED", f.Status)
+		}
+	}
+}

@@ -77,6 +77,8 @@ func (s *Server) staffFailure(w http.ResponseWriter, r *http.Request, err error)
 	switch {
 	case e != nil && e.Code == apperr.NotFound:
 		s.showError(w, r, http.StatusNotFound, "notFound", false)
+	case e != nil && e.Code == apperr.Forbidden:
+		s.showError(w, r, http.StatusForbidden, "noAccess", false)
 	case e != nil && e.Code == apperr.Unavailable:
 		s.unavailable(w, r, err)
 	default:
@@ -134,7 +136,7 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, ses *session.Sess
 			reRef = t("common.yes")
 		}
 		table.Rows = append(table.Rows, []govuk.TableCell{
-			{HTML: template.HTML(`<a class="govuk-link" href="/staff/referrals/` + template.HTMLEscapeString(it.ID) + `">` + template.HTMLEscapeString(it.Reference) + `</a>`)},
+			{HTML: s.link("/staff/referrals/"+it.ID, it.Reference)},
 			{HTML: s.priorityTag(it.Priority)},
 			{Text: due},
 			{Text: when(it.ReceivedAt)},

@@ -71,6 +71,9 @@ func (s *Server) staffPages() []staffRoute {
 		{"GET /staff/referrals/{id}/decision", mashRoles, s.decisionForm},
 		{"POST /staff/referrals/{id}/decision", mashRoles, s.decide},
 		{"GET " + pathFigures, managerRoles, s.figures},
+		{"GET " + pathFollowUps, providerRoles, s.followUps},
+		{"GET /staff/follow-ups/{id}", providerRoles, s.followUp},
+		{"POST /staff/follow-ups/{id}", providerActing, s.recordEvent},
 		{"GET " + pathCalls, helplineRoles, s.calls},
 		{"GET " + pathNewCall, helplineRoles, s.newCall},
 		{"POST " + pathNewCall, helplineRoles, s.logCall},
@@ -283,6 +286,9 @@ func (s *Server) staffNav(ses *session.Session, current string) []navItem {
 	}
 	if has(managerRoles) {
 		items = append(items, navItem{Href: pathFigures, Text: s.text.T("staff.nav.figures")})
+	}
+	if has(providerRoles) {
+		items = append(items, navItem{Href: pathFollowUps, Text: s.text.T("staff.nav.followUps")})
 	}
 	if has(helplineRoles) {
 		items = append(items, navItem{Href: pathCalls, Text: s.text.T("staff.nav.calls")})

@@ -68,8 +68,10 @@ type Config struct {
 	Casework  Casework
 	Decisions Decisions
 	Helpline  Helpline
-	// Figures serves the MASH manager's figures.
-	Figures Figures
+	// Figures serves the MASH manager's figures; Worklist the follow-up
+	// providers' pages.
+	Figures  Figures
+	Worklist Worklist
 	// Sessions, SignIn and NewVerifier serve the staff pages, which are
 	// left out when SignIn is nil.
 	Sessions    session.Store

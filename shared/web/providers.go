@@ -152,7 +152,13 @@ func (s *Server) showFollowUp(w http.ResponseWriter, r *http.Request, status int
 	rows := []govuk.SummaryRow{
 		{Key: govuk.SummaryCell{Text: t("referral.followUp.status")}, Value: govuk.SummaryCell{Text: t("followUpStatus." + string(v.Status))}},
 		{Key: govuk.SummaryCell{Text: t("followUp.clockStarted")}, Value: govuk.SummaryCell{Text: when(v.StartAt)}},
-		{Key: govuk.SummaryCell{Text: t("referral.followUp.due")}, Value: govuk.SummaryCell{Text: dueIn(v.DueAt, now) + " (" + when(v.DueAt) + ")"}},
+	}
+	switch {
+	case v.CompletedAt != nil:
+		rows = append(rows, govuk.SummaryRow{Key: govuk.SummaryCell{Text: t("followUp.completedAt")}, Value: govuk.SummaryCell{Text: when(*v.CompletedAt)}})
+	case v.Status == followup.StatusDeclined || v.Status == followup.StatusCancelled:
+	default:
+		rows = append(rows, govuk.SummaryRow{Key: govuk.SummaryCell{Text: t("referral.followUp.due")}, Value: govuk.SummaryCell{Text: dueIn(v.DueAt, now) + " (" + when(v.DueAt) + ")"}})
 	}
 	if c := v.Child; c != nil {
 		rows = append(rows, govuk.SummaryRow{Key: govuk.SummaryCell{Text: t("check.address")}, Value: govuk.SummaryCell{HTML: lines(c.Address.Line1, c.Address.Line2, c.Address.Town, c.Address.Postcode)}})

@@ -18,6 +18,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/calendar"
 	"github.com/csc-frontdoor/frontdoor/shared/casework"
 	"github.com/csc-frontdoor/frontdoor/shared/decision"
+	"github.com/csc-frontdoor/frontdoor/shared/followup"
 	"github.com/csc-frontdoor/frontdoor/shared/lambdahttp"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 	"github.com/csc-frontdoor/frontdoor/shared/web/govuk"
@@ -278,7 +279,14 @@ func (s *Server) referral(w http.ResponseWriter, r *http.Request, ses *session.S
 		p.FollowUps = &govuk.Table{Caption: t("referral.followUps"), CaptionClasses: "govuk-visually-hidden",
 			Head: []govuk.TableCell{{Text: t("referral.followUp.kind")}, {Text: t("referral.followUp.status")}, {Text: t("referral.followUp.due")}}}
 		for _, f := range v.FollowUps {
-			p.FollowUps.Rows = append(p.FollowUps.Rows, []govuk.TableCell{{Text: t("followUpKind." + string(f.Kind))}, {Text: t("followUpStatus." + string(f.Status))}, {Text: dueIn(f.DueAt, now)}})
+			due := dueIn(f.DueAt, now)
+			switch {
+			case f.CompletedAt != nil:
+				due = t("followUp.completedOn", "when", when(*f.CompletedAt))
+			case f.Status == followup.StatusDeclined || f.Status == followup.StatusCancelled:
+				due = ""
+			}
+			p.FollowUps.Rows = append(p.FollowUps.Rows, []govuk.TableCell{{Text: t("followUpKind." + string(f.Kind))}, {Text: t("followUpStatus." + string(f.Status))}, {Text: due}})
 		}
 	}
 	for _, d := range v.Decisions {

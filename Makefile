@@ -185,15 +185,20 @@ unit: go-mod web-assets ## run the tests that need no Java or services (fast); m
 	go test -short -count=1 ./...
 	@echo "make unit: the end-to-end and DynamoDB Local tests were SKIPPED (-short); make test runs them"
 
-# The README's screenshots, from the browser test's pages (JavaScript on).
+# The README's screenshots, from the browser tests' pages (JavaScript on).
 SHOTS := .local/screenshots/js
 .PHONY: screenshots
 screenshots: tools functions ## refresh the README's screenshots (docs/images) from the browser tests
-	go test -count=1 -run '^TestReferralInTheBrowser$$' ./infra/e2e
+	go test -count=1 -run '^Test(ReferralInTheBrowser|ScreenerDecidesInTheBrowser|AdviserLogsACallInTheBrowser|ProviderCompletesAnInterviewInTheBrowser|ManagerReadsTheFiguresInTheBrowser)$$' ./infra/e2e
 	cp $(SHOTS)/*-start.png docs/images/start.png
 	cp $(SHOTS)/*-referrer-error.png docs/images/question-with-error.png
 	cp $(SHOTS)/*-check-answers-changed.png docs/images/check-answers.png
 	cp $(SHOTS)/*-confirmation.png docs/images/confirmation.png
+	cp .local/screenshots/screener-js/*-queue.png docs/images/staff-queue.png
+	cp .local/screenshots/screener-js/*-decision-errors.png docs/images/staff-decision.png
+	cp .local/screenshots/adviser-js/*-calls.png docs/images/staff-calls.png
+	cp .local/screenshots/provider-js/*-follow-up-accepted.png docs/images/staff-follow-up.png
+	cp .local/screenshots/manager-js/*-figures-period.png docs/images/staff-figures.png
 
 .PHONY: bench
 bench: tools functions ## run the benchmarks

@@ -2,9 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -24,17 +21,11 @@ func draftKey(id string) map[string]types.AttributeValue {
 // Draft returns the draft with id, or draft.ErrNotFound when there is none
 // or it expired before now.
 func (st *Store) Draft(ctx context.Context, id string, now time.Time) (*draft.Draft, error) {
-	v, err := st.getVersioned(ctx, draftKey(id), now)
-	if errors.Is(err, errVersionedNotFound) {
-		return nil, fmt.Errorf("get draft: %w", draft.ErrNotFound)
-	}
+	d, v, err := readVersioned[draft.Draft](ctx, st, draftKey(id), now, draft.ErrNotFound, "draft")
 	if err != nil {
-		return nil, fmt.Errorf("get draft: %w", err)
+		return nil, err
 	}
-	d := &draft.Draft{ID: id, Version: v.Version, UpdatedAt: v.UpdatedAt, ExpiresAt: v.ExpiresAt}
-	if err := json.Unmarshal([]byte(v.Body), d); err != nil {
-		return nil, fmt.Errorf("decode draft: %w", err)
-	}
+	d.ID, d.Version, d.UpdatedAt, d.ExpiresAt = id, v.Version, v.UpdatedAt, v.ExpiresAt
 	return d, nil
 }
 
@@ -43,17 +34,9 @@ func (st *Store) Draft(ctx context.Context, id string, now time.Time) (*draft.Dr
 // expiresAt, the table's time-to-live, moved to its Lifetime (draft.Idle,
 // or draft.AfterSending once sent) from its UpdatedAt.
 func (st *Store) SaveDraft(ctx context.Context, d *draft.Draft) error {
-	body, err := json.Marshal(d)
-	if err != nil {
-		return fmt.Errorf("encode draft: %w", err)
-	}
 	expires := d.UpdatedAt.Add(d.Lifetime())
-	err = st.putVersioned(ctx, draftKey(d.ID), "draft", versioned{Body: string(body), Version: d.Version, UpdatedAt: d.UpdatedAt, ExpiresAt: expires})
-	if errors.Is(err, errVersionChanged) {
-		return fmt.Errorf("save draft: %w", draft.ErrChanged)
-	}
-	if err != nil {
-		return fmt.Errorf("save draft: %w", err)
+	if err := st.saveVersioned(ctx, draftKey(d.ID), "draft", d, d.Version, d.UpdatedAt, expires, draft.ErrChanged); err != nil {
+		return err
 	}
 	d.Version++
 	d.ExpiresAt = expires

@@ -2,9 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -24,17 +21,11 @@ func sessionKey(id string) map[string]types.AttributeValue {
 // Session returns the session with id, or session.ErrNotFound when there
 // is none or it expired before now.
 func (st *Store) Session(ctx context.Context, id string, now time.Time) (*session.Session, error) {
-	v, err := st.getVersioned(ctx, sessionKey(id), now)
-	if errors.Is(err, errVersionedNotFound) {
-		return nil, fmt.Errorf("get session: %w", session.ErrNotFound)
-	}
+	ses, v, err := readVersioned[session.Session](ctx, st, sessionKey(id), now, session.ErrNotFound, "session")
 	if err != nil {
-		return nil, fmt.Errorf("get session: %w", err)
+		return nil, err
 	}
-	ses := &session.Session{ID: id, Version: v.Version, ExpiresAt: v.ExpiresAt}
-	if err := json.Unmarshal([]byte(v.Body), ses); err != nil {
-		return nil, fmt.Errorf("decode session: %w", err)
-	}
+	ses.ID, ses.Version, ses.ExpiresAt = id, v.Version, v.ExpiresAt
 	return ses, nil
 }
 
@@ -42,17 +33,9 @@ func (st *Store) Session(ctx context.Context, id string, now time.Time) (*sessio
 // stored one is the version it was read at (none for version 0), to expire
 // at its Expiry.
 func (st *Store) SaveSession(ctx context.Context, ses *session.Session) error {
-	body, err := json.Marshal(ses)
-	if err != nil {
-		return fmt.Errorf("encode session: %w", err)
-	}
 	expires := ses.Expiry()
-	err = st.putVersioned(ctx, sessionKey(ses.ID), "session", versioned{Body: string(body), Version: ses.Version, UpdatedAt: ses.LastSeenAt, ExpiresAt: expires})
-	if errors.Is(err, errVersionChanged) {
-		return fmt.Errorf("save session: %w", session.ErrChanged)
-	}
-	if err != nil {
-		return fmt.Errorf("save session: %w", err)
+	if err := st.saveVersioned(ctx, sessionKey(ses.ID), "session", ses, ses.Version, ses.LastSeenAt, expires, session.ErrChanged); err != nil {
+		return err
 	}
 	ses.Version++
 	ses.ExpiresAt = expires

@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -85,4 +86,39 @@ func (st *Store) putVersioned(ctx context.Context, key map[string]types.Attribut
 		return errVersionChanged
 	}
 	return err
+}
+
+// readVersioned reads the versioned item at key and decodes its body into
+// a new T, with v its version, when it was saved and when it expires. A
+// missing or expired item is notFound; what names the record in errors.
+func readVersioned[T any](ctx context.Context, st *Store, key map[string]types.AttributeValue, now time.Time, notFound error, what string) (*T, *versioned, error) {
+	v, err := st.getVersioned(ctx, key, now)
+	if errors.Is(err, errVersionedNotFound) {
+		return nil, nil, fmt.Errorf("get %s: %w", what, notFound)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("get %s: %w", what, err)
+	}
+	out := new(T)
+	if err := json.Unmarshal([]byte(v.Body), out); err != nil {
+		return nil, nil, fmt.Errorf("decode %s: %w", what, err)
+	}
+	return out, v, nil
+}
+
+// saveVersioned writes body as the next version of the item at key (see
+// putVersioned); a version that changed since it was read is changed.
+func (st *Store) saveVersioned(ctx context.Context, key map[string]types.AttributeValue, what string, body any, version int, updated, expires time.Time, changed error) error {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", what, err)
+	}
+	err = st.putVersioned(ctx, key, what, versioned{Body: string(b), Version: version, UpdatedAt: updated, ExpiresAt: expires})
+	if errors.Is(err, errVersionChanged) {
+		return fmt.Errorf("save %s: %w", what, changed)
+	}
+	if err != nil {
+		return fmt.Errorf("save %s: %w", what, err)
+	}
+	return nil
 }

@@ -220,7 +220,7 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(p.State)) != 1 || q.Get("code") == "" {
 		// A provider's error (the person cancelled), or an answer that is
 		// not to this sign-in.
-		slog.WarnContext(r.Context(), "staff sign-in refused", "reason", "state or code", "providerError", q.Get("error"))
+		slog.WarnContext(r.Context(), "staff sign-in refused", "reason", "state or code", "providerError", oauthCode(q.Get("error")))
 		s.showStaffError(w, r, http.StatusUnauthorized, "signInFailed")
 		return
 	}
@@ -244,9 +244,19 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 		s.unavailable(w, r, err)
 		return
 	}
-	slog.InfoContext(r.Context(), "staff signed in", "subject", who.Subject, "roles", who.Roles)
+	// The roles only: a subject may be a person's name at some providers.
+	slog.InfoContext(r.Context(), "staff signed in", "roles", who.Roles)
 	setSessionCookie(w, active.ID)
 	http.Redirect(w, r, p.ReturnTo, http.StatusSeeOther)
+}
+
+// oauthCode is an OAuth error code as the provider sent it, when it is one
+// (RFC 6749's are lower-case words joined by underscores), for the logs.
+func oauthCode(s string) string {
+	if len(s) > 40 || strings.Trim(s, "abcdefghijklmnopqrstuvwxyz_") != "" {
+		return "other"
+	}
+	return s
 }
 
 // signOut ends the session on our side and clears the cookie.

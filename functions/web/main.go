@@ -17,6 +17,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/casework"
 	"github.com/csc-frontdoor/frontdoor/shared/decision"
 	"github.com/csc-frontdoor/frontdoor/shared/dynamo"
+	"github.com/csc-frontdoor/frontdoor/shared/escalation"
 	"github.com/csc-frontdoor/frontdoor/shared/followup/worklist"
 	"github.com/csc-frontdoor/frontdoor/shared/helpline"
 	"github.com/csc-frontdoor/frontdoor/shared/intake"
@@ -34,18 +35,21 @@ func main() {
 	cfg := lambdaenv.Setup(context.Background())
 	store := dynamo.New(dynamo.NewClient(cfg), lambdaenv.Require("TABLE_NAME"))
 	rules, cal := triage.DefaultRules(), calendar.EnglandAndWales()
+	mash := casework.New(store, time.Now)
 	referrals := intake.New(store, queue.NewSender(sqs.NewFromConfig(cfg), lambdaenv.Require("TRIAGE_QUEUE_URL")), time.Now)
 	pages, err := web.New(web.Config{
-		Drafts:    store,
-		Referrals: referrals,
-		Referrers: referrer.New(store, time.Now),
-		HubPhone:  lambdaenv.Require("HUB_PHONE"),
-		Casework:  casework.New(store, time.Now),
-		Decisions: decision.New(store, time.Now),
-		Helpline:  helpline.NewService(store, referrals, time.Now),
-		Figures:   stats.NewService(store, time.Now),
-		Worklist:  worklist.New(store, referrals, time.Now),
-		Sessions:  store,
+		Drafts:      store,
+		Referrals:   referrals,
+		Referrers:   referrer.New(store, time.Now),
+		HubPhone:    lambdaenv.Require("HUB_PHONE"),
+		Casework:    mash,
+		Decisions:   decision.New(store, time.Now),
+		Helpline:    helpline.NewService(store, referrals, time.Now),
+		Figures:     stats.NewService(store, time.Now),
+		Worklist:    worklist.New(store, referrals, time.Now),
+		Escalations: escalation.New(store, time.Now),
+		Trails:      mash,
+		Sessions:    store,
 		SignIn: openid.New(lambdaenv.Require("AUTH_ISSUER"), lambdaenv.Require("STAFF_CLIENT_ID"),
 			[]string{lambdaenv.Require("AUTH_AUDIENCE")}, &http.Client{Timeout: 5 * time.Second}, time.Now),
 		NewVerifier:  openid.NewVerifier,

@@ -31,6 +31,9 @@ var staffAccess = map[string][]auth.Role{
 	"GET /staff/referrals/{id}/decision":  {auth.MASH, auth.MASHManager},
 	"POST /staff/referrals/{id}/decision": {auth.MASH, auth.MASHManager},
 	"GET /staff/figures":                  {auth.MASHManager},
+	"GET /staff/escalations":              {auth.MASHManager},
+	"POST /staff/escalations/{id}":        {auth.MASHManager},
+	"GET /staff/referrals/{id}/audit":     {auth.MASHManager},
 	"GET /staff/follow-ups":               {auth.ProviderRHI, auth.ProviderAA, auth.MASHManager},
 	"GET /staff/follow-ups/{id}":          {auth.ProviderRHI, auth.ProviderAA, auth.MASHManager},
 	"POST /staff/follow-ups/{id}":         {auth.ProviderRHI, auth.ProviderAA},
@@ -199,7 +202,7 @@ func TestStaffPagesAccess(t *testing.T) {
 			default:
 				// An empty form: its own errors (or no such record), not a
 				// refusal.
-				if status != http.StatusUnprocessableEntity && !(strings.Contains(pattern, "follow-ups/{id}") && status == http.StatusNotFound) {
+				if status != http.StatusUnprocessableEntity && !((strings.Contains(pattern, "follow-ups/{id}") || strings.Contains(pattern, "escalations/{id}")) && status == http.StatusNotFound) {
 					t.Errorf("%s: %s: %d, want 422", role, pattern, status)
 				}
 			}

@@ -291,3 +291,26 @@ func TestProviderCompletesAnInterviewInTheBrowser(t *testing.T) {
 		}
 	}
 }
+
+// TestManagerAcknowledgesAnEscalationInTheBrowser: the manager signs in,
+// acknowledges the first open escalation, and reads a referral's audit
+// trail, which ends with that reading; both as the API has them.
+func TestManagerAcknowledgesAnEscalationInTheBrowser(t *testing.T) {
+	r, _ := overdueReferral(t)
+	first := allEscalations(t, "status=open&limit=100")[0]
+	v := newVisitor(t, mode{"manager-escalations", true, 1024})
+	v.signInAs("/staff/escalations", "manager-e2e", "mash-manager")
+	v.seen("escalations", "/staff/escalations", 200)
+	v.must(v.b.ClickAndWait(`form[action="/staff/escalations/` + first.ID + `"] button`))
+	v.seen("escalations-acknowledged", "/staff/escalations", 200)
+	if _, ok := findEscalation(t, "acknowledged", first.Clock, first.Subject.ID); !ok {
+		t.Errorf("escalation %s is not acknowledged through the API", first.ID)
+	}
+	v.must(v.b.Navigate(v.base + "/staff/referrals/" + r.ID + "/audit"))
+	v.seen("audit-trail", "/staff/referrals/"+r.ID+"/audit", 200)
+	text, err := v.b.Text("main table")
+	v.must(err)
+	if !strings.Contains(text, "Referral submitted") || !strings.Contains(text, "Audit trail read") || !strings.Contains(text, "manager-e2e") {
+		t.Errorf("the audit trail:\n%s", text)
+	}
+}

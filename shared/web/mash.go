@@ -62,6 +62,16 @@ func staffRequest(r *http.Request, ses *session.Session, roles []auth.Role) audi
 	}
 }
 
+// containsAny reports whether have holds one of roles.
+func containsAny(have, roles []auth.Role) bool {
+	for _, h := range have {
+		if containsRole(roles, h) {
+			return true
+		}
+	}
+	return false
+}
+
 func containsRole(roles []auth.Role, r auth.Role) bool {
 	for _, x := range roles {
 		if x == r {
@@ -235,6 +245,8 @@ type referralPage struct {
 	Decisions []decisionView
 	Decide    *govuk.Button
 	Banner    *govuk.NotificationBanner
+	// Trail links to the audit trail, for the MASH manager.
+	Trail string
 }
 
 type earlierLink struct{ Href, Text string }
@@ -298,6 +310,9 @@ func (s *Server) referral(w http.ResponseWriter, r *http.Request, ses *session.S
 			label = t("referral.correct")
 		}
 		p.Decide = &govuk.Button{Text: label, Href: "/staff/referrals/" + v.ID + "/decision"}
+	}
+	if containsAny(ses.Roles, managerRoles) {
+		p.Trail = "/staff/referrals/" + v.ID + "/audit"
 	}
 	if r.URL.Query().Get("decided") == "1" {
 		p.Banner = &govuk.NotificationBanner{Type: "success", Text: t("referral.decided")}

@@ -71,6 +71,9 @@ func (s *Server) staffPages() []staffRoute {
 		{"GET /staff/referrals/{id}/decision", mashRoles, s.decisionForm},
 		{"POST /staff/referrals/{id}/decision", mashRoles, s.decide},
 		{"GET " + pathFigures, managerRoles, s.figures},
+		{"GET " + pathEscalations, managerRoles, s.escalations},
+		{"POST /staff/escalations/{id}", managerRoles, s.acknowledge},
+		{"GET /staff/referrals/{id}/audit", managerRoles, s.auditTrail},
 		{"GET " + pathFollowUps, providerRoles, s.followUps},
 		{"GET /staff/follow-ups/{id}", providerRoles, s.followUp},
 		{"POST /staff/follow-ups/{id}", providerActing, s.recordEvent},
@@ -295,7 +298,8 @@ func (s *Server) staffNav(ses *session.Session, current string) []navItem {
 		items = append(items, navItem{Href: pathQueue, Text: s.text.T("staff.nav.queue")})
 	}
 	if has(managerRoles) {
-		items = append(items, navItem{Href: pathFigures, Text: s.text.T("staff.nav.figures")})
+		items = append(items, navItem{Href: pathFigures, Text: s.text.T("staff.nav.figures")},
+			navItem{Href: pathEscalations, Text: s.text.T("staff.nav.escalations")})
 	}
 	if has(providerRoles) {
 		items = append(items, navItem{Href: pathFollowUps, Text: s.text.T("staff.nav.followUps")})

@@ -72,6 +72,10 @@ type Config struct {
 	// providers' pages.
 	Figures  Figures
 	Worklist Worklist
+	// Escalations and Trails serve the MASH manager's escalations and a
+	// referral's audit trail.
+	Escalations Escalations
+	Trails      Trails
 	// Sessions, SignIn and NewVerifier serve the staff pages, which are
 	// left out when SignIn is nil.
 	Sessions    session.Store

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/csv"
 	"io"
 	"net/http"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/infra/localauth"
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
+	"github.com/csc-frontdoor/frontdoor/shared/calendar"
 	"github.com/csc-frontdoor/frontdoor/shared/dynamo"
 	"github.com/csc-frontdoor/frontdoor/shared/web"
 	"github.com/csc-frontdoor/frontdoor/shared/web/session"
@@ -31,6 +33,7 @@ var staffAccess = map[string][]auth.Role{
 	"GET /staff/referrals/{id}/decision":  {auth.MASH, auth.MASHManager},
 	"POST /staff/referrals/{id}/decision": {auth.MASH, auth.MASHManager},
 	"GET /staff/figures":                  {auth.MASHManager},
+	"GET /staff/figures/census.csv":       {auth.MASHManager},
 	"GET /staff/escalations":              {auth.MASHManager},
 	"POST /staff/escalations/{id}":        {auth.MASHManager},
 	"GET /staff/referrals/{id}/audit":     {auth.MASHManager},
@@ -277,5 +280,57 @@ func TestREADMEStaffPagesTable(t *testing.T) {
 		if _, ok := staffAccess[p]; !ok {
 			t.Errorf("README staff pages table has a row for %s, which staffAccess does not", p)
 		}
+	}
+}
+
+// TestCensusExport: the manager downloads the period's referrals as the
+// census's CSV; a referral decided with no further action is in it with
+// its flags and without its names, and its export is audited.
+func TestCensusExport(t *testing.T) {
+	r := submit(t, "single-child.json")
+	v := waitFor(t, r.ID, triaged)
+	if resp, b := postAs(t, "/referrals/"+r.ID+"/decisions", decisionBody(v.Version, "no-further-action", `, "adviceGiven": "Advice to the school."`), auth.MASH); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("decision: %d %s", resp.StatusCode, b)
+	}
+	cookie := staffSignIn(t, "manager-csv", auth.MASHManager)
+	day := r.ReceivedAt.In(calendar.London).Format(time.DateOnly)
+	req, _ := http.NewRequest(http.MethodGet, env.stack.APIURL()+"/staff/figures/census.csv?from="+day+"&to="+day, nil)
+	req.Header.Set("Cookie", cookie)
+	resp, err := noRedirects.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	rows, err := csv.NewReader(resp.Body).ReadAll()
+	if err != nil || resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") ||
+		!strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("census: %d %v %v", resp.StatusCode, resp.Header, err)
+	}
+	if !slices.Equal(rows[0], []string{"ReferralDate", "ReferralSource", "ReReferral", "ReferralNFA", "PrimaryNeedCode"}) {
+		t.Errorf("header %v", rows[0])
+	}
+	nfa := 0
+	for _, row := range rows[1:] {
+		if row[0] != day || len(row) != 5 {
+			t.Errorf("row %v outside %s", row, day)
+		}
+		if row[3] == "1" {
+			nfa++
+		}
+		for _, cell := range row {
+			if strings.Contains(cell, "Test") {
+				t.Errorf("a name in the census: %v", row)
+			}
+		}
+	}
+	if nfa < 1 {
+		t.Errorf("no referral with no further action among %d rows", len(rows)-1)
+	}
+	found := false
+	for _, e := range itemsUnder(t, "REFERRAL#"+r.ID, "AUDIT#") {
+		found = found || str(e, "action") == "referral.census-exported"
+	}
+	if !found {
+		t.Error("the export of the referral is not in its audit trail")
 	}
 }

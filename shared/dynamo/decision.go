@@ -71,6 +71,10 @@ func (st *Store) SaveDecision(ctx context.Context, d decision.Decision, read int
 	summary := &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{
 		"id": s(d.ID), "outcome": s(string(d.Outcome)), "decidedAt": at,
 	}}
+	if d.PrimaryNeed != "" {
+		// The census's need code, for the manager's export.
+		summary.Value["primaryNeed"] = s(d.PrimaryNeed)
+	}
 	items := []types.TransactWriteItem{
 		{Update: &types.Update{
 			TableName: &st.table,

@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -10,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/csc-frontdoor/frontdoor/shared/decision"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 	"github.com/csc-frontdoor/frontdoor/shared/stats"
@@ -47,14 +49,22 @@ func (st *Store) ReferralFacts(ctx context.Context, months []string) ([]stats.Re
 	var out []stats.Referral
 	err := st.byMonth(ctx, StatsReferrals, months, func(item map[string]types.AttributeValue) error {
 		var raw struct {
+			PK             string `dynamodbav:"pk"`
 			ReceivedAt     string `dynamodbav:"receivedAt"`
 			Source         string `dynamodbav:"referralSource"`
 			FirstDecidedAt string `dynamodbav:"firstDecidedAt"`
+			Decision       struct {
+				Outcome     string `dynamodbav:"outcome"`
+				PrimaryNeed string `dynamodbav:"primaryNeed"`
+			} `dynamodbav:"decision"`
 		}
 		if err := attributevalue.UnmarshalMap(item, &raw); err != nil {
 			return fmt.Errorf("decode referral facts: %w", err)
 		}
-		r := stats.Referral{Source: raw.Source}
+		r := stats.Referral{
+			ID: strings.TrimPrefix(raw.PK, referralPrefix), Source: raw.Source,
+			NoFurtherAction: raw.Decision.Outcome == string(decision.NoFurtherAction), PrimaryNeed: raw.Decision.PrimaryNeed,
+		}
 		var err error
 		if r.ReceivedAt, err = time.Parse(keyTime, raw.ReceivedAt); err != nil {
 			return fmt.Errorf("decode receivedAt of referral facts: %w", err)

@@ -40,12 +40,13 @@ func TestReferralFacts(t *testing.T) {
 	}
 
 	ptr := func(t time.Time) *time.Time { return &t }
-	octFact := stats.Referral{ReceivedAt: oct.ReceivedAt, Source: oct.Source}
+	octFact := stats.Referral{ID: oct.ID, ReceivedAt: oct.ReceivedAt, Source: oct.Source}
 	novFacts := []stats.Referral{
-		{ReceivedAt: received.ReceivedAt, Source: received.Source},
-		{ReceivedAt: decided.ReceivedAt, Source: decided.Source, ScreeningDueAt: ptr(time.Date(2026, 11, 6, 17, 0, 0, 0, time.UTC)), FirstDecidedAt: &decidedAt},
-		{ReceivedAt: again.ReceivedAt, Source: again.Source, ScreeningDueAt: ptr(time.Date(2026, 11, 11, 17, 0, 0, 0, time.UTC)), ReReferral: true},
-		{ReceivedAt: overdue.ReceivedAt, Source: overdue.Source, ScreeningDueAt: ptr(time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)), DecisionOverdue: true},
+		{ID: received.ID, ReceivedAt: received.ReceivedAt, Source: received.Source},
+		// The sample decision is no further action.
+		{ID: decided.ID, ReceivedAt: decided.ReceivedAt, Source: decided.Source, ScreeningDueAt: ptr(time.Date(2026, 11, 6, 17, 0, 0, 0, time.UTC)), FirstDecidedAt: &decidedAt, NoFurtherAction: true},
+		{ID: again.ID, ReceivedAt: again.ReceivedAt, Source: again.Source, ScreeningDueAt: ptr(time.Date(2026, 11, 11, 17, 0, 0, 0, time.UTC)), ReReferral: true},
+		{ID: overdue.ID, ReceivedAt: overdue.ReceivedAt, Source: overdue.Source, ScreeningDueAt: ptr(time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)), DecisionOverdue: true},
 	}
 	tests := []struct {
 		months []string

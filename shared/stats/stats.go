@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/calendar"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
 )
@@ -105,6 +106,8 @@ func (p Period) Months() []string {
 
 // Referral is what the figures need of a referral.
 type Referral struct {
+	// ID is the referral's id: each one exported is audited.
+	ID         string
 	ReceivedAt time.Time
 	// Source is the census referral source code.
 	Source     string
@@ -114,6 +117,10 @@ type Referral struct {
 	FirstDecidedAt *time.Time
 	// DecisionOverdue: the sweep flagged the decision overdue.
 	DecisionOverdue bool
+	// NoFurtherAction and PrimaryNeed are the current decision's: the
+	// census's NFA flag, and its need code when the decision gave one.
+	NoFurtherAction bool
+	PrimaryNeed     string
 }
 
 // FollowUp is what the figures need of a follow-up.
@@ -245,10 +252,69 @@ func percentile(xs []float64, p float64) *float64 {
 }
 
 // Store reads what the figures need, by month of receipt (referrals) or of
-// the start of the clock (follow-ups), months as Period.Months names them.
+// the start of the clock (follow-ups), months as Period.Months names them,
+// and records who exported which referral.
 type Store interface {
 	ReferralFacts(ctx context.Context, months []string) ([]Referral, error)
 	FollowUpFacts(ctx context.Context, months []string) ([]FollowUp, error)
+	AppendAudits(ctx context.Context, es []audit.Entry) error
+}
+
+// ActionExported is the audit action for a referral in a census export.
+const ActionExported audit.Action = "referral.census-exported"
+
+// CensusHeader are the census export's columns.
+var CensusHeader = []string{"ReferralDate", "ReferralSource", "ReReferral", "ReferralNFA", "PrimaryNeedCode"}
+
+// Census returns the period's referrals as rows shaped like the children
+// in need census's referral module, oldest first: the date received (in
+// England), the source code, the re-referral and no-further-action flags
+// (1 or 0), and the primary need code where a decision gave one. No names,
+// no free text, no ids.
+func Census(p Period, refs []Referral) [][]string {
+	var in []Referral
+	for _, r := range refs {
+		if p.Contains(r.ReceivedAt) {
+			in = append(in, r)
+		}
+	}
+	slices.SortStableFunc(in, func(a, b Referral) int { return a.ReceivedAt.Compare(b.ReceivedAt) })
+	flag := func(b bool) string {
+		if b {
+			return "1"
+		}
+		return "0"
+	}
+	rows := make([][]string, 0, len(in))
+	for _, r := range in {
+		rows = append(rows, []string{r.ReceivedAt.In(london).Format(time.DateOnly), r.Source, flag(r.ReReferral), flag(r.NoFurtherAction), r.PrimaryNeed})
+	}
+	return rows
+}
+
+// CensusExport returns the rows of the period the query parameters give
+// (see ParsePeriod) and the period, after auditing each referral exported
+// as read by req.
+func (s *Service) CensusExport(ctx context.Context, params map[string]string, req audit.Request) (Period, [][]string, error) {
+	p, err := ParsePeriod(params, s.now())
+	if err != nil {
+		return Period{}, nil, err
+	}
+	refs, err := s.store.ReferralFacts(ctx, p.Months())
+	if err != nil {
+		return Period{}, nil, apperr.Wrap(err, apperr.Unavailable, "The referrals could not be read just now. Please try again.")
+	}
+	now := s.now().UTC()
+	var entries []audit.Entry
+	for _, r := range refs {
+		if p.Contains(r.ReceivedAt) {
+			entries = append(entries, req.Entry(audit.Referral(r.ID), ActionExported, now))
+		}
+	}
+	if err := s.store.AppendAudits(ctx, entries); err != nil {
+		return Period{}, nil, apperr.Wrap(err, apperr.Unavailable, "The referrals could not be exported just now (the export could not be audited). Please try again.")
+	}
+	return p, Census(p, refs), nil
 }
 
 // Service computes the figures from the store.

@@ -3,11 +3,13 @@ package stats
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
 )
 
@@ -186,10 +188,20 @@ func TestPercentileNearestRank(t *testing.T) {
 }
 
 type memFacts struct {
-	refs   []Referral
-	fus    []FollowUp
-	months []string
-	err    error
+	refs     []Referral
+	fus      []FollowUp
+	months   []string
+	err      error
+	audited  []audit.Entry
+	auditErr error
+}
+
+func (m *memFacts) AppendAudits(_ context.Context, es []audit.Entry) error {
+	if m.auditErr != nil {
+		return m.auditErr
+	}
+	m.audited = append(m.audited, es...)
+	return nil
 }
 
 func (m *memFacts) ReferralFacts(_ context.Context, months []string) ([]Referral, error) {
@@ -213,5 +225,45 @@ func TestServiceFigures(t *testing.T) {
 	st.err = errors.New("timeout")
 	if _, err := NewService(st, fixedNow).Figures(context.Background(), map[string]string{"from": "2026-11-01", "to": "2026-11-30"}); apperr.CodeOf(err) != apperr.Unavailable {
 		t.Errorf("store down: %v", err)
+	}
+}
+
+// The census export: the period's referrals only, oldest first, the date
+// in England, flags as 1 or 0, the need code where decided; each referral
+// exported is audited first, and nothing is exported unaudited.
+func TestCensusExport(t *testing.T) {
+	st := &memFacts{refs: []Referral{
+		{ID: "b", ReceivedAt: at("2026-11-20T23:30:00Z"), Source: "2A", NoFurtherAction: true},
+		{ID: "a", ReceivedAt: at("2026-11-01T00:30:00Z"), Source: "6", ReReferral: true, PrimaryNeed: "N1"},
+		// Still October in England (BST ended on 25 October, so this is GMT).
+		{ID: "x", ReceivedAt: at("2026-10-31T23:59:00Z"), Source: "3F"},
+		{ID: "c", ReceivedAt: at("2026-12-01T00:00:00Z"), Source: "8"},
+	}}
+	req := audit.Request{Actor: audit.Actor{ID: "manager-1", Role: "mash-manager"}, Route: "GET /staff/figures/census.csv"}
+	p, rows, err := NewService(st, fixedNow).CensusExport(context.Background(), map[string]string{"from": "2026-11-01", "to": "2026-11-30"}, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{{"2026-11-01", "6", "1", "0", "N1"}, {"2026-11-20", "2A", "0", "1", ""}}
+	if !reflect.DeepEqual(rows, want) || !p.Contains(at("2026-11-15T00:00:00Z")) {
+		t.Errorf("rows %v, want %v", rows, want)
+	}
+	var ids []string
+	for _, e := range st.audited {
+		if e.Action != ActionExported || e.Actor.ID != "manager-1" {
+			t.Errorf("audit entry %+v", e)
+		}
+		ids = append(ids, e.Subject.ID)
+	}
+	slices.Sort(ids)
+	if !slices.Equal(ids, []string{"a", "b"}) {
+		t.Errorf("audited %v, want a and b", ids)
+	}
+	st.auditErr = errors.New("down")
+	if _, rows, err := NewService(st, fixedNow).CensusExport(context.Background(), map[string]string{"from": "2026-11-01", "to": "2026-11-30"}, req); apperr.CodeOf(err) != apperr.Unavailable || rows != nil {
+		t.Errorf("unaudited export: %v rows, %v", rows, err)
+	}
+	if _, _, err := NewService(st, fixedNow).CensusExport(context.Background(), map[string]string{"to": "x"}, req); apperr.CodeOf(err) != apperr.Malformed {
+		t.Errorf("bad period: %v", err)
 	}
 }

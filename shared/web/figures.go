@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
 	"github.com/csc-frontdoor/frontdoor/shared/calendar"
 	"github.com/csc-frontdoor/frontdoor/shared/stats"
@@ -23,9 +26,11 @@ import (
 // without JavaScript, each with its table and a summary in words, over the
 // service of GET /stats.
 
-// Figures computes the manager's figures.
+// Figures computes the manager's figures and exports the period's
+// referrals in the shape of the children in need census.
 type Figures interface {
 	Figures(ctx context.Context, params map[string]string) (*stats.Figures, error)
+	CensusExport(ctx context.Context, params map[string]string, req audit.Request) (stats.Period, [][]string, error)
 }
 
 var managerRoles = []auth.Role{auth.MASHManager}
@@ -53,6 +58,8 @@ type figuresPage struct {
 	Show    govuk.Button
 	Heading string
 	Charts  []figureChart
+	// Census downloads the period's referrals.
+	Census string
 }
 
 // figures shows the period's figures.
@@ -108,6 +115,7 @@ func (s *Server) figures(w http.ResponseWriter, r *http.Request, ses *session.Se
 	if f != nil {
 		last := f.To.Add(-time.Nanosecond).In(calendar.London)
 		p.Heading = t("figures.period", "from", f.From.In(calendar.London).Format("2 January 2006"), "to", last.Format("2 January 2006"))
+		p.Census = pathCensus + "?" + url.Values{"from": {f.From.In(calendar.London).Format(time.DateOnly)}, "to": {last.Format(time.DateOnly)}}.Encode()
 		for _, c := range s.figureCharts(f) {
 			head, rows := c.Table()
 			tbl := &govuk.Table{Caption: t("figures.tableOf", "title", c.Title), CaptionClasses: "govuk-table__caption--s"}
@@ -214,4 +222,39 @@ func (s *Server) figureCharts(f *stats.Figures) []chart.Chart {
 	overdue.Summary = t("figures.overdue.summary", "n", fmt.Sprint(total))
 	out = append(out, overdue)
 	return out
+}
+
+const pathCensus = "/staff/figures/census.csv"
+
+// census downloads the period's referrals as a CSV shaped like the
+// children in need census's referral module: no names, no ids, and each
+// referral in it audited as exported.
+func (s *Server) census(w http.ResponseWriter, r *http.Request, ses *session.Session) {
+	params := map[string]string{}
+	for _, k := range []string{"from", "to"} {
+		if v := r.URL.Query().Get(k); v != "" {
+			params[k] = v
+		}
+	}
+	p, rows, err := s.cfg.Figures.CensusExport(r.Context(), params, staffRequest(r, ses, managerRoles))
+	if e := apperr.As(err); e != nil && e.Code == apperr.Malformed {
+		http.Redirect(w, r, pathFigures, http.StatusSeeOther)
+		return
+	}
+	if err != nil {
+		s.staffFailure(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	_ = cw.Write(stats.CensusHeader)
+	_ = cw.WriteAll(rows)
+	if err := cw.Error(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	name := fmt.Sprintf("referrals-%s-to-%s.csv", p.From.In(calendar.London).Format(time.DateOnly), p.To.Add(-time.Nanosecond).In(calendar.London).Format(time.DateOnly))
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	_, _ = buf.WriteTo(w)
 }

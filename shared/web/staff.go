@@ -71,6 +71,7 @@ func (s *Server) staffPages() []staffRoute {
 		{"GET /staff/referrals/{id}/decision", mashRoles, s.decisionForm},
 		{"POST /staff/referrals/{id}/decision", mashRoles, s.decide},
 		{"GET " + pathFigures, managerRoles, s.figures},
+		{"GET " + pathCensus, managerRoles, s.census},
 		{"GET " + pathEscalations, managerRoles, s.escalations},
 		{"POST /staff/escalations/{id}", managerRoles, s.acknowledge},
 		{"GET /staff/referrals/{id}/audit", managerRoles, s.auditTrail},

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/chromedp/chromedp"
 
 	"github.com/csc-frontdoor/frontdoor/infra/browser"
@@ -312,5 +313,78 @@ func TestManagerAcknowledgesAnEscalationInTheBrowser(t *testing.T) {
 	v.must(err)
 	if !strings.Contains(text, "Referral submitted") || !strings.Contains(text, "Audit trail read") || !strings.Contains(text, "manager-e2e") {
 		t.Errorf("the audit trail:\n%s", text)
+	}
+}
+
+// TestAdviserEscalatesACallInTheBrowser: an adviser logs a call that raised
+// a safeguarding concern, refers it through the partners' referral pages,
+// prefilled from the call, and sends it; the referral is triaged with the
+// call as its origin, and the call is escalated.
+func TestAdviserEscalatesACallInTheBrowser(t *testing.T) {
+	user := "adviser-escalates-" + time.Now().Format("150405.000")
+	v := newVisitor(t, mode{"adviser-escalates", true, 1024})
+	v.signInAs("/staff/calls/new", user, "helpline")
+	v.fill("durationMinutes", "20")
+	v.choose("callerType", "grandparent")
+	v.choose("anonymous", "yes")
+	v.must(v.b.Check(`input[name="childAgeBands"][value="5-10"]`))
+	v.must(v.b.Check(`input[name="topics"][value="domestic-abuse"]`))
+	v.fill("adviceGiven", "Advised to call 999 if the shouting starts again. "+user)
+	v.choose("safeguardingConcern", "yes")
+	v.choose("followUpCallAgreed", "no")
+	v.press("Log call")
+	v.seen("calls-concern", "/staff/calls", 200)
+	v.must(v.b.ClickAndWait(`form[action$="/refer"] button`))
+	v.seen("escalate-risk", "/refer/immediate-risk", 200)
+	v.choose("immediateRisk", "no")
+	v.press("Continue")
+	v.seen("escalate-referrer", "/refer/referrer", 200)
+	if html, _ := v.b.HTML(); !strings.Contains(html, `value="helpline" checked`) {
+		t.Error("the referrer's agency is not prefilled as the helpline")
+	}
+	v.fill("name", "Alex Adviser", "email", "alex.adviser@helpline.example", "phone", "0161 496 0002")
+	v.choose("regulatedProfessional", "no")
+	v.press("Continue")
+	v.choose("familyAware", "no")
+	v.choose("familyConsents", "no")
+	v.fill("noConsentReason", "The caller is worried telling the parents would put the child at risk.")
+	v.press("Continue")
+	v.choose("add", "yes")
+	v.press("Continue")
+	v.fill("firstName", "Robin", "addressLine1", "3 Side Street", "addressPostcode", "M3 3CC")
+	v.choose("born", "unknown")
+	v.fill("estimatedAge", "7")
+	v.choose("sex", "unknown")
+	v.press("Continue")
+	v.choose("add", "no")
+	v.press("Continue")
+	v.choose("add", "no")
+	v.press("Continue")
+	v.choose("add", "no")
+	v.press("Continue")
+	v.seen("escalate-concerns", "/refer/concerns", 200)
+	if html, _ := v.b.HTML(); !strings.Contains(html, "From the helpline call on") || !strings.Contains(html, user) {
+		t.Error("the account is not prefilled from the call")
+	}
+	v.must(v.b.Check(`input[name="categories"][value="domestic-abuse"]`))
+	v.choose("levelOfNeed", "3")
+	v.press("Continue")
+	v.seen("escalate-check", "/refer/check-answers", 200)
+	v.press("Accept and send referral")
+	v.seen("escalate-confirmation", "/refer/confirmation", 200)
+
+	found := scanIDs(t, "#type = :type AND contains(form.concerns.account, :v)", "referral", user)
+	if len(found) != 1 {
+		t.Fatalf("%d referrals from the call", len(found))
+	}
+	waitFor(t, found[0], triaged)
+	item := referralItem(t, found[0])
+	origin, _ := item["origin"].(*types.AttributeValueMemberM)
+	if origin == nil || str(origin.Value, "type") != "helpline-call" {
+		t.Errorf("the referral's origin is not the call: %v", item["origin"])
+	}
+	_, body := getAs(t, "/helpline-calls", auth.Helpline)
+	if !strings.Contains(string(body), found[0]) {
+		t.Error("the call is not escalated with the referral, as the API lists it")
 	}
 }

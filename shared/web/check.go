@@ -15,6 +15,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/calendar"
+	"github.com/csc-frontdoor/frontdoor/shared/helpline"
 	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
 	"github.com/csc-frontdoor/frontdoor/shared/intake"
@@ -340,19 +341,36 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, d *draft.Draft) 
 		s.fail(w, r, err)
 		return
 	}
-	ip, _, _ := net.SplitHostPort(r.RemoteAddr)
-	receipt, _, err := s.cfg.Referrals.Submit(r.Context(), intake.Submission{
-		Body: body,
-		Idempotency: idempotency.Key{
-			Route: submitRoute, Scope: "draft",
-			Value: ids.Hash("submit\x00" + d.ID),
-		},
-		Request: audit.Request{Actor: audit.Anonymous(ip), Route: submitRoute, RequestID: lambdahttp.RequestID(r)},
-	})
+	var receipt intake.Receipt
+	if d.HelplineCall != "" {
+		// A helpline adviser's referral from a call: sent as the call's
+		// escalation, by the adviser who began it, signed in.
+		ses, serr := s.staffSession(r)
+		if serr != nil || !containsAny(ses.Roles, helplineRoles) || ids.Hash(ses.ID) != d.Staff {
+			s.showError(w, r, http.StatusForbidden, "noAccess", false)
+			return
+		}
+		var er *helpline.EscalationReceipt
+		if er, _, err = s.cfg.Helpline.Escalate(r.Context(), d.HelplineCall, body, staffRequest(r, ses, helplineRoles)); err == nil {
+			receipt = er.Receipt
+		}
+	} else {
+		ip, _, _ := net.SplitHostPort(r.RemoteAddr)
+		receipt, _, err = s.cfg.Referrals.Submit(r.Context(), intake.Submission{
+			Body: body,
+			Idempotency: idempotency.Key{
+				Route: submitRoute, Scope: "draft",
+				Value: ids.Hash("submit\x00" + d.ID),
+			},
+			Request: audit.Request{Actor: audit.Anonymous(ip), Route: submitRoute, RequestID: lambdahttp.RequestID(r)},
+		})
+	}
 	if err != nil {
 		switch e := apperr.As(err); {
 		case e != nil && e.Code == apperr.Invalid:
 			s.showCheck(w, r, http.StatusUnprocessableEntity, d, s.place(d, err))
+		case e != nil && e.Code == apperr.Conflict:
+			s.showCheck(w, r, http.StatusConflict, d, []answers.FieldError{{Page: "check-answers", Message: e.Message}})
 		case e != nil && e.Code == apperr.Unavailable:
 			s.unavailable(w, r, err)
 		default:

@@ -16,6 +16,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/helpline"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
 	"github.com/csc-frontdoor/frontdoor/shared/web/answers"
+	"github.com/csc-frontdoor/frontdoor/shared/web/draft"
 	"github.com/csc-frontdoor/frontdoor/shared/web/govuk"
 	"github.com/csc-frontdoor/frontdoor/shared/web/session"
 )
@@ -28,6 +29,7 @@ import (
 type Helpline interface {
 	Log(ctx context.Context, body []byte, idempotencyKey string, meta audit.Request) (*helpline.Receipt, bool, error)
 	List(ctx context.Context, params map[string]string, meta audit.Request) (*helpline.Page, error)
+	Escalate(ctx context.Context, callID string, body []byte, meta audit.Request) (*helpline.EscalationReceipt, bool, error)
 }
 
 var helplineRoles = []auth.Role{auth.Helpline}
@@ -74,11 +76,16 @@ func (s *Server) calls(w http.ResponseWriter, r *http.Request, ses *session.Sess
 				concern += ", " + t("calls.escalated")
 			}
 		}
-		rows = append(rows, []govuk.TableCell{{Text: when(c.CalledAt)}, {Text: caller}, {Text: strings.Join(topics, ", ")}, {Text: concern}})
+		action := govuk.TableCell{}
+		if c.Call.Concern() && c.Status == helpline.StatusLogged {
+			action.HTML = s.component("refer-call", struct{ ID, CSRF, Text, Hidden string }{c.ID, ses.CSRF, t("calls.refer"), when(c.CalledAt)})
+		}
+		rows = append(rows, []govuk.TableCell{{Text: when(c.CalledAt)}, {Text: caller}, {Text: strings.Join(topics, ", ")}, {Text: concern}, action})
 	}
 	if len(rows) > 0 {
 		p.Table = &govuk.Table{Caption: t("calls.caption"), CaptionClasses: "govuk-visually-hidden",
-			Head: []govuk.TableCell{{Text: t("calls.calledAt")}, {Text: t("calls.caller")}, {Text: t("calls.topics")}, {Text: t("calls.concern")}}, Rows: rows}
+			Head: []govuk.TableCell{{Text: t("calls.calledAt")}, {Text: t("calls.caller")}, {Text: t("calls.topics")}, {Text: t("calls.concern")},
+				{HTML: s.component("visually-hidden", t("calls.action"))}}, Rows: rows}
 	}
 	switch r.URL.Query().Get("logged") {
 	case "concern":
@@ -263,4 +270,40 @@ func orEmpty(v []string) []string {
 		return []string{}
 	}
 	return v
+}
+
+// referCall starts the partners' referral pages for a call that raised a
+// safeguarding concern, the adviser as referrer: a draft prefilled from
+// the call, sent at the end as the call's escalation (one referral from a
+// call, however often it is tried), by this adviser only.
+func (s *Server) referCall(w http.ResponseWriter, r *http.Request, ses *session.Session) {
+	id := r.PathValue("id")
+	pg, err := s.cfg.Helpline.List(r.Context(), map[string]string{"limit": "100"}, staffRequest(r, ses, helplineRoles))
+	if err != nil {
+		s.staffFailure(w, r, err)
+		return
+	}
+	var call *helpline.Record
+	for i := range pg.Calls {
+		if pg.Calls[i].ID == id {
+			call = &pg.Calls[i]
+		}
+	}
+	if call == nil || !call.Call.Concern() || call.Status != helpline.StatusLogged {
+		s.showError(w, r, http.StatusNotFound, "notFound", false)
+		return
+	}
+	d := draft.New()
+	d.UpdatedAt = s.cfg.Now().UTC()
+	d.HelplineCall, d.Staff = id, ids.Hash(ses.ID)
+	d.Answers[answers.PageReferrer] = url.Values{
+		"role": {s.text.T("calls.referrerRole")}, "organisation": {s.text.T("calls.referrerOrganisation")}, "agencyType": {"helpline"},
+	}
+	d.Answers[answers.PageConcerns] = url.Values{"account": {s.text.T("calls.account", "when", when(call.CalledAt), "advice", call.Call.AdviceGiven)}}
+	if err := s.cfg.Drafts.SaveDraft(r.Context(), d); err != nil {
+		s.unavailable(w, r, err)
+		return
+	}
+	setDraftCookie(w, d.ID)
+	http.Redirect(w, r, "/refer/"+answers.PageRisk, http.StatusSeeOther)
 }

@@ -78,12 +78,17 @@ func (s *Server) begin(w http.ResponseWriter, r *http.Request) {
 		s.unavailable(w, r, err)
 		return
 	}
+	setDraftCookie(w, d.ID)
+	http.Redirect(w, r, "/refer/"+answers.PageRisk, http.StatusSeeOther)
+}
+
+// setDraftCookie names the draft in the browser.
+func setDraftCookie(w http.ResponseWriter, id string) {
 	http.SetCookie(w, &http.Cookie{
-		Name: cookieName, Value: d.ID, Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Name: cookieName, Value: id, Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode,
 		// A session cookie: gone when the browser closes; the draft itself
 		// expires after draft.Idle.
 	})
-	http.Redirect(w, r, "/refer/"+answers.PageRisk, http.StatusSeeOther)
 }
 
 // draftHandler handles a request on the referrer's draft.

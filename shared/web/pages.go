@@ -56,7 +56,8 @@ func (s *Server) questions() []question {
 			view: func(v url.Values, errs map[string]string) questionPage {
 				var agencies []string
 				for _, a := range referral.AgencyTypes {
-					if a != referral.AgencyHelpline { // the helpline refers from its own pages
+					// The helpline refers from its own pages, which set it.
+					if a != referral.AgencyHelpline || v.Get("agencyType") == string(a) {
 						agencies = append(agencies, string(a))
 					}
 				}

@@ -81,6 +81,7 @@ func (s *Server) staffPages() []staffRoute {
 		{"GET " + pathCalls, helplineRoles, s.calls},
 		{"GET " + pathNewCall, helplineRoles, s.newCall},
 		{"POST " + pathNewCall, helplineRoles, s.logCall},
+		{"POST /staff/calls/{id}/refer", helplineRoles, s.referCall},
 	}
 }
 

@@ -57,6 +57,11 @@ type Draft struct {
 	// Lists holds the ids of the items of each list (children, household,
 	// professionals), in order.
 	Lists map[string][]string `json:"lists,omitempty"`
+	// HelplineCall, for a referral a helpline adviser makes from a call,
+	// is the call's id: the referral is then sent as the call's escalation,
+	// by the adviser whose session Staff names (its id hashed).
+	HelplineCall string `json:"helplineCall,omitempty"`
+	Staff        string `json:"staff,omitempty"`
 	// Receipt is the referral's receipt once it is sent; the answers are
 	// then gone.
 	Receipt *intake.Receipt `json:"receipt,omitempty"`

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
+	"iter"
 	"net/http"
 	"os"
 	"regexp"
@@ -342,41 +343,63 @@ func TestFunctionChecksTheRoleAgain(t *testing.T) {
 	}
 }
 
-// The README's access table says the same as accessMatrix.
-func TestREADMEAccessTable(t *testing.T) {
+// readmeRow is a row of a README access table: whether its second column
+// holds ✓, and the roles of the other columns that do.
+type readmeRow struct {
+	second bool
+	roles  []auth.Role
+}
+
+// readmeTable yields each row of the README's table whose first two
+// headers are first and second (who may call what), by the route or page
+// in its first cell.
+func readmeTable(t *testing.T, first, second string) iter.Seq2[string, readmeRow] {
+	t.Helper()
 	src, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var header []string
-	rows := map[string]access{}
-	for _, line := range strings.Split(string(src), "\n") {
-		if strings.HasPrefix(line, "|---") {
-			continue
-		}
-		if !strings.HasPrefix(line, "| ") {
-			header = nil
-			continue
-		}
-		cells := strings.Split(strings.Trim(line, "|"), "|")
-		for i := range cells {
-			cells[i] = strings.TrimSpace(cells[i])
-		}
-		if cells[0] == "route" && len(cells) > 2 && cells[1] == "no token" {
-			header = cells
-			continue
-		}
-		if header == nil || !strings.HasPrefix(cells[0], "`") || len(cells) != len(header) {
-			continue
-		}
-		key := strings.Trim(cells[0], "`")
-		a := access{open: cells[1] == "✓"}
-		if !a.open {
+	return func(yield func(string, readmeRow) bool) {
+		var header []string
+		for _, line := range strings.Split(string(src), "\n") {
+			if strings.HasPrefix(line, "|---") {
+				continue
+			}
+			if !strings.HasPrefix(line, "| ") {
+				header = nil
+				continue
+			}
+			cells := strings.Split(strings.Trim(line, "|"), "|")
+			for i := range cells {
+				cells[i] = strings.TrimSpace(cells[i])
+			}
+			if cells[0] == first && len(cells) > 2 && cells[1] == second {
+				header = cells
+				continue
+			}
+			if header == nil || !strings.HasPrefix(cells[0], "`") || len(cells) != len(header) {
+				continue
+			}
+			var roles []auth.Role
 			for i, c := range cells[2:] {
 				if c == "✓" {
-					a.roles = append(a.roles, auth.Role(header[i+2]))
+					roles = append(roles, auth.Role(header[i+2]))
 				}
 			}
+			if !yield(strings.Trim(cells[0], "`"), readmeRow{second: cells[1] == "✓", roles: roles}) {
+				return
+			}
+		}
+	}
+}
+
+// The README's access table says the same as accessMatrix.
+func TestREADMEAccessTable(t *testing.T) {
+	rows := map[string]access{}
+	for key, row := range readmeTable(t, "route", "no token") {
+		a := access{open: row.second}
+		if !a.open {
+			a.roles = row.roles
 		}
 		rows[key] = a
 	}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -226,40 +225,12 @@ func sortedRoles(rs []auth.Role) []auth.Role {
 // TestREADMEStaffPagesTable: the README's table of who may use each staff
 // page is staffAccess.
 func TestREADMEStaffPagesTable(t *testing.T) {
-	src, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var header []string
 	rows := map[string][]auth.Role{}
-	for _, line := range strings.Split(string(src), "\n") {
-		if !strings.HasPrefix(line, "| ") || strings.HasPrefix(line, "|---") {
-			if !strings.HasPrefix(line, "|---") {
-				header = nil
-			}
-			continue
+	for page, row := range readmeTable(t, "page", "signed out") {
+		if row.second {
+			t.Errorf("README: %s is open to the signed out", page)
 		}
-		cells := strings.Split(strings.Trim(line, "|"), "|")
-		for i := range cells {
-			cells[i] = strings.TrimSpace(cells[i])
-		}
-		if cells[0] == "page" && len(cells) > 2 && cells[1] == "signed out" {
-			header = cells
-			continue
-		}
-		if header == nil || len(cells) != len(header) || !strings.HasPrefix(cells[0], "`") {
-			continue
-		}
-		var roles []auth.Role
-		for i, c := range cells[2:] {
-			if c == "✓" {
-				roles = append(roles, auth.Role(header[i+2]))
-			}
-		}
-		if cells[1] == "✓" {
-			t.Errorf("README: %s is open to the signed out", cells[0])
-		}
-		rows[strings.Trim(cells[0], "`")] = roles
+		rows[page] = row.roles
 	}
 	if len(rows) == 0 {
 		t.Fatal("README.md has no staff pages table (| page | signed out | police | ... |)")

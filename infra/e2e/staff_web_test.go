@@ -236,8 +236,8 @@ func TestManagerReadsTheFiguresInTheBrowser(t *testing.T) {
 			}
 			// Every chart has its table; one with nothing to draw only its
 			// table and words.
-			if n, err := browser.Result(v.b, chromedp.Evaluate[int](`document.querySelectorAll("main table").length`)); err != nil || n != 5 {
-				t.Errorf("%d tables, %v; want one for each of the 5 charts", n, err)
+			if n, err := browser.Result(v.b, chromedp.Evaluate[int](`document.querySelectorAll("main table").length`)); err != nil || n != 6 {
+				t.Errorf("%d tables, %v; want one for each of the 6 charts", n, err)
 			}
 			if n, err := browser.Result(v.b, chromedp.Evaluate[int](`document.querySelectorAll("main svg[role=img]").length`)); err != nil || (want.Received > 0 && n < 1) {
 				t.Errorf("%d charts drawn for %d referrals, %v", n, want.Received, err)

@@ -91,6 +91,26 @@ func ParsePeriod(params map[string]string, now time.Time) (Period, error) {
 	return Period{}, &apperr.Error{Code: apperr.Malformed, Message: "The figures cannot be computed for these dates.", Fields: fs}
 }
 
+// Weeks names the weeks the period touches, by the date of their Monday in
+// England, oldest first.
+func (p Period) Weeks() []string {
+	var out []string
+	for d := mondayOf(p.From); d.Before(p.To); d = d.AddDate(0, 0, 7) {
+		out = append(out, d.Format(time.DateOnly))
+	}
+	return out
+}
+
+// mondayOf is the start, in England, of the Monday of t's week.
+func mondayOf(t time.Time) time.Time {
+	l := t.In(london)
+	back := (int(l.Weekday()) + 6) % 7 // days since Monday
+	return time.Date(l.Year(), l.Month(), l.Day()-back, 0, 0, 0, 0, london)
+}
+
+// weekOf names t's week by its Monday in England.
+func weekOf(t time.Time) string { return mondayOf(t).Format(time.DateOnly) }
+
 // Contains reports whether t is in the period.
 func (p Period) Contains(t time.Time) bool { return !t.Before(p.From) && t.Before(p.To) }
 
@@ -151,8 +171,12 @@ type Figures struct {
 
 	ReferralsReceived int            `json:"referralsReceived"`
 	BySource          map[string]int `json:"referralsBySource"`
-	ReReferrals       int            `json:"reReferrals"`
-	ReReferralRate    *float64       `json:"reReferralRate"`
+	// ByWeek counts the referrals received in each week of the period,
+	// by the date (YYYY-MM-DD) of its Monday in England; every week of
+	// the period is there, none received is 0.
+	ByWeek         map[string]int `json:"referralsByWeek"`
+	ReReferrals    int            `json:"reReferrals"`
+	ReReferralRate *float64       `json:"reReferralRate"`
 
 	Decided                  int      `json:"decided"`
 	DecidedWithinOneDay      int      `json:"decidedWithinOneWorkingDay"`
@@ -175,13 +199,17 @@ type Figures struct {
 // Compute works out the figures of the period from the referrals received
 // and the follow-ups started in it (others are ignored).
 func Compute(p Period, refs []Referral, fus []FollowUp) Figures {
-	f := Figures{From: p.From, To: p.To, BySource: map[string]int{}, Overdue: map[string]int{}}
+	f := Figures{From: p.From, To: p.To, BySource: map[string]int{}, ByWeek: map[string]int{}, Overdue: map[string]int{}}
+	for _, w := range p.Weeks() {
+		f.ByWeek[w] = 0
+	}
 	for _, r := range refs {
 		if !p.Contains(r.ReceivedAt) {
 			continue
 		}
 		f.ReferralsReceived++
 		f.BySource[r.Source]++
+		f.ByWeek[weekOf(r.ReceivedAt)]++
 		if r.ReReferral {
 			f.ReReferrals++
 		}

@@ -267,3 +267,34 @@ func TestCensusExport(t *testing.T) {
 		t.Errorf("bad period: %v", err)
 	}
 }
+
+// Referrals by week: each week of the period by its Monday in England,
+// none received counted 0, across the clocks going back.
+func TestByWeek(t *testing.T) {
+	p, err := ParsePeriod(map[string]string{"from": "2026-10-21", "to": "2026-11-03"}, fixedNow())
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := []Referral{
+		{ReceivedAt: at("2026-10-21T10:00:00Z")},
+		// Sunday 23:30 in England (BST): still the week of 19 October.
+		{ReceivedAt: at("2026-10-25T00:30:00Z")},
+		// Monday 00:30 in England (GMT now): the week of 26 October.
+		{ReceivedAt: at("2026-10-26T00:30:00Z")},
+		{ReceivedAt: at("2026-11-03T23:00:00Z")},
+		// Outside the period.
+		{ReceivedAt: at("2026-11-04T00:00:00Z")},
+	}
+	got := Compute(p, refs, nil).ByWeek
+	want := map[string]int{"2026-10-19": 2, "2026-10-26": 1, "2026-11-02": 1}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("by week %v, want %v", got, want)
+	}
+	if w := p.Weeks(); !slices.Equal(w, []string{"2026-10-19", "2026-10-26", "2026-11-02"}) {
+		t.Errorf("weeks %v", w)
+	}
+	empty := Compute(p, nil, nil).ByWeek
+	if !reflect.DeepEqual(empty, map[string]int{"2026-10-19": 0, "2026-10-26": 0, "2026-11-02": 0}) {
+		t.Errorf("no referrals: %v", empty)
+	}
+}

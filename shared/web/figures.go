@@ -156,6 +156,22 @@ func (s *Server) figureCharts(f *stats.Figures) []chart.Chart {
 	t := s.text.T
 	var out []chart.Chart
 
+	byWeek := chart.Chart{ID: "by-week", Title: t("figures.byWeek"), Unit: t("figures.referrals"), Category: t("figures.week")}
+	weeks := make([]string, 0, len(f.ByWeek))
+	for w := range f.ByWeek {
+		weeks = append(weeks, w)
+	}
+	slices.Sort(weeks)
+	for _, w := range weeks {
+		label := w
+		if d, err := time.Parse(time.DateOnly, w); err == nil {
+			label = t("figures.weekOf", "date", d.Format("2 Jan"))
+		}
+		byWeek.Bars = append(byWeek.Bars, chart.Bar{Label: label, Value: float64(f.ByWeek[w]), Shown: fmt.Sprint(f.ByWeek[w])})
+	}
+	byWeek.Summary = t("figures.byWeek.summary", "n", fmt.Sprint(f.ReferralsReceived), "weeks", fmt.Sprint(len(weeks)))
+	out = append(out, byWeek)
+
 	bySource := chart.Chart{ID: "by-source", Title: t("figures.bySource"), Unit: t("figures.referrals"), Category: t("figures.source"), Horizontal: true}
 	sources := make([]string, 0, len(f.BySource))
 	for k := range f.BySource {

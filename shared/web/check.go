@@ -370,6 +370,12 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, d *draft.Draft) 
 		case e != nil && e.Code == apperr.Invalid:
 			s.showCheck(w, r, http.StatusUnprocessableEntity, d, s.place(d, err))
 		case e != nil && e.Code == apperr.Conflict:
+			// The call was escalated: by the first of a double click, whose
+			// receipt the draft then holds, or by someone else.
+			if cur, derr := s.cfg.Drafts.Draft(r.Context(), d.ID, s.cfg.Now()); derr == nil && cur.Receipt != nil {
+				http.Redirect(w, r, pathConfirmation, http.StatusSeeOther)
+				return
+			}
 			s.showCheck(w, r, http.StatusConflict, d, []answers.FieldError{{Page: "check-answers", Message: e.Message}})
 		case e != nil && e.Code == apperr.Unavailable:
 			s.unavailable(w, r, err)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/casework"
 	"github.com/csc-frontdoor/frontdoor/shared/escalation"
@@ -33,6 +34,8 @@ const pathEscalations = "/staff/escalations"
 type escalationsPage struct {
 	Banner *govuk.NotificationBanner
 	Rows   []escalationRow
+	// Next is the next page's link, when there is one.
+	Next string
 }
 
 type escalationRow struct {
@@ -42,7 +45,13 @@ type escalationRow struct {
 // escalations lists the open escalations, each with a form to acknowledge
 // it.
 func (s *Server) escalations(w http.ResponseWriter, r *http.Request, ses *session.Session) {
-	pg, err := s.cfg.Escalations.List(r.Context(), escalation.Query{Status: escalation.StatusOpen, Limit: 100}, staffRequest(r, ses, managerRoles))
+	q := escalation.Query{Status: escalation.StatusOpen, Cursor: r.URL.Query().Get("cursor"), Limit: 50}
+	pg, err := s.cfg.Escalations.List(r.Context(), q, staffRequest(r, ses, managerRoles))
+	if e := apperr.As(err); e != nil && e.Code == apperr.Malformed && q.Cursor != "" {
+		// A cursor not of these pages: start again.
+		http.Redirect(w, r, pathEscalations, http.StatusSeeOther)
+		return
+	}
 	if err != nil {
 		s.staffFailure(w, r, err)
 		return
@@ -65,6 +74,9 @@ func (s *Server) escalations(w http.ResponseWriter, r *http.Request, ses *sessio
 			}
 		}
 		p.Rows = append(p.Rows, row)
+	}
+	if pg.Next != "" {
+		p.Next = pathEscalations + "?" + url.Values{"cursor": {pg.Next}}.Encode()
 	}
 	if r.URL.Query().Get("acknowledged") == "1" {
 		p.Banner = &govuk.NotificationBanner{Type: "success", Text: t("escalations.acknowledged")}

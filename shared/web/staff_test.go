@@ -5,12 +5,16 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
+	"github.com/csc-frontdoor/frontdoor/shared/escalation"
+	"github.com/csc-frontdoor/frontdoor/shared/page"
 	"github.com/csc-frontdoor/frontdoor/shared/web/draft"
 	"github.com/csc-frontdoor/frontdoor/shared/web/session"
 )
@@ -215,5 +219,52 @@ func TestDueIn(t *testing.T) {
 		if got := dueIn(at(tt.due), at(tt.now)); got != tt.want {
 			t.Errorf("dueIn(%s, %s) = %q, want %q", tt.due, tt.now, got, tt.want)
 		}
+	}
+}
+
+// memEscalations pages its escalations two at a time.
+type memEscalations struct{ cursors []string }
+
+func (m *memEscalations) List(_ context.Context, q escalation.Query, _ audit.Request) (*escalation.Page, error) {
+	m.cursors = append(m.cursors, q.Cursor)
+	switch q.Cursor {
+	case "":
+		return &escalation.Page{Items: []escalation.Escalation{{ID: "e1", Clock: escalation.ClockDecision, RaisedAt: now,
+			Subject: escalation.Subject{Type: audit.SubjectReferral, ID: "r1", Reference: "ABCD-2345"}}}, Next: "page-2"}, nil
+	case "page-2":
+		return &escalation.Page{Items: []escalation.Escalation{}}, nil
+	}
+	return nil, page.CursorError("the list of escalations")
+}
+
+func (m *memEscalations) Acknowledge(context.Context, string, []byte, audit.Request) (*escalation.Escalation, error) {
+	return &escalation.Escalation{}, nil
+}
+
+// The escalations page goes on to the next page, and a cursor not of these
+// pages starts again.
+func TestEscalationsPaging(t *testing.T) {
+	clock := now
+	s, idp := newStaffServer(t, &clock)
+	esc := &memEscalations{}
+	s.cfg.Escalations = esc
+	c := signInAs(t, s, idp, auth.Principal{Subject: "manager-1", Roles: []auth.Role{auth.MASHManager}}, "/staff")
+	w := serve(s, http.MethodGet, "/staff/escalations", nil, c)
+	body := checkHTML(t, w)
+	if w.Code != 200 || !strings.Contains(body, `href="/staff/escalations?cursor=page-2"`) || !strings.Contains(body, "ABCD-2345") {
+		t.Fatalf("first page: %d\n%s", w.Code, body)
+	}
+	for _, p := range accessProblems(body) {
+		t.Errorf("escalations: %s", p)
+	}
+	w = serve(s, http.MethodGet, "/staff/escalations?cursor=page-2", nil, c)
+	if body := checkHTML(t, w); w.Code != 200 || strings.Contains(body, "cursor=") || !strings.Contains(body, "There are no open escalations") {
+		t.Errorf("last page: %d", w.Code)
+	}
+	if w := serve(s, http.MethodGet, "/staff/escalations?cursor=forged", nil, c); w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/staff/escalations" {
+		t.Errorf("a forged cursor: %d %v", w.Code, w.Header())
+	}
+	if want := []string{"", "page-2", "forged"}; !slices.Equal(esc.cursors, want) {
+		t.Errorf("cursors asked %v, want %v", esc.cursors, want)
 	}
 }

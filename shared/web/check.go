@@ -346,7 +346,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, d *draft.Draft) 
 		// A helpline adviser's referral from a call: sent as the call's
 		// escalation, by the adviser who began it, signed in.
 		ses, serr := s.staffSession(r)
-		if serr != nil || !containsAny(ses.Roles, helplineRoles) || ids.Hash(ses.ID) != d.Staff {
+		if serr != nil || !hasRole(ses.Roles, helplineRoles) || ids.Hash(ses.ID) != d.Staff {
 			s.showError(w, r, http.StatusForbidden, "noAccess", false)
 			return
 		}
@@ -428,20 +428,11 @@ type confirmationPage struct {
 
 // confirmation shows the receipt of the draft's referral.
 func (s *Server) confirmation(w http.ResponseWriter, r *http.Request) {
-	c, err := r.Cookie(cookieName)
-	if err != nil || c.Value == "" {
-		s.showError(w, r, http.StatusNotFound, "expired", true)
+	d, ok := s.cookieDraft(w, r)
+	if !ok {
 		return
 	}
-	d, err := s.cfg.Drafts.Draft(r.Context(), c.Value, s.cfg.Now())
-	switch {
-	case errors.Is(err, draft.ErrNotFound):
-		s.showError(w, r, http.StatusNotFound, "expired", true)
-		return
-	case err != nil:
-		s.unavailable(w, r, err)
-		return
-	case d.Receipt == nil:
+	if d.Receipt == nil {
 		http.Redirect(w, r, pathCheck, http.StatusSeeOther)
 		return
 	}
@@ -449,7 +440,8 @@ func (s *Server) confirmation(w http.ResponseWriter, r *http.Request) {
 }
 
 // showConfirmation shows a receipt: the reference (two groups of four
-// letters and digits without look-alikes, easy to read over the phone), the receipt token and how to keep it, and when the hub will have
+// letters and digits without look-alikes, easy to read over the phone),
+// the receipt token and how to keep it, and when the hub will have
 // decided what happens next.
 func (s *Server) showConfirmation(w http.ResponseWriter, r *http.Request, rc intake.Receipt) {
 	ref := template.HTMLEscapeString(rc.Reference)

@@ -102,15 +102,9 @@ func (s *Server) figures(w http.ResponseWriter, r *http.Request, ses *session.Se
 		},
 		Show: govuk.Button{Text: t("figures.show"), Classes: "govuk-button--secondary"},
 	}
-	var summary *govuk.ErrorSummary
-	if len(errs) > 0 {
+	summary := s.summary(errs, []string{"from", "from-day", "from-month", "from-year", "to", "to-day", "to-month", "to-year"}, []string{"from", "to"})
+	if summary != nil {
 		status = http.StatusUnprocessableEntity
-		summary = &govuk.ErrorSummary{TitleText: t("error.summaryTitle")}
-		for _, k := range []string{"from", "from-day", "from-month", "from-year", "to", "to-day", "to-month", "to-year"} {
-			if m, ok := errs[k]; ok {
-				summary.ErrorList = append(summary.ErrorList, govuk.ErrorItem{Text: m, Href: "#" + fieldID(k, []string{"from", "to"})})
-			}
-		}
 	}
 	if f != nil {
 		last := f.To.Add(-time.Nanosecond).In(calendar.London)

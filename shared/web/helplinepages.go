@@ -160,18 +160,7 @@ func (s *Server) showCallForm(w http.ResponseWriter, r *http.Request, status int
 		{Radios: s.yesNo(v, errs, "followUpCallAgreed", "call.followUpCallAgreed")},
 		{Hidden: []string{"key", v.Get("key")}},
 	}
-	var summary *govuk.ErrorSummary
-	if len(errs) > 0 {
-		summary = &govuk.ErrorSummary{TitleText: t("error.summaryTitle")}
-		for _, f := range append([]string{"calledAt"}, callFields...) {
-			if m, ok := errs[f]; ok {
-				summary.ErrorList = append(summary.ErrorList, govuk.ErrorItem{Text: m, Href: "#" + fieldID(f, []string{"calledAt"})})
-			}
-		}
-		if m, ok := errs[""]; ok {
-			summary.ErrorList = append(summary.ErrorList, govuk.ErrorItem{Text: m})
-		}
-	}
+	summary := s.summary(errs, append([]string{"calledAt"}, callFields...), []string{"calledAt"})
 	s.renderStaff(w, r, status, "question", ses, Page{
 		Title: t("call.title"), ErrorSummary: summary, CSRF: ses.CSRF,
 		BackLink: &govuk.BackLink{Href: pathCalls, Text: t("common.back")},

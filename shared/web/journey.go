@@ -99,18 +99,8 @@ type draftHandler func(w http.ResponseWriter, r *http.Request, d *draft.Draft)
 // draft's token.
 func (s *Server) withDraft(h draftHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c, err := r.Cookie(cookieName)
-		if err != nil || c.Value == "" {
-			s.showError(w, r, http.StatusNotFound, "expired", true)
-			return
-		}
-		d, err := s.cfg.Drafts.Draft(r.Context(), c.Value, s.cfg.Now())
-		if errors.Is(err, draft.ErrNotFound) {
-			s.showError(w, r, http.StatusNotFound, "expired", true)
-			return
-		}
-		if err != nil {
-			s.unavailable(w, r, err)
+		d, ok := s.cookieDraft(w, r)
+		if !ok {
 			return
 		}
 		if r.Method == http.MethodPost && !checkToken(r, d.CSRF) {
@@ -123,6 +113,27 @@ func (s *Server) withDraft(h draftHandler) http.HandlerFunc {
 		}
 		h(w, r, d)
 	}
+}
+
+// cookieDraft reads the draft the cookie names. Without one, or when it
+// expired, it shows the page to begin again, and when the store cannot be
+// read the unavailable page; either way it reports false.
+func (s *Server) cookieDraft(w http.ResponseWriter, r *http.Request) (*draft.Draft, bool) {
+	c, err := r.Cookie(cookieName)
+	if err != nil || c.Value == "" {
+		s.showError(w, r, http.StatusNotFound, "expired", true)
+		return nil, false
+	}
+	d, err := s.cfg.Drafts.Draft(r.Context(), c.Value, s.cfg.Now())
+	if errors.Is(err, draft.ErrNotFound) {
+		s.showError(w, r, http.StatusNotFound, "expired", true)
+		return nil, false
+	}
+	if err != nil {
+		s.unavailable(w, r, err)
+		return nil, false
+	}
+	return d, true
 }
 
 // question is one question page of the journey.

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -50,10 +51,8 @@ const pathQueue = "/staff/queue"
 // services audit.
 func staffRequest(r *http.Request, ses *session.Session, roles []auth.Role) audit.Request {
 	role := ""
-	for _, have := range ses.Roles {
-		if role == "" && containsRole(roles, have) {
-			role = string(have)
-		}
+	if i := slices.IndexFunc(ses.Roles, func(have auth.Role) bool { return slices.Contains(roles, have) }); i >= 0 {
+		role = string(ses.Roles[i])
 	}
 	ip, _, _ := net.SplitHostPort(r.RemoteAddr)
 	return audit.Request{
@@ -62,23 +61,9 @@ func staffRequest(r *http.Request, ses *session.Session, roles []auth.Role) audi
 	}
 }
 
-// containsAny reports whether have holds one of roles.
-func containsAny(have, roles []auth.Role) bool {
-	for _, h := range have {
-		if containsRole(roles, h) {
-			return true
-		}
-	}
-	return false
-}
-
-func containsRole(roles []auth.Role, r auth.Role) bool {
-	for _, x := range roles {
-		if x == r {
-			return true
-		}
-	}
-	return false
+// hasRole reports whether have holds one of roles.
+func hasRole(have, roles []auth.Role) bool {
+	return slices.ContainsFunc(have, func(r auth.Role) bool { return slices.Contains(roles, r) })
 }
 
 // staffFailure shows a service's error as a page: not found, unavailable,
@@ -311,7 +296,7 @@ func (s *Server) referral(w http.ResponseWriter, r *http.Request, ses *session.S
 		}
 		p.Decide = &govuk.Button{Text: label, Href: "/staff/referrals/" + v.ID + "/decision"}
 	}
-	if containsAny(ses.Roles, managerRoles) {
+	if hasRole(ses.Roles, managerRoles) {
 		p.Trail = "/staff/referrals/" + v.ID + "/audit"
 	}
 	if r.URL.Query().Get("decided") == "1" {
@@ -447,17 +432,9 @@ func (s *Server) showDecision(w http.ResponseWriter, r *http.Request, status int
 		}
 	}
 	if len(errs) > 0 {
-		summary = &govuk.ErrorSummary{TitleText: t("error.summaryTitle")}
-		for _, f := range []string{"outcome", "adviceGiven-" + vals.Get("outcome"), "primaryNeed-" + vals.Get("outcome"), "transferTo-" + vals.Get("outcome"),
-			"allocatedWorker-" + vals.Get("outcome"), "rationale", "levelOfNeed", "referrerInformed", "referrerNotInformedReason", ""} {
-			if m, ok := errs[f]; ok {
-				href := "#" + f
-				if f == "" {
-					href = ""
-				}
-				summary.ErrorList = append(summary.ErrorList, govuk.ErrorItem{Text: m, Href: href})
-			}
-		}
+		o := vals.Get("outcome")
+		summary = s.summary(errs, []string{"outcome", "adviceGiven-" + o, "primaryNeed-" + o, "transferTo-" + o,
+			"allocatedWorker-" + o, "rationale", "levelOfNeed", "referrerInformed", "referrerNotInformedReason"}, nil)
 	}
 	s.renderStaff(w, r, status, "decision", ses, Page{
 		Title: t("decision.title"), ErrorSummary: summary, CSRF: ses.CSRF,

@@ -221,22 +221,13 @@ func (s *Server) showFollowUp(w http.ResponseWriter, r *http.Request, status int
 			{Textarea: s.textarea(vals, errs, "decline-reason", "followUp.declineReason", 3)},
 		}, Button: govuk.Button{Text: t("followUp.decline.button"), Classes: "govuk-button--warning", PreventDoubleClick: true}})
 	}
-	var summary *govuk.ErrorSummary
-	if len(errs) > 0 {
-		summary = &govuk.ErrorSummary{TitleText: t("error.summaryTitle")}
-		for _, f := range p.Forms {
-			for _, fl := range f.Fields {
-				for _, name := range fieldNames(fl) {
-					if m, ok := errs[name]; ok {
-						summary.ErrorList = append(summary.ErrorList, govuk.ErrorItem{Text: m, Href: "#" + fieldID(name, eventDates)})
-					}
-				}
-			}
-		}
-		if m, ok := errs[""]; ok {
-			summary.ErrorList = append(summary.ErrorList, govuk.ErrorItem{Text: m})
+	var order []string
+	for _, f := range p.Forms {
+		for _, fl := range f.Fields {
+			order = append(order, fieldNames(fl)...)
 		}
 	}
+	summary := s.summary(errs, order, eventDates)
 	s.renderStaff(w, r, status, "follow-up", ses, Page{Title: t("followUp.title", "kind", p.Kind), ErrorSummary: summary, CSRF: ses.CSRF,
 		BackLink: &govuk.BackLink{Href: pathFollowUps, Text: t("common.back")}, Data: p})
 }

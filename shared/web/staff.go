@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
@@ -120,7 +119,7 @@ func (s *Server) withStaff(roles []auth.Role, h staffHandler) http.HandlerFunc {
 			s.unavailable(w, r, err)
 			return
 		}
-		if roles != nil && !slices.ContainsFunc(ses.Roles, func(have auth.Role) bool { return slices.Contains(roles, have) }) {
+		if roles != nil && !hasRole(ses.Roles, roles) {
 			s.showError(w, r, http.StatusForbidden, "noAccess", false)
 			return
 		}
@@ -293,9 +292,7 @@ type navItem struct {
 // staffNav is the navigation a person sees: what their roles allow.
 func (s *Server) staffNav(ses *session.Session, current string) []navItem {
 	items := []navItem{{Href: pathStaff, Text: s.text.T("staff.nav.home")}}
-	has := func(roles []auth.Role) bool {
-		return slices.ContainsFunc(ses.Roles, func(r auth.Role) bool { return slices.Contains(roles, r) })
-	}
+	has := func(roles []auth.Role) bool { return hasRole(ses.Roles, roles) }
 	if has(mashRoles) {
 		items = append(items, navItem{Href: pathQueue, Text: s.text.T("staff.nav.queue")})
 	}

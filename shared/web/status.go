@@ -56,7 +56,7 @@ func (s *Server) showFind(w http.ResponseWriter, r *http.Request, status int, v 
 	s.render(w, r, status, "question", Page{
 		Title:        s.text.T("find.title"),
 		BackLink:     &govuk.BackLink{Href: "/", Text: s.text.T("common.back")},
-		ErrorSummary: s.summary(errs, []string{"reference", "receiptToken"}),
+		ErrorSummary: s.summary(errs, []string{"reference", "receiptToken"}, nil),
 		CSRF:         formToken(w, r),
 		Data: questionPage{
 			Heading: s.text.T("find.title"), Lead: []string{s.text.T("find.lead")},
@@ -66,16 +66,22 @@ func (s *Server) showFind(w http.ResponseWriter, r *http.Request, status int, v 
 	})
 }
 
-// summary is the error summary of errs in the page's order of fields.
-func (s *Server) summary(errs map[string]string, order []string) *govuk.ErrorSummary {
+// summary is the error summary of errs (by form field) in the page's
+// order of fields, each linked to its field: a problem with a whole date
+// (one of dates) to its day. A problem of no field (errs[""]) comes last,
+// unlinked. None when there are no errors.
+func (s *Server) summary(errs map[string]string, order, dates []string) *govuk.ErrorSummary {
 	if len(errs) == 0 {
 		return nil
 	}
 	sum := &govuk.ErrorSummary{TitleText: s.text.T("error.summaryTitle")}
 	for _, f := range order {
-		if m, ok := errs[f]; ok {
-			sum.ErrorList = append(sum.ErrorList, govuk.ErrorItem{Text: m, Href: "#" + f})
+		if m, ok := errs[f]; ok && f != "" {
+			sum.ErrorList = append(sum.ErrorList, govuk.ErrorItem{Text: m, Href: "#" + fieldID(f, dates)})
 		}
+	}
+	if m, ok := errs[""]; ok {
+		sum.ErrorList = append(sum.ErrorList, govuk.ErrorItem{Text: m})
 	}
 	return sum
 }
@@ -170,7 +176,7 @@ func (s *Server) showStatus(w http.ResponseWriter, r *http.Request, status int, 
 	s.render(w, r, status, "status", Page{
 		Title:        t("status.title"),
 		BackLink:     &govuk.BackLink{Href: pathCheckReferral, Text: t("common.back")},
-		ErrorSummary: s.summary(errs, []string{"information", "urgent"}),
+		ErrorSummary: s.summary(errs, []string{"information", "urgent"}, nil),
 		CSRF:         formToken(w, r),
 		Data: statusPage{
 			Status:      govuk.SummaryList{Rows: rows},

@@ -1,9 +1,11 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -249,7 +251,10 @@ func TestManagerReadsTheFiguresInTheBrowser(t *testing.T) {
 // TestProviderCompletesAnInterviewInTheBrowser: a return home interview
 // provider signs in, finds the interview the front door started for a
 // child back from a missing episode, accepts it, makes an error completing
-// it and corrects it; the follow-up is completed as the API reads it.
+// it and corrects it; the interview found a new referral is needed, which
+// the provider makes on the next page (an error made and corrected there
+// too). The follow-up is completed as the API reads it, and the new
+// referral, its origin this follow-up, is triaged.
 func TestProviderCompletesAnInterviewInTheBrowser(t *testing.T) {
 	r := submit(t, "missing-episode.json")
 	got := waitFor(t, r.ID, func(v view) bool { return len(v.FollowUps) > 0 })
@@ -277,19 +282,70 @@ func TestProviderCompletesAnInterviewInTheBrowser(t *testing.T) {
 	v.fill("returnHomeInterview-pushFactors", "Arguments at home.", "returnHomeInterview-pullFactors", "Friends in town.",
 		"returnHomeInterview-whereChildWas", "At a friend's house.")
 	v.choose("returnHomeInterview-harmSuffered", "no")
-	v.choose("returnHomeInterview-exploitationSigns", "no")
-	v.choose("returnHomeInterview-newReferralNeeded", "no")
-	// Who the child was with left out: the service's rule.
+	v.choose("returnHomeInterview-exploitationSigns", "yes")
+	v.choose("returnHomeInterview-newReferralNeeded", "yes")
+	// Who the child was with, and the signs of exploitation, left out: the
+	// service's rules.
 	v.press("Complete")
 	v.seen("follow-up-error", page, http.StatusUnprocessableEntity)
-	v.fill("returnHomeInterview-withWhom", "A school friend.")
+	for _, href := range []string{"#returnHomeInterview-withWhom", "#returnHomeInterview-exploitationDetails"} {
+		v.want(`document.querySelector('.govuk-error-summary a[href="` + href + `"]') !== null`)
+	}
+	v.fill("returnHomeInterview-withWhom", "A school friend.", "returnHomeInterview-exploitationDetails", "A new phone he will not explain.")
 	v.press("Complete")
+
+	// The new referral, on its own page; the level of need left out.
+	v.seen("new-referral", page, 200)
+	v.fill("returnHomeInterview-newReferral-referrer-name", "Rhi Worker", "returnHomeInterview-newReferral-referrer-role", "Return home interviewer",
+		"returnHomeInterview-newReferral-referrer-organisation", "Return Home Service", "returnHomeInterview-newReferral-referrer-email", "rhi.worker@example.org",
+		"returnHomeInterview-newReferral-referrer-phone", "0161 496 0123",
+		"returnHomeInterview-newReferral-concerns-account", "Signs of criminal exploitation found at the return home interview.")
+	v.choose("returnHomeInterview-newReferral-referrer-agencyType", "voluntary-sector")
+	v.choose("returnHomeInterview-newReferral-referrer-regulatedProfessional", "no")
+	v.choose("returnHomeInterview-newReferral-consent-familyAware", "yes")
+	v.choose("returnHomeInterview-newReferral-consent-familyConsents", "yes")
+	v.choose("returnHomeInterview-newReferral-concerns-immediateRisk", "no")
+	v.choose("returnHomeInterview-newReferral-concerns-categories", "child-criminal-exploitation")
+	v.press("Complete the interview and send the referral")
+	v.seen("new-referral-error", page, http.StatusUnprocessableEntity)
+	v.want(`document.querySelector('.govuk-error-summary a[href="#returnHomeInterview-newReferral-concerns-levelOfNeed"]') !== null`)
+	v.choose("returnHomeInterview-newReferral-concerns-levelOfNeed", "3")
+	v.press("Complete the interview and send the referral")
 	v.seen("follow-up-completed", page, 200)
+	v.want(`document.querySelector('.govuk-notification-banner--success').textContent.includes("new referral has been sent")`)
+
 	after := waitFor(t, r.ID, func(v view) bool { return true })
+	var newRef string
 	for _, f := range after.FollowUps {
-		if f.ID == id && f.Status != "COMPLETED" {
-			t.Errorf("the interview is %s through the API, not COMPLETED", f.Status)
+		if f.ID == id {
+			if f.Status != "COMPLETED" || f.NewReferralID == "" {
+				t.Fatalf("the interview through the API: %+v, want COMPLETED with a new referral", f)
+			}
+			newRef = f.NewReferralID
 		}
+	}
+	waitFor(t, newRef, triaged)
+	_, body := getAs(t, "/referrals/"+newRef, auth.MASH)
+	var nr struct {
+		Origin struct {
+			Type string `json:"type"`
+			ID   string `json:"id"`
+		} `json:"origin"`
+		Referral struct {
+			Referrer struct {
+				Name string `json:"name"`
+			} `json:"referrer"`
+			Concerns struct {
+				Categories  []string `json:"categories"`
+				LevelOfNeed int      `json:"levelOfNeed"`
+			} `json:"concerns"`
+		} `json:"referral"`
+	}
+	if err := json.Unmarshal(body, &nr); err != nil {
+		t.Fatal(err)
+	}
+	if nr.Origin.ID != id || nr.Referral.Referrer.Name != "Rhi Worker" || !slices.Equal(nr.Referral.Concerns.Categories, []string{"child-criminal-exploitation"}) || nr.Referral.Concerns.LevelOfNeed != 3 {
+		t.Errorf("the new referral through the API: %s", body)
 	}
 }
 

@@ -42,6 +42,9 @@ type view struct {
 		ChildIndex int       `json:"childIndex"`
 		StartAt    time.Time `json:"startAt"`
 		DueAt      time.Time `json:"dueAt"`
+		// NewReferralID is the referral a completed return home interview
+		// made.
+		NewReferralID string `json:"newReferralId"`
 	} `json:"followUps"`
 }
 

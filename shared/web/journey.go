@@ -173,6 +173,9 @@ type field struct {
 	SummaryList *govuk.SummaryList
 	// Hidden is a hidden input: Hidden[0] its name, Hidden[1] its value.
 	Hidden []string
+	// Revealed names the fields inside the Radios' conditional reveals,
+	// for the error summary's order.
+	Revealed []string
 }
 
 // show shows the page with its saved answers.

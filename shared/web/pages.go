@@ -36,17 +36,9 @@ func (s *Server) questions() []question {
 		{
 			s: s, key: answers.PageRisk, title: "risk.title", fields: []string{"immediateRisk"},
 			view: func(v url.Values, errs map[string]string) questionPage {
-				warning := s.component("govukWarningText", govuk.WarningText{Text: s.text.T("risk.warning"), IconFallbackText: s.text.T("common.warning")})
-				return questionPage{Fields: []field{{Radios: &govuk.Radios{
-					Name: "immediateRisk", IDPrefix: "immediateRisk", Value: v.Get("immediateRisk"),
-					Fieldset:     &govuk.Fieldset{Legend: &govuk.Legend{Text: s.text.T("risk.title"), IsPageHeading: true, Classes: "govuk-fieldset__legend--l"}},
-					Hint:         s.hint("risk.hint"),
-					ErrorMessage: s.errorMessage(errs, "immediateRisk"),
-					Items: []govuk.RadioItem{
-						{Value: "yes", Text: s.text.T("common.yes"), Conditional: &govuk.Conditional{HTML: warning}},
-						{Value: "no", Text: s.text.T("common.no")},
-					},
-				}}}}
+				risk := s.riskRadios(v, errs, "immediateRisk")
+				risk.Fieldset.Legend.IsPageHeading, risk.Fieldset.Legend.Classes = true, "govuk-fieldset__legend--l"
+				return questionPage{Fields: []field{{Radios: risk}}}
 			},
 			back: to("/"), next: to(pathReferrer),
 		},
@@ -54,24 +46,7 @@ func (s *Server) questions() []question {
 			s: s, key: answers.PageReferrer, title: "referrer.title",
 			fields: []string{"name", "role", "organisation", "agencyType", "email", "phone", "regulatedProfessional"},
 			view: func(v url.Values, errs map[string]string) questionPage {
-				var agencies []string
-				for _, a := range referral.AgencyTypes {
-					// The helpline refers from its own pages, which set it.
-					if a != referral.AgencyHelpline || v.Get("agencyType") == string(a) {
-						agencies = append(agencies, string(a))
-					}
-				}
-				agency := s.choices(v, errs, "agencyType", "agency", agencies)
-				agency.Fieldset.Legend.Classes = "govuk-fieldset__legend--m"
-				return questionPage{Heading: s.text.T("referrer.title"), Fields: []field{
-					{Input: s.input(v, errs, "name", "referrer.name", "name", "")},
-					{Input: s.input(v, errs, "role", "referrer.role", "organization-title", "")},
-					{Input: s.input(v, errs, "organisation", "referrer.organisation", "organization", "")},
-					{Radios: agency},
-					{Input: s.input(v, errs, "email", "referrer.email", "email", "email")},
-					{Input: s.input(v, errs, "phone", "referrer.phone", "tel", "tel")},
-					{Radios: s.yesNo(v, errs, "regulatedProfessional", "referrer.regulatedProfessional")},
-				}}
+				return questionPage{Heading: s.text.T("referrer.title"), Fields: s.referrerFields(v, errs, "")}
 			},
 			back: to(pathRisk), next: to(pathConsent),
 		},
@@ -79,11 +54,7 @@ func (s *Server) questions() []question {
 			s: s, key: answers.PageConsent, title: "consent.title",
 			fields: []string{"familyAware", "familyConsents", "noConsentReason"},
 			view: func(v url.Values, errs map[string]string) questionPage {
-				return questionPage{Heading: s.text.T("consent.title"), Lead: []string{s.text.T("consent.lead")}, Fields: []field{
-					{Radios: s.yesNo(v, errs, "familyAware", "consent.familyAware")},
-					{Radios: s.yesNo(v, errs, "familyConsents", "consent.familyConsents")},
-					{Textarea: s.textarea(v, errs, "noConsentReason", "consent.noConsentReason", 4)},
-				}}
+				return questionPage{Heading: s.text.T("consent.title"), Lead: []string{s.text.T("consent.lead")}, Fields: s.consentFields(v, errs, "")}
 			},
 			back: to(pathReferrer), next: to(pathChildren),
 		},
@@ -91,28 +62,7 @@ func (s *Server) questions() []question {
 			s: s, key: answers.PageConcerns, title: "concerns.title",
 			fields: []string{"categories", "account", "childsWords", "levelOfNeed"},
 			view: func(v url.Values, errs map[string]string) questionPage {
-				cats := &govuk.Checkboxes{
-					Name: "categories", IDPrefix: "categories", Values: v["categories"],
-					Fieldset:     &govuk.Fieldset{Legend: &govuk.Legend{Text: s.text.T("concerns.categories.legend"), Classes: "govuk-fieldset__legend--m"}},
-					Hint:         s.hint("concerns.categories.hint"),
-					ErrorMessage: s.errorMessage(errs, "categories"),
-				}
-				for _, c := range referral.Categories {
-					cats.Items = append(cats.Items, govuk.CheckboxItem{Value: string(c), Text: s.text.T("category." + string(c))})
-				}
-				var needs []string
-				for _, n := range referral.LevelsOfNeed {
-					needs = append(needs, strconv.Itoa(int(n)))
-				}
-				need := s.choices(v, errs, "levelOfNeed", "need", needs)
-				need.Fieldset.Legend.Classes = "govuk-fieldset__legend--m"
-				account := s.textarea(v, errs, "account", "concerns.account", 10)
-				account.Label.Classes = "govuk-label--m"
-				words := s.textarea(v, errs, "childsWords", "concerns.childsWords", 5)
-				words.Label.Classes = "govuk-label--m"
-				return questionPage{Heading: s.text.T("concerns.title"), Fields: []field{
-					{Checkboxes: cats}, {Textarea: account}, {Textarea: words}, {Radios: need},
-				}}
+				return questionPage{Heading: s.text.T("concerns.title"), Fields: s.concernFields(v, errs, "", referral.Categories)}
 			},
 			back: to(pathProfessional),
 			next: func(d *draft.Draft) string {
@@ -151,6 +101,81 @@ func (s *Server) questions() []question {
 				}}
 			},
 			back: to(pathConcerns), next: to(pathCheck),
+		},
+	}
+}
+
+// referrerFields ask who is referring, each field named prefix and its
+// member of the referral's referrer.
+func (s *Server) referrerFields(v url.Values, errs map[string]string, prefix string) []field {
+	var agencies []string
+	for _, a := range referral.AgencyTypes {
+		// The helpline refers from its own pages, which set it.
+		if a != referral.AgencyHelpline || v.Get(prefix+"agencyType") == string(a) {
+			agencies = append(agencies, string(a))
+		}
+	}
+	agency := s.choices(v, errs, prefix+"agencyType", "agency", agencies)
+	agency.Fieldset.Legend.Classes = "govuk-fieldset__legend--m"
+	return []field{
+		{Input: s.input(v, errs, prefix+"name", "referrer.name", "name", "")},
+		{Input: s.input(v, errs, prefix+"role", "referrer.role", "organization-title", "")},
+		{Input: s.input(v, errs, prefix+"organisation", "referrer.organisation", "organization", "")},
+		{Radios: agency},
+		{Input: s.input(v, errs, prefix+"email", "referrer.email", "email", "email")},
+		{Input: s.input(v, errs, prefix+"phone", "referrer.phone", "tel", "tel")},
+		{Radios: s.yesNo(v, errs, prefix+"regulatedProfessional", "referrer.regulatedProfessional")},
+	}
+}
+
+// consentFields ask about the family's consent, each field named prefix
+// and its member of the referral's consent.
+func (s *Server) consentFields(v url.Values, errs map[string]string, prefix string) []field {
+	return []field{
+		{Radios: s.yesNo(v, errs, prefix+"familyAware", "consent.familyAware")},
+		{Radios: s.yesNo(v, errs, prefix+"familyConsents", "consent.familyConsents")},
+		{Textarea: s.textarea(v, errs, prefix+"noConsentReason", "consent.noConsentReason", 4)},
+	}
+}
+
+// concernFields ask what the referrer is worried about, offering the
+// categories given, each field named prefix and its member of the
+// referral's concerns.
+func (s *Server) concernFields(v url.Values, errs map[string]string, prefix string, categories []referral.Category) []field {
+	cats := &govuk.Checkboxes{
+		Name: prefix + "categories", IDPrefix: prefix + "categories", Values: v[prefix+"categories"],
+		Fieldset:     &govuk.Fieldset{Legend: &govuk.Legend{Text: s.text.T("concerns.categories.legend"), Classes: "govuk-fieldset__legend--m"}},
+		Hint:         s.hint("concerns.categories.hint"),
+		ErrorMessage: s.errorMessage(errs, prefix+"categories"),
+	}
+	for _, c := range categories {
+		cats.Items = append(cats.Items, govuk.CheckboxItem{Value: string(c), Text: s.text.T("category." + string(c))})
+	}
+	var needs []string
+	for _, n := range referral.LevelsOfNeed {
+		needs = append(needs, strconv.Itoa(int(n)))
+	}
+	need := s.choices(v, errs, prefix+"levelOfNeed", "need", needs)
+	need.Fieldset.Legend.Classes = "govuk-fieldset__legend--m"
+	account := s.textarea(v, errs, prefix+"account", "concerns.account", 10)
+	account.Label.Classes = "govuk-label--m"
+	words := s.textarea(v, errs, prefix+"childsWords", "concerns.childsWords", 5)
+	words.Label.Classes = "govuk-label--m"
+	return []field{{Checkboxes: cats}, {Textarea: account}, {Textarea: words}, {Radios: need}}
+}
+
+// riskRadios ask whether a child is at immediate risk, a yes showing at
+// once the warning to call 999.
+func (s *Server) riskRadios(v url.Values, errs map[string]string, name string) *govuk.Radios {
+	warning := s.component("govukWarningText", govuk.WarningText{Text: s.text.T("risk.warning"), IconFallbackText: s.text.T("common.warning")})
+	return &govuk.Radios{
+		Name: name, IDPrefix: name, Value: v.Get(name),
+		Fieldset:     &govuk.Fieldset{Legend: &govuk.Legend{Text: s.text.T("risk.title"), Classes: "govuk-fieldset__legend--m"}},
+		Hint:         s.hint("risk.hint"),
+		ErrorMessage: s.errorMessage(errs, name),
+		Items: []govuk.RadioItem{
+			{Value: "yes", Text: s.text.T("common.yes"), Conditional: &govuk.Conditional{HTML: warning}},
+			{Value: "no", Text: s.text.T("common.no")},
 		},
 	}
 }

@@ -3,10 +3,12 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -78,6 +80,13 @@ func (s *Server) summary(errs map[string]string, order, dates []string) *govuk.E
 	for _, f := range order {
 		if m, ok := errs[f]; ok && f != "" {
 			sum.ErrorList = append(sum.ErrorList, govuk.ErrorItem{Text: m, Href: "#" + fieldID(f, dates)})
+		}
+	}
+	// A problem with no field on the page is still shown, unlinked: none
+	// may be hidden from the person who has to put it right.
+	for _, f := range slices.Sorted(maps.Keys(errs)) {
+		if f != "" && !slices.Contains(order, f) {
+			sum.ErrorList = append(sum.ErrorList, govuk.ErrorItem{Text: errs[f]})
 		}
 	}
 	if m, ok := errs[""]; ok {

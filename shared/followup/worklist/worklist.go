@@ -290,6 +290,61 @@ func notFound() error {
 // follow-up and the referral's content, so sending the same completion
 // again (after a failure, or a conflict) makes no second referral.
 func (s *Service) Record(ctx context.Context, c Caller, id string, body []byte) (*View, error) {
+	p, err := s.prepare(ctx, c, id, body)
+	if err != nil {
+		return nil, err
+	}
+	next, ev := p.next, p.ev
+	if p.form != nil {
+		refID, err := s.makeReferral(ctx, c, p.actor, p.f.ID, p.form)
+		if err != nil {
+			return nil, err
+		}
+		next.NewReferralID, ev.NewReferralID = refID, refID
+	}
+	ev.ID, ev.RecordedBy = ids.NewULID(p.now), p.actor
+	entry := s.entry(c, p.role, p.f.ID, p.req.Type.Action(), p.now)
+	err = s.store.RecordFollowUpEvent(ctx, p.f.Version, next, ev, entry)
+	if errors.Is(err, followup.ErrChanged) {
+		return nil, s.changed(ctx, id, next.NewReferralID)
+	}
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Unavailable, "The event could not be recorded just now. Please send it again.")
+	}
+	slog.InfoContext(ctx, "follow-up event recorded", "followUpId", id, "kind", p.f.Kind, "type", ev.Type,
+		"status", next.Status, "version", next.Version, "newReferralId", next.NewReferralID)
+	v := viewOf(next, p.src)
+	return &v, nil
+}
+
+// Check judges the event in body on follow-up id for the caller by every
+// rule Record applies, and writes nothing: no event, no referral, no
+// audit entry. It returns the error Record would return before writing, or
+// nil when Record would go on to write. Pages use it to ask one part of an
+// event before the next (the new referral after the interview).
+func (s *Service) Check(ctx context.Context, c Caller, id string, body []byte) error {
+	_, err := s.prepare(ctx, c, id, body)
+	return err
+}
+
+// prepared is an event judged and applied, not yet written.
+type prepared struct {
+	f     *followup.FollowUp
+	req   *followup.EventRequest
+	next  followup.FollowUp
+	ev    followup.Event
+	src   Sources
+	role  auth.Role
+	actor audit.Actor
+	now   time.Time
+	// form is the new referral to make, or nil.
+	form *referral.Referral
+}
+
+// prepare decodes and checks the event in body, reads follow-up id and what
+// it came from, and applies the event, refusing one the caller may not
+// send; it writes nothing.
+func (s *Service) prepare(ctx context.Context, c Caller, id string, body []byte) (*prepared, error) {
 	req, err := followup.DecodeEvent(body)
 	if err != nil {
 		return nil, err
@@ -332,26 +387,7 @@ func (s *Service) Record(ctx context.Context, c Caller, id string, body []byte) 
 	}
 	actor := c.Actor
 	actor.Role = string(role)
-	if form != nil {
-		refID, err := s.makeReferral(ctx, c, actor, f.ID, form)
-		if err != nil {
-			return nil, err
-		}
-		next.NewReferralID, ev.NewReferralID = refID, refID
-	}
-	ev.ID, ev.RecordedBy = ids.NewULID(now), actor
-	entry := s.entry(c, role, f.ID, req.Type.Action(), now)
-	err = s.store.RecordFollowUpEvent(ctx, f.Version, next, ev, entry)
-	if errors.Is(err, followup.ErrChanged) {
-		return nil, s.changed(ctx, id, next.NewReferralID)
-	}
-	if err != nil {
-		return nil, apperr.Wrap(err, apperr.Unavailable, "The event could not be recorded just now. Please send it again.")
-	}
-	slog.InfoContext(ctx, "follow-up event recorded", "followUpId", id, "kind", f.Kind, "type", ev.Type,
-		"status", next.Status, "version", next.Version, "newReferralId", next.NewReferralID)
-	v := viewOf(next, src)
-	return &v, nil
+	return &prepared{f: f, req: req, next: next, ev: ev, src: src, role: role, actor: actor, now: now, form: form}, nil
 }
 
 // changed is the Conflict error for an event on a follow-up changed since

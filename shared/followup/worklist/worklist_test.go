@@ -610,3 +610,45 @@ func TestReferralProblems(t *testing.T) {
 		t.Error("referralProblems(nil) is not nil")
 	}
 }
+
+// TestCheckWritesNothing: Check gives Record's answer before any write,
+// for an event Record would record and for ones it would refuse, and never
+// records an event, makes a referral or audits.
+func TestCheckWritesNothing(t *testing.T) {
+	noReferral := func() string {
+		var m map[string]any
+		_ = json.Unmarshal([]byte(completion(1, true)), &m)
+		delete(m["returnHomeInterview"].(map[string]any), "newReferral")
+		b, _ := json.Marshal(m)
+		return string(b)
+	}()
+	tests := []struct {
+		name   string
+		roles  []auth.Role
+		body   string
+		code   apperr.Code
+		fields []string
+	}{
+		{"a completion Record would record", []auth.Role{auth.ProviderRHI}, completion(1, true), "", nil},
+		{"a completion asking for a referral it does not give", []auth.Role{auth.ProviderRHI}, noReferral, apperr.Invalid, []string{"returnHomeInterview.newReferral"}},
+		{"a stale version", []auth.Role{auth.ProviderRHI}, completion(7, false), apperr.Conflict, nil},
+		{"another service", []auth.Role{auth.ProviderAA}, completion(1, false), apperr.NotFound, nil},
+		{"malformed", []auth.Role{auth.ProviderRHI}, `{"type":`, apperr.Malformed, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := newStore(followUp(rhiID, followup.StatusAccepted))
+			in := &fakeIntake{}
+			err := New(st, in, fixedNow).Check(context.Background(), caller(tt.roles...), rhiID, []byte(tt.body))
+			if (tt.code == "") != (err == nil) || (err != nil && apperr.CodeOf(err) != tt.code) {
+				t.Fatalf("error %v, want %q", err, tt.code)
+			}
+			if got := apperr.FieldNames(err); tt.fields != nil && !slices.Equal(got, tt.fields) {
+				t.Errorf("fields %v, want %v", got, tt.fields)
+			}
+			if len(st.events) != 0 || len(st.entries) != 0 || len(in.subs) != 0 || st.fus[rhiID].Status != followup.StatusAccepted {
+				t.Errorf("Check wrote: %d events, %d audit entries, %d referrals, status %s", len(st.events), len(st.entries), len(in.subs), st.fus[rhiID].Status)
+			}
+		})
+	}
+}

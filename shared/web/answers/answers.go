@@ -47,20 +47,8 @@ func Build(d *draft.Draft) (*referral.Referral, []FieldError) {
 	r := &referral.Referral{}
 	a := func(page string) url.Values { return d.Answers[page] }
 
-	r.Concerns.ImmediateRisk = yesNo(a(PageRisk).Get("immediateRisk"))
-
-	ref := a(PageReferrer)
-	r.Referrer = referral.Referrer{
-		Name: ref.Get("name"), Role: ref.Get("role"), Organisation: ref.Get("organisation"),
-		AgencyType: referral.AgencyType(ref.Get("agencyType")), Email: ref.Get("email"), Phone: ref.Get("phone"),
-		RegulatedProfessional: yesNo(ref.Get("regulatedProfessional")),
-	}
-
-	con := a(PageConsent)
-	r.Consent = referral.Consent{
-		FamilyAware: yesNo(con.Get("familyAware")), FamilyConsents: yesNo(con.Get("familyConsents")),
-		NoConsentReason: con.Get("noConsentReason"),
-	}
+	r.Referrer = Referrer(a(PageReferrer), "")
+	r.Consent = Consent(a(PageConsent), "")
 
 	for _, id := range d.Lists[ListChildren] {
 		page := ListChildren + "/" + id
@@ -90,18 +78,8 @@ func Build(d *draft.Draft) (*referral.Referral, []FieldError) {
 		})
 	}
 
-	cc := a(PageConcerns)
-	for _, c := range cc["categories"] {
-		r.Concerns.Categories = append(r.Concerns.Categories, referral.Category(c))
-	}
-	r.Concerns.Account, r.Concerns.ChildsWords = cc.Get("account"), cc.Get("childsWords")
-	if v := cc.Get("levelOfNeed"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			n = -1 // not one of the choices: Validate says so
-		}
-		r.Concerns.LevelOfNeed = referral.LevelOfNeed(n)
-	}
+	r.Concerns = Concerns(a(PageConcerns), "")
+	r.Concerns.ImmediateRisk = yesNo(a(PageRisk).Get("immediateRisk"))
 	// The missing episode is asked for only when the concern says the
 	// child went missing; once asked, an unanswered page is Validate's to
 	// point out.
@@ -111,6 +89,46 @@ func Build(d *draft.Draft) (*referral.Referral, []FieldError) {
 		errs = append(errs, merrs...)
 	}
 	return r, errs
+}
+
+// Referrer is the referrer the answers v give, each named prefix and its
+// member.
+func Referrer(v url.Values, prefix string) referral.Referrer {
+	g := func(name string) string { return v.Get(prefix + name) }
+	return referral.Referrer{
+		Name: g("name"), Role: g("role"), Organisation: g("organisation"),
+		AgencyType: referral.AgencyType(g("agencyType")), Email: g("email"), Phone: g("phone"),
+		RegulatedProfessional: yesNo(g("regulatedProfessional")),
+	}
+}
+
+// Consent is the consent the answers v give, each named prefix and its
+// member.
+func Consent(v url.Values, prefix string) referral.Consent {
+	return referral.Consent{
+		FamilyAware: yesNo(v.Get(prefix + "familyAware")), FamilyConsents: yesNo(v.Get(prefix + "familyConsents")),
+		NoConsentReason: v.Get(prefix + "noConsentReason"),
+	}
+}
+
+// Concerns are the concerns the answers v give, each named prefix and its
+// member; the immediate risk is among them when v has it.
+func Concerns(v url.Values, prefix string) referral.Concerns {
+	c := referral.Concerns{
+		Categories: []referral.Category{}, Account: v.Get(prefix + "account"), ChildsWords: v.Get(prefix + "childsWords"),
+		ImmediateRisk: yesNo(v.Get(prefix + "immediateRisk")),
+	}
+	for _, cat := range v[prefix+"categories"] {
+		c.Categories = append(c.Categories, referral.Category(cat))
+	}
+	if n := v.Get(prefix + "levelOfNeed"); n != "" {
+		level, err := strconv.Atoi(n)
+		if err != nil {
+			level = -1 // not one of the choices: Validate says so
+		}
+		c.LevelOfNeed = referral.LevelOfNeed(level)
+	}
+	return c
 }
 
 // buildMissing makes the missing episode from its page's answers.

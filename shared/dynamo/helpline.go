@@ -167,7 +167,41 @@ type helplineKeyed struct{ sk, id string }
 // one more than a page; the halves of a month are merged by sort key.
 // Months are disjoint in time, so the order holds across them. The calls
 // are then read by key in one batch.
+//
+// A list of one adviser's calls (q.Mine) reads the range's calls a full
+// page at a time and keeps the adviser's, until it has one more than a
+// page or the range is read: the index holds no adviser, and the range is
+// at most helpline.MaxRange.
 func (st *Store) ListHelplineCalls(ctx context.Context, q helpline.ListQuery) ([]helpline.Record, bool, error) {
+	if !q.Mine {
+		return st.listHelplineCalls(ctx, q)
+	}
+	all := q
+	all.Mine, all.LoggedBy, all.Limit = false, "", page.MaxLimit
+	var mine []helpline.Record
+	for {
+		recs, more, err := st.listHelplineCalls(ctx, all)
+		if err != nil {
+			return nil, false, err
+		}
+		for _, r := range recs {
+			if q.LoggedBy != "" && r.LoggedBy == q.LoggedBy {
+				if len(mine) == q.Limit {
+					return mine, true, nil
+				}
+				mine = append(mine, r)
+			}
+		}
+		if !more || len(recs) == 0 {
+			return mine, false, nil
+		}
+		last := helpline.PositionOf(&recs[len(recs)-1])
+		all.After = &last
+	}
+}
+
+// listHelplineCalls is ListHelplineCalls of every adviser's calls.
+func (st *Store) listHelplineCalls(ctx context.Context, q helpline.ListQuery) ([]helpline.Record, bool, error) {
 	if q.Limit < 1 || q.Limit > page.MaxLimit || !q.From.Before(q.To) {
 		return nil, false, fmt.Errorf("list helpline calls: query out of bounds (limit %d, %s to %s)", q.Limit, q.From, q.To)
 	}

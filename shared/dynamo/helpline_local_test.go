@@ -275,6 +275,54 @@ func TestEscalateHelplineCall(t *testing.T) {
 	}
 }
 
+// TestListHelplineCallsOfOneAdviser lists one adviser's calls among more
+// than a page of another's, one, two and a whole page at a time: every one
+// of theirs, newest first, and none of the other's.
+func TestListHelplineCallsOfOneAdviser(t *testing.T) {
+	f := newFixture(t)
+	from := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	to := from.AddDate(0, 0, 7)
+	var want []string
+	at := to.Add(-time.Minute)
+	for i := range 130 {
+		rec := newCall(t, "anonymous-parent.json", at)
+		if i%40 == 3 {
+			want = append(want, rec.ID)
+		} else {
+			rec.LoggedBy = "another-adviser"
+		}
+		if err := f.store.CreateHelplineCall(t.Context(), rec, nil, callEntry(rec)); err != nil {
+			t.Fatal(err)
+		}
+		at = at.Add(-time.Hour)
+	}
+	for _, limit := range []int{1, 2, page.MaxLimit} {
+		t.Run(fmt.Sprintf("limit %d", limit), func(t *testing.T) {
+			q := helpline.ListQuery{From: from, To: to, Mine: true, LoggedBy: adviser, Limit: limit}
+			recs := everyPage(t, "ListHelplineCalls", limit, func(string) ([]helpline.Record, string, error) {
+				recs, more, err := f.store.ListHelplineCalls(t.Context(), q)
+				if err != nil || !more {
+					return recs, "", err
+				}
+				pos := helpline.PositionOf(&recs[len(recs)-1])
+				q.After = &pos
+				return recs, pos.ID, nil
+			})
+			var got []string
+			for _, r := range recs {
+				got = append(got, r.ID)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("listed\n %q\nwant\n %q", got, want)
+			}
+		})
+	}
+	q := helpline.ListQuery{From: from, To: to, Mine: true, Limit: page.MaxLimit}
+	if recs, _, err := f.store.ListHelplineCalls(t.Context(), q); err != nil || len(recs) != 0 {
+		t.Errorf("the calls of no one: %d, %v", len(recs), err)
+	}
+}
+
 // TestListHelplineCallsAcrossAnEmptyMonth lists a range of three months
 // whose middle month has no call, to the first instant of the next month,
 // one call a page: the list goes on past the empty month.

@@ -22,7 +22,7 @@ const (
 
 // ListFilters are the query parameters GET /helpline-calls takes besides
 // cursor and limit.
-var ListFilters = []string{"from", "to", "safeguardingConcern"}
+var ListFilters = []string{"from", "to", "safeguardingConcern", "loggedBy"}
 
 // callList is how messages name the list.
 const callList = "the list of helpline calls"
@@ -35,6 +35,10 @@ type ListQuery struct {
 	// Concern, when set, keeps only the calls logged with (true) or
 	// without (false) a safeguarding concern.
 	Concern *bool
+	// Mine keeps only the calls the caller logged; LoggedBy is then the
+	// caller's subject, which the service sets.
+	Mine     bool
+	LoggedBy string
 	// After, when set, is the last call of the previous page: the list
 	// goes on with the calls after it in newest-first order.
 	After *Position
@@ -78,6 +82,7 @@ var dateOnly = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 //     clocks a little fast, and from is DefaultRange before to. The range
 //     is at most MaxRange.
 //   - safeguardingConcern: true or false, to keep only those calls.
+//   - loggedBy: me, to keep only the calls the caller logged.
 //   - cursor: the next of the previous page. It holds the range and
 //     filter of its list: from, to and safeguardingConcern may be left out,
 //     and when given must be the same as for the first page.
@@ -92,6 +97,12 @@ func ParseListQuery(params map[string]string, now time.Time) (ListQuery, error) 
 	from, fromOK := parseTime(p, "from", false)
 	to, toOK := parseTime(p, "to", true)
 	q.Concern = p.Bool("safeguardingConcern")
+	if v, ok := p.Get("loggedBy"); ok {
+		if v != "me" {
+			p.Fail("loggedBy", "Enter loggedBy as me, to list only the calls you logged, or leave it out")
+		}
+		q.Mine = true
+	}
 	// A range that is wrong is the fault of to, or of the cursor it came
 	// from.
 	rangeField, rangeMsg := "to", ""
@@ -103,11 +114,12 @@ func ParseListQuery(params map[string]string, now time.Time) (ListQuery, error) 
 		case err != nil:
 			p.Fail(page.ParamCursor, msgCursor)
 		case !fromOK || !toOK:
-		case !from.IsZero() && !from.Equal(c.from), !to.IsZero() && !to.Equal(c.to), p.Has("safeguardingConcern") && !sameConcern(q.Concern, c.concern):
-			p.Fail(page.ParamCursor, "This cursor belongs to a list with another from, to or safeguardingConcern. "+
+		case !from.IsZero() && !from.Equal(c.from), !to.IsZero() && !to.Equal(c.to), p.Has("safeguardingConcern") && !sameConcern(q.Concern, c.concern),
+			p.Has("loggedBy") && q.Mine != c.mine:
+			p.Fail(page.ParamCursor, "This cursor belongs to a list with another from, to, safeguardingConcern or loggedBy. "+
 				"Send it with the same ones as the first page, or leave cursor out to start again")
 		default:
-			from, to, q.Concern, q.After = c.from, c.to, c.concern, &c.after
+			from, to, q.Concern, q.Mine, q.After = c.from, c.to, c.concern, c.mine, &c.after
 			rangeField, rangeMsg = page.ParamCursor, msgCursor
 		}
 	}
@@ -169,6 +181,7 @@ type cursorJSON struct {
 	From    string `json:"f"`
 	To      string `json:"t"`
 	Concern *bool  `json:"c,omitempty"`
+	Mine    bool   `json:"m,omitempty"`
 	At      string `json:"at"`
 	ID      string `json:"id"`
 }
@@ -177,13 +190,14 @@ type cursorJSON struct {
 type listCursor struct {
 	from, to time.Time
 	concern  *bool
+	mine     bool
 	after    Position
 }
 
 // Cursor returns the opaque cursor for the page of q after pos.
 func Cursor(q ListQuery, pos Position) string {
 	return page.Encode(cursorJSON{
-		From: q.From.UTC().Format(time.RFC3339Nano), To: q.To.UTC().Format(time.RFC3339Nano), Concern: q.Concern,
+		From: q.From.UTC().Format(time.RFC3339Nano), To: q.To.UTC().Format(time.RFC3339Nano), Concern: q.Concern, Mine: q.Mine,
 		At: pos.CalledAt.UTC().Format(time.RFC3339Nano), ID: pos.ID,
 	})
 }
@@ -209,6 +223,6 @@ func parseCursor(s string) (listCursor, error) {
 		return c, page.ErrBadCursor
 	}
 	c.from, c.to, c.after.CalledAt = c.from.UTC(), c.to.UTC(), c.after.CalledAt.UTC()
-	c.concern, c.after.ID = raw.Concern, raw.ID
+	c.concern, c.mine, c.after.ID = raw.Concern, raw.Mine, raw.ID
 	return c, nil
 }

@@ -82,6 +82,7 @@ func TestParseListQueryRefuses(t *testing.T) {
 		{"from in the future", map[string]string{"from": "2026-12-01"}, map[string]string{"to": "after from"}},
 		{"over 92 days", map[string]string{"from": "2026-08-01T00:00:00Z", "to": "2026-11-01T00:00:01Z"}, map[string]string{"to": "92 days"}},
 		{"bad concern", map[string]string{"safeguardingConcern": "yes"}, map[string]string{"safeguardingConcern": "true or"}},
+		{"another adviser", map[string]string{"loggedBy": "adviser-2"}, map[string]string{"loggedBy": "as me"}},
 		{"to in year 9999", map[string]string{"to": "9999-12-31"}, map[string]string{"to": "from 2000 to 2100"}},
 		{"from in year 0", map[string]string{"from": "0000-01-01"}, map[string]string{"from": "from 2000 to 2100"}},
 		{"a time in year 9999", map[string]string{"to": "9999-12-31T23:59:59Z"}, map[string]string{"to": "from 2000 to 2100"}},
@@ -121,7 +122,7 @@ func TestParseListQueryRefuses(t *testing.T) {
 }
 
 func TestCursorRoundTrip(t *testing.T) {
-	first, err := ParseListQuery(map[string]string{"from": "2026-11-01", "to": "2026-11-23", "safeguardingConcern": "true", "limit": "10"}, now)
+	first, err := ParseListQuery(map[string]string{"from": "2026-11-01", "to": "2026-11-23", "safeguardingConcern": "true", "loggedBy": "me", "limit": "10"}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,6 +143,7 @@ func TestCursorRoundTrip(t *testing.T) {
 		{"with another from", map[string]string{"from": "2026-11-02", "cursor": c}, "cursor"},
 		{"with another to", map[string]string{"to": "2026-11-22", "cursor": c}, "cursor"},
 		{"with another filter", map[string]string{"safeguardingConcern": "false", "cursor": c}, "cursor"},
+		{"with the same adviser filter", map[string]string{"loggedBy": "me", "cursor": c}, ""},
 		{"a day later, with the defaults", map[string]string{"cursor": c}, ""},
 	}
 	for _, tt := range tests {
@@ -156,7 +158,7 @@ func TestCursorRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ParseListQuery: %v %+v", err, apperr.As(err).Fields)
 			}
-			if !q.From.Equal(first.From) || !q.To.Equal(first.To) || !sameConcern(q.Concern, first.Concern) {
+			if !q.From.Equal(first.From) || !q.To.Equal(first.To) || !sameConcern(q.Concern, first.Concern) || !q.Mine {
 				t.Errorf("query %+v, want the first page's range and filter %+v", q, first)
 			}
 			if q.After == nil || !q.After.CalledAt.Equal(pos.CalledAt) || q.After.ID != pos.ID {
@@ -181,5 +183,18 @@ func TestCursorOutsideItsRangeIsRefused(t *testing.T) {
 	_, err := ParseListQuery(map[string]string{"cursor": c}, now)
 	if got := fieldsOf(t, err); got["cursor"] == "" || len(got) != 1 {
 		t.Errorf("a cursor with a forged range: %v, want a problem with cursor only", got)
+	}
+}
+
+// loggedBy=me asks for the caller's own calls; leaving it out, everyone's.
+func TestParseListQueryMine(t *testing.T) {
+	for _, tt := range []struct {
+		params map[string]string
+		mine   bool
+	}{{map[string]string{"loggedBy": "me"}, true}, {nil, false}} {
+		q, err := ParseListQuery(tt.params, now)
+		if err != nil || q.Mine != tt.mine || q.LoggedBy != "" {
+			t.Errorf("%v: %+v %v, want mine %v (the service sets who)", tt.params, q, err, tt.mine)
+		}
 	}
 }

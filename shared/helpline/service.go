@@ -37,7 +37,8 @@ type Store interface {
 	// or ErrNotFound.
 	HelplineCall(ctx context.Context, id string) (*Record, error)
 	// ListHelplineCalls returns at most q.Limit calls of q, newest first,
-	// and whether there are more after them.
+	// and whether there are more after them; with q.Mine, only the calls
+	// q.LoggedBy logged.
 	ListHelplineCalls(ctx context.Context, q ListQuery) ([]Record, bool, error)
 	// AppendAudits writes audit entries, never overwriting one.
 	AppendAudits(ctx context.Context, entries []audit.Entry) error
@@ -178,6 +179,9 @@ func (s *Service) List(ctx context.Context, params map[string]string, meta audit
 	q, err := ParseListQuery(params, now)
 	if err != nil {
 		return nil, err
+	}
+	if q.Mine {
+		q.LoggedBy = meta.Actor.ID
 	}
 	recs, more, err := s.store.ListHelplineCalls(ctx, q)
 	if err != nil {

@@ -829,3 +829,19 @@ func (s *racingStore) MarkHelplineCallEscalated(context.Context, Escalation, aud
 	s.marked = true
 	return fmt.Errorf("mark: %w", ErrChanged)
 }
+
+// loggedBy=me asks the store for the caller's own calls, by the caller's
+// subject, never by a name the request gives.
+func TestListMine(t *testing.T) {
+	r := newRig()
+	meta := audit.Request{Actor: audit.Actor{ID: "adviser-7", Role: "helpline"}, Route: "GET /helpline-calls"}
+	if _, err := r.svc.List(context.Background(), map[string]string{"loggedBy": "me"}, meta); err != nil {
+		t.Fatal(err)
+	}
+	if !r.store.listed.Mine || r.store.listed.LoggedBy != "adviser-7" {
+		t.Errorf("store asked %+v, want adviser-7's calls", r.store.listed)
+	}
+	if _, err := r.svc.List(context.Background(), nil, meta); err != nil || r.store.listed.Mine || r.store.listed.LoggedBy != "" {
+		t.Errorf("without loggedBy, store asked %+v (%v), want every call", r.store.listed, err)
+	}
+}

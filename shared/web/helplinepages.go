@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
@@ -44,23 +45,37 @@ type callsPage struct {
 	Banner *govuk.NotificationBanner
 	New    govuk.Button
 	Table  *govuk.Table
+	// Next is the next page's link, when there is one.
+	Next string
 }
 
-// calls lists the calls the adviser logged in the last week, newest first
-// (every one shown is audited by the service).
+// calls lists the calls the adviser logged in the last 7 days, newest
+// first, a page at a time (every one shown is audited by the service).
 func (s *Server) calls(w http.ResponseWriter, r *http.Request, ses *session.Session) {
-	pg, err := s.cfg.Helpline.List(r.Context(), map[string]string{"limit": "100"}, staffRequest(r, ses, helplineRoles))
+	params := map[string]string{"loggedBy": "me", "limit": "50"}
+	if c := r.URL.Query().Get("cursor"); c != "" {
+		// The cursor holds the range of the first page.
+		params["cursor"] = c
+	} else {
+		params["from"] = s.cfg.Now().Add(-7 * 24 * time.Hour).UTC().Format(time.RFC3339)
+	}
+	pg, err := s.cfg.Helpline.List(r.Context(), params, staffRequest(r, ses, helplineRoles))
+	if e := apperr.As(err); e != nil && e.Code == apperr.Malformed && params["cursor"] != "" {
+		// A cursor not of these pages: start again.
+		http.Redirect(w, r, pathCalls, http.StatusSeeOther)
+		return
+	}
 	if err != nil {
 		s.staffFailure(w, r, err)
 		return
 	}
 	t := s.text.T
 	p := callsPage{New: govuk.Button{Text: t("calls.new"), Href: pathNewCall}}
+	if pg.Next != "" {
+		p.Next = pathCalls + "?" + url.Values{"cursor": {pg.Next}}.Encode()
+	}
 	var rows [][]govuk.TableCell
 	for _, c := range pg.Calls {
-		if c.LoggedBy != ses.Subject {
-			continue
-		}
 		caller := t("callerType." + string(c.Call.Caller.Type))
 		if c.Call.Caller.Anonymous != nil && *c.Call.Caller.Anonymous {
 			caller += ", " + t("calls.anonymous")

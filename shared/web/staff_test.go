@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
 	"github.com/csc-frontdoor/frontdoor/shared/escalation"
+	"github.com/csc-frontdoor/frontdoor/shared/helpline"
 	"github.com/csc-frontdoor/frontdoor/shared/page"
 	"github.com/csc-frontdoor/frontdoor/shared/web/draft"
 	"github.com/csc-frontdoor/frontdoor/shared/web/session"
@@ -266,5 +268,70 @@ func TestEscalationsPaging(t *testing.T) {
 	}
 	if want := []string{"", "page-2", "forged"}; !slices.Equal(esc.cursors, want) {
 		t.Errorf("cursors asked %v, want %v", esc.cursors, want)
+	}
+}
+
+// memCalls pages the adviser's calls one at a time and keeps what it was
+// asked.
+type memCalls struct{ asked []map[string]string }
+
+func (m *memCalls) List(_ context.Context, params map[string]string, _ audit.Request) (*helpline.Page, error) {
+	m.asked = append(m.asked, params)
+	call := helpline.Record{ID: "01KAQ3ZJ8Q7X3V4N5M6K7J8H9G", CalledAt: now.Add(-time.Hour), LoggedBy: "adviser-1", Status: helpline.StatusLogged,
+		Call: helpline.Call{Caller: helpline.Caller{Type: helpline.CallerTypes[0]}}}
+	switch params["cursor"] {
+	case "":
+		return &helpline.Page{Calls: []helpline.Record{call}, Next: "page-2"}, nil
+	case "page-2":
+		return &helpline.Page{Calls: []helpline.Record{}}, nil
+	}
+	return nil, page.CursorError("the list of helpline calls")
+}
+
+func (m *memCalls) Log(context.Context, []byte, string, audit.Request) (*helpline.Receipt, bool, error) {
+	return nil, false, errors.New("not here")
+}
+
+func (m *memCalls) Escalate(context.Context, string, []byte, audit.Request) (*helpline.EscalationReceipt, bool, error) {
+	return nil, false, errors.New("not here")
+}
+
+// The adviser's calls page asks for their own calls of the last 7 days,
+// goes on to the next page with the cursor alone, and a cursor not of
+// these pages starts again.
+func TestCallsPaging(t *testing.T) {
+	clock := now
+	s, idp := newStaffServer(t, &clock)
+	calls := &memCalls{}
+	s.cfg.Helpline = calls
+	c := signInAs(t, s, idp, auth.Principal{Subject: "adviser-1", Roles: []auth.Role{auth.Helpline}}, "/staff")
+	w := serve(s, http.MethodGet, "/staff/calls", nil, c)
+	body := checkHTML(t, w)
+	if w.Code != 200 || !strings.Contains(body, `href="/staff/calls?cursor=page-2"`) || !strings.Contains(body, `<table`) {
+		t.Fatalf("first page: %d\n%s", w.Code, body)
+	}
+	for _, p := range accessProblems(body) {
+		t.Errorf("calls: %s", p)
+	}
+	w = serve(s, http.MethodGet, "/staff/calls?cursor=page-2", nil, c)
+	if body := checkHTML(t, w); w.Code != 200 || strings.Contains(body, "cursor=") || !strings.Contains(body, "You have not logged a call") {
+		t.Errorf("last page: %d", w.Code)
+	}
+	if w := serve(s, http.MethodGet, "/staff/calls?cursor=forged", nil, c); w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/staff/calls" {
+		t.Errorf("a forged cursor: %d %v", w.Code, w.Header())
+	}
+	week := now.Add(-7 * 24 * time.Hour).UTC().Format(time.RFC3339)
+	want := []map[string]string{
+		{"loggedBy": "me", "limit": "50", "from": week},
+		{"loggedBy": "me", "limit": "50", "cursor": "page-2"},
+		{"loggedBy": "me", "limit": "50", "cursor": "forged"},
+	}
+	if len(calls.asked) != len(want) {
+		t.Fatalf("asked %v, want %v", calls.asked, want)
+	}
+	for i := range want {
+		if !maps.Equal(calls.asked[i], want[i]) {
+			t.Errorf("page %d asked %v, want %v", i, calls.asked[i], want[i])
+		}
 	}
 }

@@ -132,6 +132,9 @@ func parsePages(cat *text.Catalogue, set *assets.Set) (map[string]*template.Temp
 		"asset": func(name string) (string, error) {
 			return set.URL(name)
 		},
+		"pager": func(labelKey, href string) struct{ Label, Href string } {
+			return struct{ Label, Href string }{cat.T(labelKey), href}
+		},
 	}
 	base, err := govuk.Add(template.New("layout").Funcs(funcs))
 	if err != nil {

@@ -233,7 +233,15 @@ func TestManagerReadsTheFiguresInTheBrowser(t *testing.T) {
 			}](t, body)
 			text, err := v.b.Text("main")
 			v.must(err)
-			if !strings.Contains(text, fmt.Sprintf("%d referrals were received", want.Received)) || !strings.Contains(text, fmt.Sprintf("(%d) were re-referrals", want.ReRefs)) {
+			received := fmt.Sprintf("%d referrals received", want.Received)
+			if want.Received == 1 {
+				received = "1 referral received"
+			}
+			reReferrals := fmt.Sprintf("(%d) were re-referrals", want.ReRefs)
+			if want.Received == 0 {
+				reReferrals = "No referrals were received in this period"
+			}
+			if !strings.Contains(text, received) || !strings.Contains(text, reReferrals) {
 				t.Errorf("the figures' words are not those of GET /stats (%d received, %d re-referrals):\n%s", want.Received, want.ReRefs, text)
 			}
 			// Every chart has its table; one with nothing to draw only its

@@ -123,6 +123,14 @@ func (s *Server) figures(w http.ResponseWriter, r *http.Request, ses *session.Se
 				}
 				tbl.Rows = append(tbl.Rows, cells)
 			}
+			if len(rows) == 0 {
+				// Nothing to count: the table says so, never left empty.
+				none := []govuk.TableCell{{Text: t("figures.noneRow")}}
+				for range head[1:] {
+					none = append(none, govuk.TableCell{Text: "0"})
+				}
+				tbl.Rows = append(tbl.Rows, none)
+			}
 			p.Charts = append(p.Charts, figureChart{Title: c.Title, Summary: c.Summary, SVG: c.SVG(), Table: tbl, Empty: c.Empty()})
 		}
 	}
@@ -135,6 +143,15 @@ func percent(share *float64) (float64, string) {
 		return 0, "none"
 	}
 	return *share * 100, fmt.Sprintf("%.1f%%", *share*100)
+}
+
+// count is n of a thing, as the catalogue words it: count.<thing>.one for
+// one, count.<thing>.other for any other number.
+func (s *Server) count(thing string, n int) string {
+	if n == 1 {
+		return s.text.T("count." + thing + ".one")
+	}
+	return s.text.T("count."+thing+".other", "n", fmt.Sprint(n))
 }
 
 // orNone is none when there is nothing to say more of, else some.
@@ -163,7 +180,7 @@ func (s *Server) figureCharts(f *stats.Figures) []chart.Chart {
 		}
 		byWeek.Bars = append(byWeek.Bars, chart.Bar{Label: label, Value: float64(f.ByWeek[w]), Shown: fmt.Sprint(f.ByWeek[w])})
 	}
-	byWeek.Summary = t("figures.byWeek.summary", "n", fmt.Sprint(f.ReferralsReceived), "weeks", fmt.Sprint(len(weeks)))
+	byWeek.Summary = t("figures.byWeek.summary", "referrals", s.count("referrals", f.ReferralsReceived), "weeks", s.count("weeks", len(weeks)))
 	out = append(out, byWeek)
 
 	bySource := chart.Chart{ID: "by-source", Title: t("figures.bySource"), Unit: t("figures.referrals"), Category: t("figures.source"), Horizontal: true}
@@ -179,7 +196,7 @@ func (s *Server) figureCharts(f *stats.Figures) []chart.Chart {
 		}
 		bySource.Bars = append(bySource.Bars, chart.Bar{Label: label, Value: float64(f.BySource[k]), Shown: fmt.Sprint(f.BySource[k])})
 	}
-	bySource.Summary = t("figures.bySource.summary", "n", fmt.Sprint(f.ReferralsReceived), "sources", fmt.Sprint(len(sources)))
+	bySource.Summary = t("figures.bySource.summary", "referrals", s.count("referrals", f.ReferralsReceived), "sources", s.count("sources", len(sources)))
 	out = append(out, bySource)
 
 	rate, shown := percent(f.ReReferralRate)
@@ -210,7 +227,7 @@ func (s *Server) figureCharts(f *stats.Figures) []chart.Chart {
 	med, medShown := minutes(f.MedianMinutesToArrival)
 	p90, p90Shown := minutes(f.P90MinutesToArrival)
 	out = append(out, chart.Chart{ID: "appropriate-adults", Title: t("figures.arrival"), Unit: t("figures.minutes"), Category: t("figures.measure"), Suffix: " min",
-		Summary: orNone(f.MedianMinutesToArrival == nil, t("figures.arrival.none", "n", fmt.Sprint(f.AppropriateAdults)),
+		Summary: orNone(f.MedianMinutesToArrival == nil, orNone(f.AppropriateAdults == 0, t("figures.arrival.noneRequested"), t("figures.arrival.none", "n", fmt.Sprint(f.AppropriateAdults))),
 			t("figures.arrival.summary", "n", fmt.Sprint(f.AppropriateAdults), "arrived", fmt.Sprint(f.AppropriateAdultsArrived), "median", medShown, "p90", p90Shown)),
 		Bars: []chart.Bar{{Label: t("figures.median"), Value: med, Shown: medShown}, {Label: t("figures.p90"), Value: p90, Shown: p90Shown}}})
 
@@ -229,7 +246,7 @@ func (s *Server) figureCharts(f *stats.Figures) []chart.Chart {
 		}
 		overdue.Bars = append(overdue.Bars, chart.Bar{Label: label, Value: float64(f.Overdue[k]), Shown: fmt.Sprint(f.Overdue[k])})
 	}
-	overdue.Summary = t("figures.overdue.summary", "n", fmt.Sprint(total))
+	overdue.Summary = t("figures.overdue.summary", "items", s.count("items", total))
 	out = append(out, overdue)
 	return out
 }

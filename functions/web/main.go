@@ -8,9 +8,11 @@ package main
 import (
 	"context"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/csc-frontdoor/frontdoor/shared/calendar"
@@ -26,6 +28,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/openid"
 	"github.com/csc-frontdoor/frontdoor/shared/queue"
 	"github.com/csc-frontdoor/frontdoor/shared/referrer"
+	"github.com/csc-frontdoor/frontdoor/shared/secrets"
 	"github.com/csc-frontdoor/frontdoor/shared/stats"
 	"github.com/csc-frontdoor/frontdoor/shared/triage"
 	"github.com/csc-frontdoor/frontdoor/shared/web"
@@ -37,21 +40,33 @@ func main() {
 	rules, cal := triage.DefaultRules(), calendar.EnglandAndWales()
 	mash := casework.New(store, time.Now)
 	referrals := intake.New(store, queue.NewSender(sqs.NewFromConfig(cfg), lambdaenv.Require("TRIAGE_QUEUE_URL")), time.Now)
+	signIn := openid.New(lambdaenv.Require("AUTH_ISSUER"), lambdaenv.Require("STAFF_CLIENT_ID"),
+		[]string{lambdaenv.Require("AUTH_AUDIENCE")}, &http.Client{Timeout: 5 * time.Second}, time.Now)
+	// A confidential client's secret is read from Secrets Manager once,
+	// at start; a public PKCE client (the default) has none.
+	if name := os.Getenv("STAFF_CLIENT_SECRET_NAME"); name != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		secret, err := secrets.Read(ctx, secretsmanager.NewFromConfig(cfg), name)
+		cancel()
+		if err != nil {
+			lambdaenv.Fatal("the staff client's secret cannot be read", "error", err)
+		}
+		signIn.WithClientSecret(secret)
+	}
 	pages, err := web.New(web.Config{
-		Drafts:      store,
-		Referrals:   referrals,
-		Referrers:   referrer.New(store, time.Now),
-		HubPhone:    lambdaenv.Require("HUB_PHONE"),
-		Casework:    mash,
-		Decisions:   decision.New(store, time.Now),
-		Helpline:    helpline.NewService(store, referrals, time.Now),
-		Figures:     stats.NewService(store, time.Now),
-		Worklist:    worklist.New(store, referrals, time.Now),
-		Escalations: escalation.New(store, time.Now),
-		Trails:      mash,
-		Sessions:    store,
-		SignIn: openid.New(lambdaenv.Require("AUTH_ISSUER"), lambdaenv.Require("STAFF_CLIENT_ID"),
-			[]string{lambdaenv.Require("AUTH_AUDIENCE")}, &http.Client{Timeout: 5 * time.Second}, time.Now),
+		Drafts:       store,
+		Referrals:    referrals,
+		Referrers:    referrer.New(store, time.Now),
+		HubPhone:     lambdaenv.Require("HUB_PHONE"),
+		Casework:     mash,
+		Decisions:    decision.New(store, time.Now),
+		Helpline:     helpline.NewService(store, referrals, time.Now),
+		Figures:      stats.NewService(store, time.Now),
+		Worklist:     worklist.New(store, referrals, time.Now),
+		Escalations:  escalation.New(store, time.Now),
+		Trails:       mash,
+		Sessions:     store,
+		SignIn:       signIn,
 		NewVerifier:  openid.NewVerifier,
 		ScreeningDue: func(received time.Time) time.Time { return rules.ScreeningDue(received, cal) },
 		Now:          time.Now,

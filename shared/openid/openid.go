@@ -30,6 +30,8 @@ import (
 // concurrent use.
 type Client struct {
 	issuer, clientID string
+	// secret is a confidential client's secret; empty for a public client.
+	secret string
 	// audience admits an access token whose "aud" (or, with no "aud", its
 	// "client_id") is one of these: the API's AuthAudience.
 	audience []string
@@ -46,6 +48,16 @@ type Client struct {
 // it. now is the clock the tokens are checked by.
 func New(issuer, clientID string, audience []string, hc *http.Client, now func() time.Time) *Client {
 	return &Client{issuer: issuer, clientID: clientID, audience: audience, hc: hc, now: now}
+}
+
+// WithClientSecret makes c a confidential client, which authenticates its
+// code exchanges with secret (PKCE is still used), and returns c. The
+// secret goes as HTTP Basic authentication, the provider's default,
+// unless its discovery document offers only client_secret_post. It is for
+// setting up, before c is first used.
+func (c *Client) WithClientSecret(secret string) *Client {
+	c.secret = secret
+	return c
 }
 
 // NewVerifier returns a fresh PKCE code verifier.
@@ -70,10 +82,21 @@ func (c *Client) discover(ctx context.Context) (*oidc.Provider, error) {
 func (c *Client) config(p *oidc.Provider, redirectURL string) *oauth2.Config {
 	ep := p.Endpoint()
 	// A public client: its id goes in the form, never as Basic auth, so
-	// the code is not spent on a first try the provider refuses.
+	// the code is not spent on a first try the provider refuses. A
+	// confidential client says at once how it authenticates, for the same
+	// reason.
 	ep.AuthStyle = oauth2.AuthStyleInParams
+	if c.secret != "" {
+		ep.AuthStyle = oauth2.AuthStyleInHeader
+		var d struct {
+			Methods []string `json:"token_endpoint_auth_methods_supported"`
+		}
+		if p.Claims(&d) == nil && !slices.Contains(d.Methods, "client_secret_basic") && slices.Contains(d.Methods, "client_secret_post") {
+			ep.AuthStyle = oauth2.AuthStyleInParams
+		}
+	}
 	return &oauth2.Config{
-		ClientID: c.clientID, Endpoint: ep, RedirectURL: redirectURL,
+		ClientID: c.clientID, ClientSecret: c.secret, Endpoint: ep, RedirectURL: redirectURL,
 		Scopes: []string{oidc.ScopeOpenID},
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -152,5 +153,62 @@ func TestDiscoveryIsLazy(t *testing.T) {
 	c := openid.New("http://127.0.0.1:1/none", "x", []string{"y"}, &http.Client{Timeout: time.Second}, time.Now)
 	if _, err := c.AuthURL(context.Background(), "http://127.0.0.1/cb", "s", "n", "v"); err == nil {
 		t.Error("an unreachable provider gave a sign-in URL")
+	}
+}
+
+// recorder keeps the token requests a client sends, then sends them on.
+type recorder struct {
+	next  http.RoundTripper
+	token []*http.Request
+	forms []url.Values
+}
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(req.URL.Path, "/token") {
+		body, _ := io.ReadAll(req.Body)
+		req.Body.Close()
+		form, _ := url.ParseQuery(string(body))
+		r.token, r.forms = append(r.token, req), append(r.forms, form)
+		req.Body = io.NopCloser(strings.NewReader(string(body)))
+	}
+	return r.next.RoundTrip(req)
+}
+
+// A public client sends its id in the form and no secret; a confidential
+// one authenticates with its secret as HTTP Basic, the default of a
+// provider that names no method, and never puts it in the form.
+func TestClientAuthentication(t *testing.T) {
+	p := newProvider(t)
+	for _, tt := range []struct {
+		name   string
+		secret string
+	}{{"public", ""}, {"confidential", "s3cret/with+chars"}} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recorder{next: p.srv.Client().Transport}
+			c := openid.New(p.issuer, localauth.WebClientID, []string{localauth.DefaultAudience}, &http.Client{Transport: rec}, time.Now)
+			if tt.secret != "" {
+				c = c.WithClientSecret(tt.secret)
+			}
+			verifier := openid.NewVerifier()
+			authURL, err := c.AuthURL(context.Background(), p.redirect, "state-1", "nonce-1", verifier)
+			if err != nil {
+				t.Fatal(err)
+			}
+			code, _ := p.signIn(t, authURL, "screener-7", "mash")
+			_, err = c.Exchange(context.Background(), p.redirect, code, verifier, "nonce-1")
+			if len(rec.token) != 1 {
+				t.Fatalf("%d token requests (%v), want 1", len(rec.token), err)
+			}
+			id, secret, basic := rec.token[0].BasicAuth()
+			// RFC 6749 2.3.1: both are form-encoded inside Basic.
+			secret, _ = url.QueryUnescape(secret)
+			form := rec.forms[0]
+			switch {
+			case tt.secret == "" && (err != nil || basic || form.Get("client_id") != localauth.WebClientID || form.Has("client_secret")):
+				t.Errorf("public client: %v, basic %v, form %v", err, basic, form)
+			case tt.secret != "" && (!basic || id != localauth.WebClientID || secret != tt.secret || form.Has("client_secret") || form.Get("code_verifier") != verifier):
+				t.Errorf("confidential client: basic %v as %q, form %v", basic, id, form)
+			}
+		})
 	}
 }

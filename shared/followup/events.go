@@ -84,6 +84,8 @@ func (t EventType) Action() audit.Action {
 const (
 	// ActionListed: a follow-up was shown to someone in a list.
 	ActionListed audit.Action = "follow-up.listed"
+	// ActionViewed: a follow-up was shown to someone on its own page.
+	ActionViewed audit.Action = "follow-up.viewed"
 	// ActionAccepted: the provider accepted the follow-up.
 	ActionAccepted audit.Action = "follow-up.accepted"
 	// ActionAttempted: the provider recorded an attempt.

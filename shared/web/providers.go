@@ -31,6 +31,7 @@ type Worklist interface {
 	List(ctx context.Context, c worklist.Caller, q worklist.Query) (*worklist.List, error)
 	Record(ctx context.Context, c worklist.Caller, id string, body []byte) (*worklist.View, error)
 	Check(ctx context.Context, c worklist.Caller, id string, body []byte) error
+	Get(ctx context.Context, c worklist.Caller, id string) (*worklist.View, error)
 }
 
 // providerRoles may read follow-ups (the MASH manager too); providerActing
@@ -93,25 +94,10 @@ func (s *Server) link(href, text string) template.HTML {
 	return template.HTML(`<a class="govuk-link" href="` + template.HTMLEscapeString(href) + `">` + template.HTMLEscapeString(text) + `</a>`)
 }
 
-// findFollowUp is the follow-up id among those the person may see.
+// findFollowUp is follow-up id, if the person may see it (the reading
+// audited by the service).
 func (s *Server) findFollowUp(ctx context.Context, c worklist.Caller, id string) (*worklist.View, error) {
-	q := worklist.Query{Statuses: worklist.ListStatuses, Limit: 100}
-	for range 50 {
-		l, err := s.cfg.Worklist.List(ctx, c, q)
-		if err != nil {
-			return nil, err
-		}
-		for i := range l.FollowUps {
-			if l.FollowUps[i].ID == id {
-				return &l.FollowUps[i], nil
-			}
-		}
-		if l.Next == "" {
-			break
-		}
-		q.Cursor = l.Next
-	}
-	return nil, apperr.New(apperr.NotFound, "There is no such follow-up.")
+	return s.cfg.Worklist.Get(ctx, c, id)
 }
 
 // eventForm is one of a follow-up's forms.

@@ -27,6 +27,14 @@ func (m *memWorklist) List(context.Context, worklist.Caller, worklist.Query) (*w
 	return &worklist.List{FollowUps: []worklist.View{m.view}}, nil
 }
 
+func (m *memWorklist) Get(_ context.Context, _ worklist.Caller, id string) (*worklist.View, error) {
+	if id != m.view.ID {
+		return nil, apperr.New(apperr.NotFound, "There is no follow-up with that id for your service.")
+	}
+	v := m.view
+	return &v, nil
+}
+
 func (m *memWorklist) Record(_ context.Context, _ worklist.Caller, _ string, body []byte) (*worklist.View, error) {
 	m.recorded = append(m.recorded, decodeBody(body))
 	if m.recordErr != nil {

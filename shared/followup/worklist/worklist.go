@@ -228,6 +228,37 @@ func (s *Service) List(ctx context.Context, c Caller, q Query) (*List, error) {
 	return out, nil
 }
 
+// Get returns follow-up id as the caller may see it (as List shows it),
+// and audits the reading. A follow-up the caller may not see is not found,
+// exactly as one that does not exist.
+func (s *Service) Get(ctx context.Context, c Caller, id string) (*View, error) {
+	if _, ok := followup.ParseID(id); !ok {
+		return nil, notFound()
+	}
+	f, err := s.store.FollowUp(ctx, id)
+	if errors.Is(err, followup.ErrNotFound) {
+		return nil, notFound()
+	}
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Unavailable, "The follow-up could not be read just now. Please try again.")
+	}
+	role, ok := ReadingRole(c.Roles, f.Provider)
+	if !ok || !slices.Contains(Visible(c.Roles), f.Provider) {
+		slog.WarnContext(ctx, "reading a follow-up of another service refused", "followUpId", id, "provider", f.Provider)
+		return nil, notFound()
+	}
+	src, err := s.sources(ctx, []followup.FollowUp{*f})
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC().Truncate(time.Millisecond)
+	if err := s.store.AppendAudits(ctx, []audit.Entry{s.entry(c, role, f.ID, followup.ActionViewed, now)}); err != nil {
+		return nil, apperr.Wrap(err, apperr.Unavailable, "The follow-up could not be read just now (the read could not be audited). Please try again.")
+	}
+	v := viewOf(*f, src)
+	return &v, nil
+}
+
 // entry is the audit entry of what the caller did, in role, to follow-up id.
 func (s *Service) entry(c Caller, role auth.Role, id string, action audit.Action, now time.Time) audit.Entry {
 	actor := c.Actor

@@ -652,3 +652,53 @@ func TestCheckWritesNothing(t *testing.T) {
 		})
 	}
 }
+
+// Get shows one follow-up to those who may see it, audited as viewed in
+// the role that lets them; to anyone else it is not found, as one that does
+// not exist; and it is not shown when its reading cannot be audited.
+func TestGet(t *testing.T) {
+	tests := []struct {
+		name     string
+		id       string
+		roles    []auth.Role
+		found    bool
+		role     string
+		auditErr error
+	}{
+		{"its provider", rhiID, []auth.Role{auth.ProviderRHI}, true, "provider-rhi", nil},
+		{"the MASH manager", rhiID, []auth.Role{auth.MASHManager}, true, "mash-manager", nil},
+		{"a provider and manager: as the provider", rhiID, []auth.Role{auth.MASHManager, auth.ProviderRHI}, true, "provider-rhi", nil},
+		{"another service", rhiID, []auth.Role{auth.ProviderAA}, false, "", nil},
+		{"a screener", rhiID, []auth.Role{auth.MASH}, false, "", nil},
+		{"no such follow-up", "FU-RHI-REF-" + refID + "-3", []auth.Role{auth.ProviderRHI}, false, "", nil},
+		{"not a follow-up id", "REFERRAL#" + refID, []auth.Role{auth.ProviderRHI}, false, "", nil},
+		{"the audit down", rhiID, []auth.Role{auth.ProviderRHI}, false, "", errors.New("down")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := newStore(followUp(rhiID, followup.StatusOpen), followUp(aaID, followup.StatusOpen))
+			st.auditErr = tt.auditErr
+			v, err := New(st, &fakeIntake{}, fixedNow).Get(context.Background(), caller(tt.roles...), tt.id)
+			switch {
+			case tt.auditErr != nil:
+				if apperr.CodeOf(err) != apperr.Unavailable || v != nil {
+					t.Errorf("with the audit down: %v, %v", v, err)
+				}
+			case !tt.found:
+				if e := apperr.As(err); e == nil || e.Code != apperr.NotFound || e.Message != apperr.As(notFound()).Message {
+					t.Errorf("error %v, want the one not-found", err)
+				}
+				if len(st.audits) != 0 {
+					t.Errorf("audited %v", st.audits)
+				}
+			default:
+				if err != nil || v.ID != tt.id || v.Child == nil || v.Child.FirstName != "Test" {
+					t.Fatalf("view %+v, %v", v, err)
+				}
+				if len(st.audits) != 1 || st.audits[0].Action != followup.ActionViewed || st.audits[0].Subject != audit.FollowUp(tt.id) || st.audits[0].Actor.Role != tt.role {
+					t.Errorf("audited %+v", st.audits)
+				}
+			}
+		})
+	}
+}

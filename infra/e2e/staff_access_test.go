@@ -119,7 +119,8 @@ func staffCall(t *testing.T, method, path, cookie, csrf string) (int, string, st
 }
 
 // TestStaffPagesAccess calls every staff page as every role, signed out,
-// with a tampered cookie and with a session past its idle time: a page
+// with a tampered cookie, with a session past its idle time and with one
+// signed in at another identity provider: a page
 // answers those its row admits, refuses the other roles with 403 (saying
 // nothing of the record), and sends everyone else to sign in. A page
 // without a row fails.
@@ -156,10 +157,18 @@ func TestStaffPagesAccess(t *testing.T) {
 	if err := dynamo.New(env.ddb, env.table).SaveSession(context.Background(), expired); err != nil {
 		t.Fatal(err)
 	}
+	// A session in good time but signed in at another identity provider
+	// (one the pages used before, say).
+	otherIssuer := &session.Session{ID: "other-issuer-session-" + time.Now().Format("150405.000000000"), Status: session.Active, Subject: "screener-elsewhere",
+		Roles: []auth.Role{auth.MASH, auth.MASHManager}, Issuer: "https://another-issuer.example", CSRF: "x", StartedAt: time.Now(), LastSeenAt: time.Now()}
+	if err := dynamo.New(env.ddb, env.table).SaveSession(context.Background(), otherIssuer); err != nil {
+		t.Fatal(err)
+	}
 	callers := map[string]string{
-		"signed out":      "",
-		"tampered cookie": "__Host-frontdoor-session=not-a-session",
-		"expired session": "__Host-frontdoor-session=" + expired.ID,
+		"signed out":           "",
+		"tampered cookie":      "__Host-frontdoor-session=not-a-session",
+		"expired session":      "__Host-frontdoor-session=" + expired.ID,
+		"other-issuer session": "__Host-frontdoor-session=" + otherIssuer.ID,
 	}
 	for name, cookie := range callers {
 		for pattern := range staffAccess {

@@ -43,6 +43,8 @@ func (a *approvingProvider) AuthURL(_ context.Context, redirect, state, _, _ str
 	return redirect + "?state=" + state + "&code=approved", nil
 }
 
+func (a *approvingProvider) Issuer() string { return "https://approving.example" }
+
 func (a *approvingProvider) Exchange(context.Context, string, string, string, string) (auth.Principal, error) {
 	return a.who, nil
 }

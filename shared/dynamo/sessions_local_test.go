@@ -30,7 +30,7 @@ func TestSessions(t *testing.T) {
 		t.Errorf("read back %+v", got)
 	}
 	stale := *got
-	active := got.Activate(auth.Principal{Subject: "sub-1", Roles: []auth.Role{auth.MASH}}, t0.Add(2*time.Minute))
+	active := got.Activate(auth.Principal{Subject: "sub-1", Roles: []auth.Role{auth.MASH}}, "https://issuer.example", t0.Add(2*time.Minute))
 	if err := f.store.SaveSession(t.Context(), got); err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestSessions(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, err := f.store.Session(t.Context(), active.ID, t0.Add(3*time.Minute))
-	if err != nil || a.Subject != "sub-1" || len(a.Roles) != 1 || a.Roles[0] != auth.MASH || a.CSRF == "" || a.ID == p.ID {
+	if err != nil || a.Subject != "sub-1" || a.Issuer != "https://issuer.example" || len(a.Roles) != 1 || a.Roles[0] != auth.MASH || a.CSRF == "" || a.ID == p.ID {
 		t.Fatalf("active %+v, %v", a, err)
 	}
 	if _, err := f.store.Session(t.Context(), active.ID, t0.Add(2*time.Minute+session.Idle)); !errors.Is(err, session.ErrNotFound) {

@@ -60,6 +60,9 @@ func (c *Client) WithClientSecret(secret string) *Client {
 	return c
 }
 
+// Issuer is the provider's issuer URL.
+func (c *Client) Issuer() string { return c.issuer }
+
 // NewVerifier returns a fresh PKCE code verifier.
 func NewVerifier() string { return oauth2.GenerateVerifier() }
 

@@ -24,6 +24,8 @@ type SignIn interface {
 	AuthURL(ctx context.Context, redirectURL, state, nonce, verifier string) (string, error)
 	// Exchange trades the code for the person's verified identity.
 	Exchange(ctx context.Context, redirectURL, code, verifier, nonce string) (auth.Principal, error)
+	// Issuer is the provider's issuer URL, which each session keeps.
+	Issuer() string
 }
 
 // sessionCookie names a staff session.
@@ -150,6 +152,11 @@ func (s *Server) staffSession(r *http.Request) (*session.Session, error) {
 	if err := ses.Check(session.Active, s.cfg.Now()); err != nil {
 		return nil, err
 	}
+	if ses.Issuer != s.cfg.SignIn.Issuer() {
+		// Signed in at a provider the pages no longer use: sign in again.
+		slog.WarnContext(r.Context(), "staff session of another issuer refused")
+		return nil, session.ErrEnded
+	}
 	return ses, nil
 }
 
@@ -234,7 +241,7 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 		s.showStaffError(w, r, http.StatusUnauthorized, "signInFailed")
 		return
 	}
-	active := p.Activate(who, now)
+	active := p.Activate(who, s.cfg.SignIn.Issuer(), now)
 	// The pending session is used up first: its code cannot sign in twice.
 	if err := s.cfg.Sessions.SaveSession(r.Context(), p); err != nil {
 		if errors.Is(err, session.ErrChanged) {

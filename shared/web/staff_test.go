@@ -58,6 +58,8 @@ type fakeProvider struct {
 	codes   map[string]auth.Principal
 }
 
+func (f *fakeProvider) Issuer() string { return "https://idp.example" }
+
 func (f *fakeProvider) AuthURL(_ context.Context, redirect, state, nonce, verifier string) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -155,6 +157,18 @@ func TestStaffSignIn(t *testing.T) {
 		t.Errorf("a police officer on the staff pages: %d", w.Code)
 	}
 
+	// A session signed in at another provider (the pages have since moved
+	// to another issuer): signed out.
+	other := signInAs(t, s, idp, auth.Principal{Subject: "screener-2", Roles: []auth.Role{auth.MASH}}, "/staff")
+	ses, _ := s.cfg.Sessions.Session(context.Background(), other.Value, clock)
+	ses.Issuer = "https://another-idp.example"
+	if err := s.cfg.Sessions.SaveSession(context.Background(), ses); err != nil {
+		t.Fatal(err)
+	}
+	if w := serve(s, http.MethodGet, "/staff", nil, other); w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/staff/sign-in") {
+		t.Errorf("a session of another issuer: %d %v", w.Code, w.Header())
+	}
+
 	// Idle for 31 minutes: signed out.
 	clock = now.Add(31 * time.Minute)
 	if w := serve(s, http.MethodGet, "/staff", nil, c); w.Code != http.StatusSeeOther {
@@ -165,7 +179,7 @@ func TestStaffSignIn(t *testing.T) {
 	if w := serve(s, http.MethodPost, "/staff/sign-out", url.Values{}, c); w.Code != http.StatusForbidden {
 		t.Errorf("sign-out without the token: %d", w.Code)
 	}
-	ses, _ := s.cfg.Sessions.Session(context.Background(), c.Value, clock)
+	ses, _ = s.cfg.Sessions.Session(context.Background(), c.Value, clock)
 	w = serve(s, http.MethodPost, "/staff/sign-out", url.Values{"csrf": {ses.CSRF}}, c)
 	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/staff/signed-out" || w.Result().Cookies()[0].MaxAge >= 0 {
 		t.Fatalf("sign-out: %d %v", w.Code, w.Header())

@@ -76,6 +76,9 @@ type Session struct {
 	// the audit trail records) and their roles.
 	Subject string      `json:"subject,omitempty"`
 	Roles   []auth.Role `json:"roles,omitempty"`
+	// Issuer is the identity provider the person signed in at: a session
+	// is good only at the provider the pages use now.
+	Issuer string `json:"issuer,omitempty"`
 	// CSRF is the token the session's forms carry.
 	CSRF string `json:"csrf,omitempty"`
 
@@ -114,14 +117,14 @@ func NewPending(returnTo, verifier string, now time.Time) *Session {
 }
 
 // Activate returns the active session that a pending one becomes once
-// its person has signed in as principal, with a fresh id and form token;
-// the pending one is ended.
-func (s *Session) Activate(p auth.Principal, now time.Time) *Session {
+// its person has signed in as principal at issuer, with a fresh id and form
+// token; the pending one is ended.
+func (s *Session) Activate(p auth.Principal, issuer string, now time.Time) *Session {
 	now = now.UTC()
 	s.Status, s.State, s.Nonce, s.Verifier = Ended, "", "", ""
 	s.LastSeenAt = now
 	return &Session{
-		ID: ids.NewToken(), Status: Active, Subject: p.Subject, Roles: p.Roles, CSRF: ids.NewToken(),
+		ID: ids.NewToken(), Status: Active, Subject: p.Subject, Roles: p.Roles, Issuer: issuer, CSRF: ids.NewToken(),
 		StartedAt: now, LastSeenAt: now,
 	}
 }

@@ -48,11 +48,11 @@ func TestActivate(t *testing.T) {
 	if p.ID == "" || p.State == "" || p.Nonce == "" || p.State == p.Nonce || p.Status != Pending {
 		t.Fatalf("pending %+v", p)
 	}
-	a := p.Activate(auth.Principal{Subject: "s", Roles: []auth.Role{auth.MASH}}, t0.Add(time.Minute))
+	a := p.Activate(auth.Principal{Subject: "s", Roles: []auth.Role{auth.MASH}}, "https://issuer.example", t0.Add(time.Minute))
 	if p.Status != Ended || p.State != "" || p.Nonce != "" || p.Verifier != "" {
 		t.Errorf("the pending session after sign-in %+v", p)
 	}
-	if a.ID == p.ID || a.Status != Active || a.Subject != "s" || a.CSRF == "" || a.State != "" || !a.StartedAt.Equal(t0.Add(time.Minute)) {
+	if a.ID == p.ID || a.Status != Active || a.Subject != "s" || a.Issuer != "https://issuer.example" || a.CSRF == "" || a.State != "" || !a.StartedAt.Equal(t0.Add(time.Minute)) {
 		t.Errorf("active %+v", a)
 	}
 	if err := a.Check(Active, t0.Add(2*time.Minute)); err != nil {

@@ -15,6 +15,27 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
 )
 
+// madeReferral is what the tests read of a referral a completed return
+// home interview made, in GET /referrals/{id}.
+type madeReferral struct {
+	Origin struct {
+		Type string `json:"type"`
+		ID   string `json:"id"`
+	} `json:"origin"`
+	Referral struct {
+		Referrer struct {
+			Name string `json:"name"`
+		} `json:"referrer"`
+		Children []struct {
+			NHSNumber string `json:"nhsNumber"`
+		} `json:"children"`
+		Concerns struct {
+			Categories  []string `json:"categories"`
+			LevelOfNeed int      `json:"levelOfNeed"`
+		} `json:"concerns"`
+	} `json:"referral"`
+}
+
 // providerView is what the tests read of a follow-up in GET /follow-ups and
 // in the answer to POST /follow-ups/{id}/events.
 type providerView struct {
@@ -236,23 +257,7 @@ func TestProviderWorksAReturnHomeInterview(t *testing.T) {
 		t.Errorf("the new referral started follow-ups %+v; it has no missing episode", newRef.FollowUps)
 	}
 	_, body := getAs(t, "/referrals/"+v.NewReferralID, auth.MASH)
-	var nr struct {
-		Origin struct {
-			Type string `json:"type"`
-			ID   string `json:"id"`
-		} `json:"origin"`
-		Referral struct {
-			Children []struct {
-				NHSNumber string `json:"nhsNumber"`
-			} `json:"children"`
-			Concerns struct {
-				Categories []string `json:"categories"`
-			} `json:"concerns"`
-		} `json:"referral"`
-	}
-	if err := json.Unmarshal(body, &nr); err != nil {
-		t.Fatal(err)
-	}
+	nr := decode[madeReferral](t, body)
 	if nr.Origin.Type != "follow-up" || nr.Origin.ID != fuID || len(nr.Referral.Children) != 1 || nr.Referral.Children[0].NHSNumber != "9991234535" ||
 		!slices.Equal(nr.Referral.Concerns.Categories, []string{"child-criminal-exploitation"}) {
 		t.Errorf("new referral %s", body)

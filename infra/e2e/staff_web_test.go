@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -334,25 +333,8 @@ func TestProviderCompletesAnInterviewInTheBrowser(t *testing.T) {
 	}
 	waitFor(t, newRef, triaged)
 	_, body := getAs(t, "/referrals/"+newRef, auth.MASH)
-	var nr struct {
-		Origin struct {
-			Type string `json:"type"`
-			ID   string `json:"id"`
-		} `json:"origin"`
-		Referral struct {
-			Referrer struct {
-				Name string `json:"name"`
-			} `json:"referrer"`
-			Concerns struct {
-				Categories  []string `json:"categories"`
-				LevelOfNeed int      `json:"levelOfNeed"`
-			} `json:"concerns"`
-		} `json:"referral"`
-	}
-	if err := json.Unmarshal(body, &nr); err != nil {
-		t.Fatal(err)
-	}
-	if nr.Origin.ID != id || nr.Referral.Referrer.Name != "Rhi Worker" || !slices.Equal(nr.Referral.Concerns.Categories, []string{"child-criminal-exploitation"}) || nr.Referral.Concerns.LevelOfNeed != 3 {
+	nr := decode[madeReferral](t, body)
+	if nr.Origin.Type != "follow-up" || nr.Origin.ID != id || nr.Referral.Referrer.Name != "Rhi Worker" || !slices.Equal(nr.Referral.Concerns.Categories, []string{"child-criminal-exploitation"}) || nr.Referral.Concerns.LevelOfNeed != 3 {
 		t.Errorf("the new referral through the API: %s", body)
 	}
 }

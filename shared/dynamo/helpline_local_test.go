@@ -173,21 +173,7 @@ func TestListHelplineCalls(t *testing.T) {
 		want := expected(filter.concern)
 		for _, limit := range []int{1, 2, 3, 7, page.MaxLimit} {
 			t.Run(fmt.Sprintf("%s/limit %d", filter.name, limit), func(t *testing.T) {
-				q := helpline.ListQuery{From: from, To: to, Concern: filter.concern, Limit: limit}
-				// The store pages by the last call's position, not by a
-				// cursor of its own: the next page starts after it.
-				recs := everyPage(t, "ListHelplineCalls", limit, func(string) ([]helpline.Record, string, error) {
-					recs, more, err := f.store.ListHelplineCalls(t.Context(), q)
-					if err != nil || !more {
-						return recs, "", err
-					}
-					if len(recs) != limit {
-						t.Fatalf("a page of %d calls, limit %d, with more", len(recs), limit)
-					}
-					pos := helpline.PositionOf(&recs[len(recs)-1])
-					q.After = &pos
-					return recs, pos.ID, nil
-				})
+				recs := everyCall(t, f, helpline.ListQuery{From: from, To: to, Concern: filter.concern, Limit: limit})
 				var got []string
 				for _, r := range recs {
 					got = append(got, r.ID)
@@ -275,6 +261,25 @@ func TestEscalateHelplineCall(t *testing.T) {
 	}
 }
 
+// everyCall lists every call of q, page by page. The store pages by the
+// last call's position, not by a cursor of its own: the next page starts
+// after it, and a page followed by more is full.
+func everyCall(t *testing.T, f *fixture, q helpline.ListQuery) []helpline.Record {
+	t.Helper()
+	return everyPage(t, "ListHelplineCalls", q.Limit, func(string) ([]helpline.Record, string, error) {
+		recs, more, err := f.store.ListHelplineCalls(t.Context(), q)
+		if err != nil || !more {
+			return recs, "", err
+		}
+		if len(recs) != q.Limit {
+			t.Fatalf("a page of %d calls, limit %d, with more", len(recs), q.Limit)
+		}
+		pos := helpline.PositionOf(&recs[len(recs)-1])
+		q.After = &pos
+		return recs, pos.ID, nil
+	})
+}
+
 // TestListHelplineCallsOfOneAdviser lists one adviser's calls among more
 // than a page of another's, one, two and a whole page at a time: every one
 // of theirs, newest first, and none of the other's.
@@ -298,16 +303,7 @@ func TestListHelplineCallsOfOneAdviser(t *testing.T) {
 	}
 	for _, limit := range []int{1, 2, page.MaxLimit} {
 		t.Run(fmt.Sprintf("limit %d", limit), func(t *testing.T) {
-			q := helpline.ListQuery{From: from, To: to, Mine: true, LoggedBy: adviser, Limit: limit}
-			recs := everyPage(t, "ListHelplineCalls", limit, func(string) ([]helpline.Record, string, error) {
-				recs, more, err := f.store.ListHelplineCalls(t.Context(), q)
-				if err != nil || !more {
-					return recs, "", err
-				}
-				pos := helpline.PositionOf(&recs[len(recs)-1])
-				q.After = &pos
-				return recs, pos.ID, nil
-			})
+			recs := everyCall(t, f, helpline.ListQuery{From: from, To: to, Mine: true, LoggedBy: adviser, Limit: limit})
 			var got []string
 			for _, r := range recs {
 				got = append(got, r.ID)

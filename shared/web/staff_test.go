@@ -265,23 +265,31 @@ func TestEscalationsPaging(t *testing.T) {
 	esc := &memEscalations{}
 	s.cfg.Escalations = esc
 	c := signInAs(t, s, idp, auth.Principal{Subject: "manager-1", Roles: []auth.Role{auth.MASHManager}}, "/staff")
-	w := serve(s, http.MethodGet, "/staff/escalations", nil, c)
+	checkPaging(t, s, c, "/staff/escalations", "ABCD-2345", "There are no open escalations")
+	if want := []string{"", "page-2", "forged"}; !slices.Equal(esc.cursors, want) {
+		t.Errorf("cursors asked %v, want %v", esc.cursors, want)
+	}
+}
+
+// checkPaging reads the list at path, whose first page shows first and
+// links to the next (cursor page-2), whose last says last and links to
+// none; a forged cursor starts the list again.
+func checkPaging(t *testing.T, s *Server, c *http.Cookie, path, first, last string) {
+	t.Helper()
+	w := serve(s, http.MethodGet, path, nil, c)
 	body := checkHTML(t, w)
-	if w.Code != 200 || !strings.Contains(body, `href="/staff/escalations?cursor=page-2"`) || !strings.Contains(body, "ABCD-2345") {
+	if w.Code != 200 || !strings.Contains(body, `href="`+path+`?cursor=page-2"`) || !strings.Contains(body, first) {
 		t.Fatalf("first page: %d\n%s", w.Code, body)
 	}
 	for _, p := range accessProblems(body) {
-		t.Errorf("escalations: %s", p)
+		t.Errorf("%s: %s", path, p)
 	}
-	w = serve(s, http.MethodGet, "/staff/escalations?cursor=page-2", nil, c)
-	if body := checkHTML(t, w); w.Code != 200 || strings.Contains(body, "cursor=") || !strings.Contains(body, "There are no open escalations") {
+	w = serve(s, http.MethodGet, path+"?cursor=page-2", nil, c)
+	if body := checkHTML(t, w); w.Code != 200 || strings.Contains(body, "cursor=") || !strings.Contains(body, last) {
 		t.Errorf("last page: %d", w.Code)
 	}
-	if w := serve(s, http.MethodGet, "/staff/escalations?cursor=forged", nil, c); w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/staff/escalations" {
+	if w := serve(s, http.MethodGet, path+"?cursor=forged", nil, c); w.Code != http.StatusSeeOther || w.Header().Get("Location") != path {
 		t.Errorf("a forged cursor: %d %v", w.Code, w.Header())
-	}
-	if want := []string{"", "page-2", "forged"}; !slices.Equal(esc.cursors, want) {
-		t.Errorf("cursors asked %v, want %v", esc.cursors, want)
 	}
 }
 
@@ -319,21 +327,7 @@ func TestCallsPaging(t *testing.T) {
 	calls := &memCalls{}
 	s.cfg.Helpline = calls
 	c := signInAs(t, s, idp, auth.Principal{Subject: "adviser-1", Roles: []auth.Role{auth.Helpline}}, "/staff")
-	w := serve(s, http.MethodGet, "/staff/calls", nil, c)
-	body := checkHTML(t, w)
-	if w.Code != 200 || !strings.Contains(body, `href="/staff/calls?cursor=page-2"`) || !strings.Contains(body, `<table`) {
-		t.Fatalf("first page: %d\n%s", w.Code, body)
-	}
-	for _, p := range accessProblems(body) {
-		t.Errorf("calls: %s", p)
-	}
-	w = serve(s, http.MethodGet, "/staff/calls?cursor=page-2", nil, c)
-	if body := checkHTML(t, w); w.Code != 200 || strings.Contains(body, "cursor=") || !strings.Contains(body, "You have not logged a call") {
-		t.Errorf("last page: %d", w.Code)
-	}
-	if w := serve(s, http.MethodGet, "/staff/calls?cursor=forged", nil, c); w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/staff/calls" {
-		t.Errorf("a forged cursor: %d %v", w.Code, w.Header())
-	}
+	checkPaging(t, s, c, "/staff/calls", "<table", "You have not logged a call")
 	week := now.Add(-7 * 24 * time.Hour).UTC().Format(time.RFC3339)
 	want := []map[string]string{
 		{"loggedBy": "me", "limit": "50", "from": week},

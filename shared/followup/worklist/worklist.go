@@ -228,10 +228,9 @@ func (s *Service) List(ctx context.Context, c Caller, q Query) (*List, error) {
 	return out, nil
 }
 
-// Get returns follow-up id as the caller may see it (as List shows it),
-// and audits the reading. A follow-up the caller may not see is not found,
-// exactly as one that does not exist.
-func (s *Service) Get(ctx context.Context, c Caller, id string) (*View, error) {
+// read reads follow-up id; one that does not exist, or an id that is not
+// a follow-up's, is not found.
+func (s *Service) read(ctx context.Context, id string) (*followup.FollowUp, error) {
 	if _, ok := followup.ParseID(id); !ok {
 		return nil, notFound()
 	}
@@ -241,6 +240,17 @@ func (s *Service) Get(ctx context.Context, c Caller, id string) (*View, error) {
 	}
 	if err != nil {
 		return nil, apperr.Wrap(err, apperr.Unavailable, "The follow-up could not be read just now. Please try again.")
+	}
+	return f, nil
+}
+
+// Get returns follow-up id as the caller may see it (as List shows it),
+// and audits the reading. A follow-up the caller may not see is not found,
+// exactly as one that does not exist.
+func (s *Service) Get(ctx context.Context, c Caller, id string) (*View, error) {
+	f, err := s.read(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	role, ok := ReadingRole(c.Roles, f.Provider)
 	if !ok || !slices.Contains(Visible(c.Roles), f.Provider) {
@@ -383,15 +393,9 @@ func (s *Service) prepare(ctx context.Context, c Caller, id string, body []byte)
 	if err := req.Check(); err != nil {
 		return nil, err
 	}
-	if _, ok := followup.ParseID(id); !ok {
-		return nil, notFound()
-	}
-	f, err := s.store.FollowUp(ctx, id)
-	if errors.Is(err, followup.ErrNotFound) {
-		return nil, notFound()
-	}
+	f, err := s.read(ctx, id)
 	if err != nil {
-		return nil, apperr.Wrap(err, apperr.Unavailable, "The follow-up could not be read just now. Please try again.")
+		return nil, err
 	}
 	role, ok := ActingRole(c.Roles, f.Provider)
 	if !ok {

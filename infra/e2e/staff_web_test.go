@@ -167,6 +167,23 @@ func TestScreenerDecidesInTheBrowser(t *testing.T) {
 		!strings.Contains(html, "No concerns once the school spoke") {
 		t.Errorf("the stale form does not say what changed, or lost the answers:\n%s", html)
 	}
+
+	// Signed out, the back button brings back nothing of the referral.
+	v.must(v.b.Navigate(v.base + page))
+	v.seen("referral-before-sign-out", page, 200)
+	html, err = v.b.HTML()
+	v.must(err)
+	if !strings.Contains(html, marker) {
+		t.Fatalf("the referral's page does not show its account:\n%s", html)
+	}
+	v.press("Sign out")
+	v.seen("signed-out", "/staff/signed-out", 200)
+	v.must(v.b.Back())
+	html, err = v.b.HTML()
+	v.must(err)
+	if strings.Contains(html, marker) || strings.Contains(html, "Lee has cuts") {
+		t.Errorf("after signing out, the back button shows the referral (on %s)", v.path())
+	}
 }
 
 // TestAdviserLogsACallInTheBrowser: a helpline adviser signs in, logs an

@@ -31,6 +31,7 @@ import (
 //	helpline call          HELPLINE#<id>             HELPLINE              ByState: HELPLINE#<yyyy-mm>#CONCERN or #NO-CONCERN / <calledAt>#<id>
 //	tries on a reference   GUESSES#<reference>       WINDOW#<window start> - (tries: counted in that window; expiresAt: the table's TTL)
 //	draft (web form)       DRAFT#<sha256 of its id>  DRAFT                 - (the answers so far, or the receipt once sent; expiresAt: the table's TTL)
+//	staff session          SESSION#<sha256 of its id> SESSION              - (status, subject, roles, form token; expiresAt: the table's TTL)
 //	escalation             ESCALATION#<name>         ESCALATION            ByState: ESCALATION#OPEN / <raisedAt>#<name>, then ESCALATION#ACKNOWLEDGED / <acknowledgedAt>#<name>
 //
 // Times in keys are UTC in keyTime, fixed width, so that they sort as text.

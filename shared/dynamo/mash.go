@@ -167,28 +167,30 @@ func (st *Store) batchGet(ctx context.Context, keys []map[string]types.Attribute
 	return items, nil
 }
 
-// AppendAudits writes audit entries in batches of 25, none overwriting
-// another (each has a fresh ULID).
+// AppendAudits writes audit entries, each only if no item has its key, so
+// that none can overwrite another (each has a fresh ULID): in transactions
+// of 25 puts, each transaction all or nothing. A transaction, not a batch
+// write, because allowing BatchWriteItem would allow deletes too, and
+// nothing of the front door may delete.
 func (st *Store) AppendAudits(ctx context.Context, es []audit.Entry) error {
-	for start := 0; start < len(es); start += 25 {
-		batch := es[start:min(start+25, len(es))]
-		reqs := make([]types.WriteRequest, len(batch))
+	for start := 0; start < len(es); start += maxTransactPuts {
+		batch := es[start:min(start+maxTransactPuts, len(es))]
+		items := make([]types.TransactWriteItem, len(batch))
 		for i, e := range batch {
-			reqs[i] = types.WriteRequest{PutRequest: &types.PutRequest{Item: auditItem(e)}}
+			items[i] = types.TransactWriteItem{Put: &types.Put{
+				TableName: &st.table, Item: auditItem(e), ConditionExpression: aws.String("attribute_not_exists(pk)"),
+			}}
 		}
-		for attempt := 0; len(reqs) > 0; attempt++ {
-			if err := backoff(ctx, attempt); err != nil {
-				return fmt.Errorf("append audit entries: %d left unwritten: %w", len(reqs), err)
-			}
-			out, err := st.db.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{st.table: reqs}})
-			if err != nil {
-				return fmt.Errorf("append %d audit entries: %w", len(batch), err)
-			}
-			reqs = out.UnprocessedItems[st.table]
+		if _, err := st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
+			return fmt.Errorf("append %d audit entries: %w", len(batch), err)
 		}
 	}
 	return nil
 }
+
+// maxTransactPuts is the most audit entries in one transaction: within
+// every DynamoDB's limit, DynamoDB Local's included.
+const maxTransactPuts = 25
 
 // maxBatchAttempts bounds the retries of a batch's unprocessed items.
 const maxBatchAttempts = 8

@@ -132,6 +132,18 @@ type Report struct {
 	DeadLetterMessages int            `json:"deadLetterMessages"`
 }
 
+// Metrics are the counts of r the alarms watch, by metric name:
+// follow-ups and decisions flagged overdue, referrals found untriaged, and
+// messages in the dead-letter queues.
+func (r Report) Metrics() map[string]int {
+	return map[string]int{
+		"OverdueFollowUps":   r.OverdueFollowUps,
+		"OverdueDecisions":   r.OverdueReferrals,
+		"UntriagedReferrals": r.Untriaged,
+		"DeadLetterMessages": r.DeadLetterMessages,
+	}
+}
+
 // Service runs the sweep.
 type Service struct {
 	store     Store

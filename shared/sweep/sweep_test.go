@@ -3,6 +3,7 @@ package sweep
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -368,5 +369,15 @@ func TestNow(t *testing.T) {
 	}
 	if got := Now(now, clock); !got.Equal(now) {
 		t.Errorf("scheduled time: %s, want %s", got, now)
+	}
+}
+
+// The metrics the alarms watch are the run's counts, each under its
+// name in template.yaml.
+func TestReportMetrics(t *testing.T) {
+	r := Report{OverdueFollowUps: 1, OverdueReferrals: 2, Untriaged: 3, DeadLetterMessages: 4, Requeued: 9}
+	want := map[string]int{"OverdueFollowUps": 1, "OverdueDecisions": 2, "UntriagedReferrals": 3, "DeadLetterMessages": 4}
+	if got := r.Metrics(); !maps.Equal(got, want) {
+		t.Errorf("metrics %v, want %v", got, want)
 	}
 }

@@ -2,7 +2,6 @@ package samschema
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -70,7 +69,7 @@ func num(v any) int {
 // globalTimeout is the functions' timeout from Globals.
 const globalTimeout = 10
 
-func hardeningProblems(globals map[string]any, r res) []string {
+func hardeningProblems(r res) []string {
 	var out []string
 	bad := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
 
@@ -233,7 +232,6 @@ func hardeningProblems(globals map[string]any, r res) []string {
 		}
 		want("sweep "+m, m+", as the sweep publishes it")
 	}
-	_ = globals
 	return out
 }
 
@@ -318,7 +316,7 @@ func templateResources(t *testing.T, src string) res {
 
 func TestTemplateIsHardened(t *testing.T) {
 	r := templateResources(t, string(readTemplate(t)))
-	for _, p := range hardeningProblems(nil, r) {
+	for _, p := range hardeningProblems(r) {
 		t.Error(p)
 	}
 }
@@ -347,11 +345,10 @@ func TestHardeningFaultsAreFound(t *testing.T) {
 			if !strings.Contains(src, tt.old) {
 				t.Fatalf("the template has no %q to change", tt.old)
 			}
-			found := hardeningProblems(nil, templateResources(t, strings.Replace(src, tt.old, tt.new, 1)))
+			found := hardeningProblems(templateResources(t, strings.Replace(src, tt.old, tt.new, 1)))
 			if !slices.ContainsFunc(found, func(p string) bool { return strings.Contains(p, tt.want) }) {
 				t.Errorf("not found; problems %v", found)
 			}
 		})
 	}
-	_ = maps.Keys[map[string]int]
 }

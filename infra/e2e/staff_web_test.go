@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -244,9 +245,78 @@ func TestManagerReadsTheFiguresInTheBrowser(t *testing.T) {
 			v.seen("figures-period", "/staff/figures", 200)
 			_, body := getAs(t, "/stats?from="+from.Format(time.DateOnly)+"&to="+now.Format(time.DateOnly), auth.MASHManager)
 			want := decode[struct {
-				Received int `json:"referralsReceived"`
-				ReRefs   int `json:"reReferrals"`
+				Received  int            `json:"referralsReceived"`
+				ReRefs    int            `json:"reReferrals"`
+				BySource  map[string]int `json:"referralsBySource"`
+				ByWeek    map[string]int `json:"referralsByWeek"`
+				Rate      *float64       `json:"reReferralRate"`
+				OnTime    *float64       `json:"shareDecidedWithinOneWorkingDay"`
+				RHIOnTime *float64       `json:"shareReturnHomeInterviewsCompletedWithin72h"`
+				Median    *float64       `json:"appropriateAdultMedianMinutesToArrival"`
+				P90       *float64       `json:"appropriateAdult90thPercentileMinutesToArrival"`
+				Overdue   map[string]int `json:"overdue"`
 			}](t, body)
+			// Each chart's table holds the figures of GET /stats.
+			tables, err := browser.Result(v.b, chromedp.Evaluate[map[string][][]string](`Object.fromEntries([...document.querySelectorAll("main table")].map(t =>
+				[t.caption.textContent.trim(), [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent.trim()))]))`))
+			v.must(err)
+			counts := func(caption string) []int {
+				var out []int
+				for _, row := range tables[caption] {
+					if row[0] == "None" {
+						continue
+					}
+					var n int
+					fmt.Sscan(row[len(row)-1], &n)
+					out = append(out, n)
+				}
+				slices.Sort(out)
+				return out
+			}
+			values := func(m map[string]int) []int {
+				out := slices.Sorted(maps.Values(m))
+				if len(out) == 0 {
+					return nil
+				}
+				return out
+			}
+			shown := func(f *float64, format string) string {
+				if f == nil {
+					return "none"
+				}
+				return fmt.Sprintf(format, *f)
+			}
+			percent := func(f *float64) string {
+				if f == nil {
+					return "none"
+				}
+				return fmt.Sprintf("%.1f%%", *f*100)
+			}
+			cell := func(caption, row string) string {
+				for _, r := range tables[caption] {
+					if r[0] == row {
+						return r[1]
+					}
+				}
+				return "(no row)"
+			}
+			for _, c := range []struct {
+				what      string
+				got, want any
+			}{
+				{"referrals by week", counts("Referrals by week: the figures"), values(want.ByWeek)},
+				{"referrals by source", counts("Referrals by source: the figures"), values(want.BySource)},
+				{"overdue by type", counts("Overdue, by type: the figures"), values(want.Overdue)},
+				{"re-referral rate", cell("Re-referrals within 12 months: the figures", "This period"), percent(want.Rate)},
+				{"decisions on time", cell("Decisions and return home interviews on time: the figures", "Screening decisions within one working day"), percent(want.OnTime)},
+				{"interviews on time", cell("Decisions and return home interviews on time: the figures", "Return home interviews within 72 hours"), percent(want.RHIOnTime)},
+				{"median arrival", cell("Appropriate adults: time to arrival: the figures", "Median"), shown(want.Median, "%.0f min")},
+				{"90th percentile arrival", cell("Appropriate adults: time to arrival: the figures", "90th percentile"), shown(want.P90, "%.0f min")},
+			} {
+				if fmt.Sprint(c.got) != fmt.Sprint(c.want) {
+					t.Errorf("%s: the table shows %v, GET /stats %v", c.what, c.got, c.want)
+				}
+			}
 			text, err := v.b.Text("main")
 			v.must(err)
 			received := fmt.Sprintf("%d referrals received", want.Received)

@@ -171,11 +171,21 @@ func start(ctx context.Context, o Options) (*Server, error) {
 // Endpoint is the URL clients use: always on 127.0.0.1.
 func (s *Server) Endpoint() string { return s.endpoint }
 
+// Freeze stops DynamoDB Local's processes where they are (SIGSTOP): its
+// port still takes connections, but nothing answers, as when a database
+// hangs. Thaw lets them go on.
+func (s *Server) Freeze() error { return syscall.Kill(-s.cmd.Process.Pid, syscall.SIGSTOP) }
+
+// Thaw lets a frozen DynamoDB Local go on (SIGCONT), with the requests it
+// was sent meanwhile.
+func (s *Server) Thaw() error { return syscall.Kill(-s.cmd.Process.Pid, syscall.SIGCONT) }
+
 // Close stops DynamoDB Local and waits for it to exit.
 func (s *Server) Close() error {
 	select {
 	case <-s.exited:
 	default:
+		_ = s.Thaw() // a frozen process cannot stop
 		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGTERM)
 		select {
 		case <-s.exited:

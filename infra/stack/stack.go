@@ -462,6 +462,10 @@ func (s *Stack) TableName(logicalID string) string { return s.cfg.StackName + "-
 // QueueURL is the URL of the queue with the logical id.
 func (s *Stack) QueueURL(logicalID string) string { return s.queues[logicalID] }
 
+// DynamoDB is the stack's DynamoDB Local, for tests that put faults in
+// its way.
+func (s *Stack) DynamoDB() *dynamolocal.Server { return s.ddb }
+
 // DynamoDBEndpoint is DynamoDB Local's URL.
 func (s *Stack) DynamoDBEndpoint() string { return s.ddbURL }
 

@@ -172,7 +172,25 @@ func (s *intakeStore) Idempotency(_ context.Context, keyHash string, _ time.Time
 	return s.idem[keyHash], nil
 }
 
-func (s *intakeStore) MarkQueued(context.Context, string, time.Time) error { return nil }
+func (s *intakeStore) MarkQueued(_ context.Context, id string, _ time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r, ok := s.referrals[id]; ok && r.Status == referral.StatusReceived {
+		r.Status = referral.StatusQueued
+	}
+	return nil
+}
+
+func (s *intakeStore) Referral(_ context.Context, id string) (*referral.Record, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.referrals[id]
+	if !ok {
+		return nil, errors.New("no such referral")
+	}
+	cp := *r
+	return &cp, nil
+}
 
 func (s *intakeStore) count() int {
 	s.mu.Lock()

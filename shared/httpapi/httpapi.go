@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/deadline"
 	"github.com/csc-frontdoor/frontdoor/shared/logging"
 )
 
@@ -68,6 +69,10 @@ type Problem struct {
 	RequestID string              `json:"requestId,omitempty"`
 }
 
+// DefaultRetryAfter is how long a 503 tells the caller to wait when the
+// error says nothing of it: long enough for a dependency's blip to pass.
+const DefaultRetryAfter = 2 * time.Second
+
 // ProblemContentType is the media type of problem responses.
 const ProblemContentType = "application/problem+json"
 
@@ -84,7 +89,12 @@ func Handle(h HandlerFunc) func(context.Context, Request) (Response, error) {
 			}
 			slog.InfoContext(ctx, "request", "route", req.RouteKey, "status", resp.StatusCode)
 		}()
-		resp, err := h(ctx, req)
+		// The handler gives up a second before the function would be
+		// stopped, so that a dependency that hangs gets a 503 to retry,
+		// never a gateway error.
+		work, cancel := deadline.Reserve(ctx)
+		defer cancel()
+		resp, err := h(work, req)
 		if err == nil && resp.Body == encodeFailed {
 			err = errors.New("the response could not be encoded as JSON")
 		}
@@ -98,8 +108,17 @@ func Handle(h HandlerFunc) func(context.Context, Request) (Response, error) {
 // problem turns err into a problem response. Internal details stay in the log.
 func problem(ctx context.Context, req Request, err error) Response {
 	e := apperr.As(err)
-	if e == nil {
+	switch {
+	case e == nil && errors.Is(err, context.DeadlineExceeded):
+		// A dependency that did not answer in the time there was.
+		e = apperr.Wrap(err, apperr.Unavailable, "This took too long just now. Please try again.")
+	case e == nil:
 		e = apperr.Wrap(err, apperr.Internal, "Something went wrong on our side.")
+	}
+	if e.Code == apperr.Unavailable && e.RetryAfter <= 0 {
+		c := *e
+		c.RetryAfter = DefaultRetryAfter
+		e = &c
 	}
 	status := Status(e.Code)
 	if status >= 500 {

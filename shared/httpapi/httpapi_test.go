@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/deadline"
 	"github.com/csc-frontdoor/frontdoor/shared/logging"
 )
 
@@ -100,7 +101,10 @@ func TestHandleWritesProblems(t *testing.T) {
 	}{
 		{"invalid with fields", apperr.WithFields("Check the referral", fields), false, 422, 1, "", ""},
 		{"wrapped not found", errors.Join(errors.New("context"), apperr.New(apperr.NotFound, "No such referral")), false, 404, 0, "", ""},
-		{"unavailable hides cause", apperr.Wrap(errors.New("dial tcp 10.0.0.1: secret detail"), apperr.Unavailable, "Try again"), false, 503, 0, "secret detail", ""},
+		// Every 503 says when to try again: 2 s when the error does not say.
+		{"unavailable hides cause", apperr.Wrap(errors.New("dial tcp 10.0.0.1: secret detail"), apperr.Unavailable, "Try again"), false, 503, 0, "secret detail", "2"},
+		{"unavailable with a longer retry time", &apperr.Error{Code: apperr.Unavailable, Message: "Try again", RetryAfter: 30 * time.Second}, false, 503, 0, "", "30"},
+		{"a dependency out of time", fmt.Errorf("put item: %w", context.DeadlineExceeded), false, 503, 0, "put item", "2"},
 		{"too many, retry after whole seconds rounded up", &apperr.Error{Code: apperr.TooMany, Message: "Wait", RetryAfter: 90*time.Second + time.Millisecond}, false, 429, 0, "", "91"},
 		{"unavailable with a retry time", fmt.Errorf("put: %w", &apperr.Error{Code: apperr.Unavailable, Message: "Try again", RetryAfter: 2 * time.Second}), false, 503, 0, "", "2"},
 		{"plain error is internal", errors.New("boom at line 12"), false, 500, 0, "boom", ""},
@@ -178,5 +182,24 @@ func TestEveryInternalErrorIsLogged(t *testing.T) {
 		if n := strings.Count(buf.String(), `"level":"ERROR"`); n != 1 || !strings.Contains(buf.String(), "req-500") {
 			t.Errorf("%s: %d ERROR lines with the request id, want 1:\n%s", name, n, buf.String())
 		}
+	}
+}
+
+// A handler whose dependency never answers gives up Margin before the
+// function's deadline, and the caller gets a 503 to retry, in time.
+func TestHandleGivesUpBeforeTheDeadline(t *testing.T) {
+	end := time.Now().Add(deadline.Margin + 200*time.Millisecond)
+	ctx, cancel := context.WithDeadline(context.Background(), end)
+	defer cancel()
+	h := Handle(func(ctx context.Context, r Request) (Response, error) {
+		<-ctx.Done() // a database that does not answer
+		return Response{}, fmt.Errorf("get item: %w", ctx.Err())
+	})
+	resp, err := h(ctx, Request{RouteKey: "POST /referrals"})
+	if err != nil || resp.StatusCode != http.StatusServiceUnavailable || resp.Headers["Retry-After"] == "" {
+		t.Fatalf("%d %v %v", resp.StatusCode, resp.Headers, err)
+	}
+	if !time.Now().Before(end) {
+		t.Error("answered only after the function's deadline")
 	}
 }

@@ -44,6 +44,8 @@ type Store interface {
 	idempotency.Reader
 	// MarkQueued records that the referral's triage message was sent.
 	MarkQueued(ctx context.Context, id string, at time.Time) error
+	// Referral reads a stored referral.
+	Referral(ctx context.Context, id string) (*referral.Record, error)
 }
 
 // Queue takes referrals for triage. Messages carry the id only.
@@ -145,6 +147,11 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, bool, er
 			continue
 		case errors.Is(err, idempotency.ErrKeyUsed):
 			return s.replay(ctx, idem, now)
+		case ctx.Err() != nil:
+			// Out of time: the write may yet land. Sent again with the
+			// same key, it is received once.
+			return Receipt{}, false, apperr.Wrap(err, apperr.Unavailable,
+				"The referral could not be confirmed as received just now. Send it again (with the same Idempotency-Key): it will not be received twice. If it is urgent, telephone the safeguarding hub.")
 		default:
 			return Receipt{}, false, apperr.Wrap(err, apperr.Unavailable,
 				"The referral could not be stored just now and has not been received. Please try again in a minute; if it is urgent, telephone the safeguarding hub.")
@@ -154,20 +161,26 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, bool, er
 
 	log := slog.With("referralId", rec.ID, "reference", rec.Reference)
 	log.InfoContext(ctx, "referral stored", "children", len(form.Children), "source", rec.Source)
-	if err := s.queue.EnqueueReferral(ctx, rec.ID); err != nil {
-		// The referral is safe in the store and shows as unqueued; the sweep
-		// queues it. The referrer keeps their receipt.
+	s.enqueue(ctx, log, rec.ID)
+	return receipt, false, nil
+}
+
+// enqueue sends stored referral id for triage and marks it queued. A
+// failure is logged, not returned: the referral is safe in the store and
+// shows as unqueued, the sweep queues it, and the referrer keeps their
+// receipt.
+func (s *Service) enqueue(ctx context.Context, log *slog.Logger, id string) {
+	if err := s.queue.EnqueueReferral(ctx, id); err != nil {
 		log.WarnContext(ctx, "referral stored but not queued; the sweep will queue it", "error", err)
-		return receipt, false, nil
+		return
 	}
-	if err := s.store.MarkQueued(ctx, rec.ID, s.now().UTC()); err != nil {
+	if err := s.store.MarkQueued(ctx, id, s.now().UTC()); err != nil {
 		// The message is on the queue; a later re-queue by the sweep is a
 		// harmless duplicate because triage is idempotent.
 		log.WarnContext(ctx, "referral queued but not marked queued", "error", err)
-		return receipt, false, nil
+		return
 	}
 	log.InfoContext(ctx, "referral queued")
-	return receipt, false, nil
 }
 
 // replay answers a submission whose Idempotency-Key was used before.
@@ -177,6 +190,12 @@ func (s *Service) replay(ctx context.Context, idem *idempotency.Record, now time
 		return Receipt{}, false, err
 	}
 	slog.InfoContext(ctx, "idempotent replay", "referralId", r.ID)
+	// The first sending may have stored the referral and stopped before
+	// queueing it (out of time, say): the retry queues it now rather than
+	// leaving it for the sweep.
+	if rec, err := s.store.Referral(ctx, r.ID); err == nil && rec.Status == referral.StatusReceived {
+		s.enqueue(ctx, slog.With("referralId", r.ID), r.ID)
+	}
 	return *r, true, nil
 }
 

@@ -3,6 +3,7 @@ package intake
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -70,6 +71,18 @@ func (m *memStore) MarkQueued(_ context.Context, id string, at time.Time) error 
 	}
 	m.queued[id] = at
 	return nil
+}
+
+func (m *memStore) Referral(_ context.Context, id string) (*referral.Record, error) {
+	r, ok := m.referrals[id]
+	if !ok {
+		return nil, errors.New("no such referral")
+	}
+	cp := *r
+	if _, queued := m.queued[id]; queued {
+		cp.Status = referral.StatusQueued
+	}
+	return &cp, nil
 }
 
 type memQueue struct {
@@ -294,3 +307,46 @@ func TestIdempotency(t *testing.T) {
 
 // partnerKey is an Idempotency-Key sent by a partner to POST /referrals.
 func partnerKey(k string) idempotency.Key { return idempotency.Key{Route: "POST /referrals", Value: k} }
+
+// A first sending stored but never queued (its queue down, or its time
+// out before the send): the retry with the same key is a replay, and it
+// queues the referral then, once; a replay of a queued referral sends
+// nothing more.
+func TestReplayQueuesAReferralNeverQueued(t *testing.T) {
+	st, q := newMemStore(), &memQueue{err: errors.New("sqs down")}
+	svc := New(st, q, fixedClock)
+	ctx := context.Background()
+	first, _, err := svc.Submit(ctx, Submission{Body: body(t, "single-child.json"), Idempotency: partnerKey("key-q")})
+	if err != nil || len(q.sent) != 0 {
+		t.Fatalf("first: %v, sent %v", err, q.sent)
+	}
+	q.err = nil
+	again, replayed, err := svc.Submit(ctx, Submission{Body: body(t, "single-child.json"), Idempotency: partnerKey("key-q")})
+	if err != nil || !replayed || again.ID != first.ID {
+		t.Fatalf("retry: %+v %v %v", again, replayed, err)
+	}
+	if len(q.sent) != 1 || q.sent[0] != first.ID {
+		t.Fatalf("the retry sent %v, want the referral once", q.sent)
+	}
+	if _, ok := st.queued[first.ID]; !ok {
+		t.Error("the retry did not mark the referral queued")
+	}
+	if _, _, err := svc.Submit(ctx, Submission{Body: body(t, "single-child.json"), Idempotency: partnerKey("key-q")}); err != nil || len(q.sent) != 1 {
+		t.Errorf("a replay of a queued referral sent it again: %v, %v", q.sent, err)
+	}
+}
+
+// A store that did not answer in the time there was may yet have stored
+// the referral: the caller is told to send it again with the same key,
+// never that it was not received.
+func TestSubmitOutOfTime(t *testing.T) {
+	st, q := newMemStore(), &memQueue{}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	st.createErr = fmt.Errorf("transact write: %w", context.Canceled)
+	_, _, err := New(st, q, fixedClock).Submit(ctx, Submission{Body: body(t, "single-child.json"), Idempotency: partnerKey("key-t")})
+	e := apperr.As(err)
+	if e == nil || e.Code != apperr.Unavailable || !strings.Contains(e.Message, "same Idempotency-Key") || strings.Contains(e.Message, "has not been received") {
+		t.Fatalf("error %v", err)
+	}
+}

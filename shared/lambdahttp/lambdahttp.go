@@ -38,6 +38,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/csc-frontdoor/frontdoor/shared/deadline"
 	"github.com/csc-frontdoor/frontdoor/shared/logging"
 )
 
@@ -84,6 +85,10 @@ func Handler(h http.Handler, opts ...Option) func(context.Context, events.APIGat
 	}
 	return func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 		ctx = logging.WithRequestID(ctx, ev.RequestContext.RequestID)
+		// The handler gives up a second before the function would be
+		// stopped, so that it can still answer "try again".
+		ctx, cancel := deadline.Reserve(ctx)
+		defer cancel()
 		r, err := newRequest(ctx, ev)
 		if err != nil {
 			slog.WarnContext(ctx, "request refused", "method", ev.RequestContext.HTTP.Method, "path", ev.RawPath, "reason", err.Error())

@@ -247,6 +247,11 @@ func (s *Server) showStaffError(w http.ResponseWriter, r *http.Request, status i
 // fail logs a fault of ours (never a request's content) and shows the
 // problem page.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.DeadlineExceeded) {
+		// A dependency that did not answer in the time there was.
+		s.unavailable(w, r, err)
+		return
+	}
 	slog.ErrorContext(r.Context(), "page failed", "path", r.URL.Path, "method", r.Method, "error", err)
 	s.showError(w, r, http.StatusInternalServerError, "problem", false)
 }

@@ -185,6 +185,15 @@ unit: go-mod web-assets ## run the tests that need no Java or services (fast); m
 	go test -short -count=1 ./...
 	@echo "make unit: the end-to-end and DynamoDB Local tests were SKIPPED (-short); make test runs them"
 
+# The fault-injection suite at full size: each scenario prints one line,
+# scenario=... lost=0 duplicates=0 (make test runs it with 24 referrals).
+CHAOS_SIZE ?= 2000
+.PHONY: chaos
+chaos: tools functions ## the fault-injection suite at full size: one summary line per scenario (CHAOS_SIZE=2000)
+	@CHAOS_SIZE=$(CHAOS_SIZE) go test -count=1 -v -timeout 30m -run '^TestChaos' ./infra/e2e > $(LOCAL)/chaos.log 2>&1; \
+	  status=$$?; grep -E '^(scenario=|--- FAIL|FAIL|ok)|chaos_test.go' $(LOCAL)/chaos.log | grep -v 'scenario=planted'; \
+	  echo "(the whole log: $(LOCAL)/chaos.log)"; exit $$status
+
 # The README's screenshots, from the browser tests' pages (JavaScript on).
 SHOTS := .local/screenshots/js
 .PHONY: screenshots

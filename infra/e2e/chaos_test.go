@@ -1,0 +1,412 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/csc-frontdoor/frontdoor/shared/referral"
+)
+
+// The fault-injection suite: each scenario sends a stream of referrals
+// while a fault is in the way, then accounts for every one. Each receipt
+// given must end as exactly one stored referral, triaged, with its
+// follow-ups created once; the scenario prints one summary line and fails
+// on any loss or duplicate. `make chaos` runs it at full size
+// (CHAOS_SIZE=2000); `make test` at a size that fits CI.
+
+// chaosSize is how many referrals each scenario sends.
+func chaosSize() int {
+	if n, err := strconv.Atoi(os.Getenv("CHAOS_SIZE")); err == nil && n > 0 {
+		return n
+	}
+	return 24
+}
+
+// sent is one referral a scenario sent, and what became of its sending.
+type sent struct {
+	marker  string
+	id      string // from the receipt; "" if none was given
+	attempt int
+}
+
+// tally is a scenario's account of every referral sent.
+type tally struct {
+	scenario                                                string
+	submitted, retried, receipts, stored, triaged, followUp int
+	duplicates, lost                                        int
+	maxDelay                                                time.Duration
+	problems                                                []string
+}
+
+func (t *tally) String() string {
+	return fmt.Sprintf("scenario=%s submitted=%d retried=%d receipts=%d stored=%d triaged=%d followups=%d duplicates=%d lost=%d max_delay_s=%.1f",
+		t.scenario, t.submitted, t.retried, t.receipts, t.stored, t.triaged, t.followUp, t.duplicates, t.lost, t.maxDelay.Seconds())
+}
+
+// referralState is what the table holds of one referral.
+type referralState struct {
+	id, status string
+	screened   bool
+	followUps  int
+}
+
+// tableState reads every referral holding one of the markers, by marker,
+// and its follow-ups (a test's reading of the whole table).
+func tableState(t *testing.T, markers map[string]bool) map[string][]referralState {
+	t.Helper()
+	out := map[string][]referralState{}
+	byID := map[string]*referralState{}
+	p := dynamodb.NewScanPaginator(env.ddb, &dynamodb.ScanInput{TableName: aws.String(env.table)})
+	var followUps []string
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, item := range page.Items {
+			sk := str(item, "sk")
+			switch {
+			case sk == "REFERRAL":
+				b, _ := json.Marshal(item["form"])
+				for m := range markers {
+					if strings.Contains(string(b), m) {
+						id := strings.TrimPrefix(str(item, "pk"), "REFERRAL#")
+						_, screened := item["screening"]
+						out[m] = append(out[m], referralState{id: id, status: str(item, "status"), screened: screened})
+					}
+				}
+			case strings.HasPrefix(sk, "FOLLOWUP#"):
+				followUps = append(followUps, strings.TrimPrefix(str(item, "pk"), "REFERRAL#"))
+			}
+		}
+	}
+	for m, rs := range out {
+		for i := range rs {
+			byID[rs[i].id] = &out[m][i]
+		}
+	}
+	for _, id := range followUps {
+		if r, ok := byID[id]; ok {
+			r.followUps++
+		}
+	}
+	return out
+}
+
+// account waits (at most settle) until every referral sent is stored once
+// and triaged with its follow-ups, then counts what it finds: a receipt
+// without its referral, or a referral never triaged or short of its
+// follow-ups, is lost; a second referral for one sending, or a follow-up
+// more, is a duplicate. wantFollowUps is what one referral of the sample
+// makes.
+func account(t *testing.T, scenario string, all []sent, wantFollowUps int, faultEnded time.Time, settle time.Duration) *tally {
+	t.Helper()
+	markers := map[string]bool{}
+	tl := &tally{scenario: scenario, submitted: len(all)}
+	for _, s := range all {
+		markers[s.marker] = true
+		if s.attempt > 1 {
+			tl.retried++
+		}
+		if s.id != "" {
+			tl.receipts++
+		}
+	}
+	deadline := time.Now().Add(settle)
+	var state map[string][]referralState
+	for {
+		state = tableState(t, markers)
+		done := true
+		for _, s := range all {
+			rs := state[s.marker]
+			if s.id != "" && (len(rs) == 0 || !rs[0].screened || rs[0].followUps < wantFollowUps) {
+				done = false
+			}
+		}
+		if done || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	tl.maxDelay = time.Since(faultEnded)
+	for _, s := range all {
+		rs := state[s.marker]
+		if len(rs) > 0 {
+			tl.stored++
+		}
+		if len(rs) > 1 {
+			tl.duplicates += len(rs) - 1
+			tl.problems = append(tl.problems, fmt.Sprintf("%s stored %d times", s.marker, len(rs)))
+		}
+		switch {
+		case s.id != "" && len(rs) == 0:
+			tl.lost++
+			tl.problems = append(tl.problems, fmt.Sprintf("receipt %s has no referral", s.id))
+			continue
+		case len(rs) == 0:
+			continue // never received, and the sender was told so
+		case s.id != "" && rs[0].id != s.id:
+			tl.problems = append(tl.problems, fmt.Sprintf("receipt %s, but the referral stored is %s", s.id, rs[0].id))
+		}
+		r := rs[0]
+		if !r.screened {
+			// One loss: its follow-ups were never due to be made.
+			tl.lost++
+			tl.problems = append(tl.problems, fmt.Sprintf("%s (%s) never triaged: %s", r.id, s.marker, r.status))
+			continue
+		}
+		tl.triaged++
+		tl.followUp += r.followUps
+		switch {
+		case r.followUps < wantFollowUps:
+			tl.lost += wantFollowUps - r.followUps
+			tl.problems = append(tl.problems, fmt.Sprintf("%s has %d follow-ups, want %d", r.id, r.followUps, wantFollowUps))
+		case r.followUps > wantFollowUps:
+			tl.duplicates += r.followUps - wantFollowUps
+		}
+	}
+	return tl
+}
+
+// report prints the tally's line and fails on any loss or duplicate.
+func report(t *testing.T, tl *tally) {
+	t.Helper()
+	fmt.Println(tl)
+	t.Log(tl)
+	for _, p := range tl.problems {
+		t.Error(p)
+	}
+	if tl.lost != 0 || tl.duplicates != 0 {
+		t.Errorf("%s: lost=%d duplicates=%d", tl.scenario, tl.lost, tl.duplicates)
+	}
+}
+
+// chaosBody is the missing-episode sample (one child back from going
+// missing: one return home interview) with a marker in its account.
+func chaosBody(t *testing.T, marker string) []byte {
+	t.Helper()
+	var form map[string]any
+	if err := json.Unmarshal(sample(t, "missing-episode.json"), &form); err != nil {
+		t.Fatal(err)
+	}
+	c := form["concerns"].(map[string]any)
+	c["account"] = fmt.Sprint(c["account"], " ", marker)
+	b, _ := json.Marshal(form)
+	return b
+}
+
+// sendAll sends n referrals at concurrency 4 as a careful client does:
+// each with its own Idempotency-Key, sent again with it after a 503 (as
+// Retry-After says) until accepted or tries run out. during runs once a
+// quarter of them are sent.
+func sendAll(t *testing.T, scenario string, n int, during func()) []sent {
+	t.Helper()
+	all := make([]sent, n)
+	run := fmt.Sprintf("%s-%d", scenario, time.Now().UnixNano())
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				s := &all[i]
+				s.marker = fmt.Sprintf("%s-%05d", run, i) // fixed width: no marker holds another
+				body := chaosBody(t, s.marker)
+				for s.attempt = 1; s.attempt <= 8; s.attempt++ {
+					resp, b := post(t, "/referrals", "application/json", body, map[string]string{"Idempotency-Key": s.marker})
+					if resp.StatusCode == http.StatusAccepted || resp.StatusCode == http.StatusOK {
+						var r receipt
+						if json.Unmarshal(b, &r) == nil {
+							s.id = r.ID
+						}
+						break
+					}
+					if resp.StatusCode != http.StatusServiceUnavailable {
+						t.Errorf("%s: %d %s", s.marker, resp.StatusCode, b)
+						break
+					}
+					wait, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
+					time.Sleep(time.Duration(max(wait, 1)) * time.Second)
+				}
+			}
+		}()
+	}
+	for i := range n {
+		if i == n/4 && during != nil {
+			during()
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return all
+}
+
+// baselineFollowUps is how many follow-ups one chaos referral makes, with
+// no fault in the way.
+func baselineFollowUps(t *testing.T) int {
+	t.Helper()
+	marker := fmt.Sprintf("chaos-baseline-%d", time.Now().UnixNano())
+	resp, b := post(t, "/referrals", "application/json", chaosBody(t, marker), nil)
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("baseline: %d %s", resp.StatusCode, b)
+	}
+	r := decode[receipt](t, b)
+	v := waitFor(t, r.ID, func(v view) bool { return triaged(v) && len(v.FollowUps) > 0 })
+	return len(v.FollowUps)
+}
+
+// TestChaosDynamoDBFrozen: DynamoDB stops answering for 12 s while
+// referrals are sent, longer than the function's 10 s: those in flight are
+// answered 503 and sent again with their keys. Every receipt ends as one
+// referral, triaged, with its follow-up.
+func TestChaosDynamoDBFrozen(t *testing.T) {
+	want := baselineFollowUps(t)
+	ddb := env.stack.DynamoDB()
+	var ended time.Time
+	var once sync.Once
+	thaw := func() {
+		once.Do(func() {
+			if err := ddb.Thaw(); err != nil {
+				t.Error(err)
+			}
+			ended = time.Now()
+		})
+	}
+	t.Cleanup(thaw)
+	all := sendAll(t, "ddb-frozen", chaosSize(), func() {
+		if err := ddb.Freeze(); err != nil {
+			t.Fatal(err)
+		}
+		time.AfterFunc(12*time.Second, thaw)
+	})
+	thaw()
+	report(t, account(t, "ddb-frozen", all, want, ended, 90*time.Second))
+}
+
+// TestChaosDeliveredThrice: every triage message comes three times (two
+// more copies put on the queue beside the one the intake sent). Each
+// referral is triaged once, with its follow-ups once.
+func TestChaosDeliveredThrice(t *testing.T) {
+	want := baselineFollowUps(t)
+	all := sendAll(t, "delivered-thrice", chaosSize(), nil)
+	for _, s := range all {
+		if s.id == "" {
+			continue
+		}
+		body, _ := json.Marshal(referral.TriageMessage{Type: referral.TriageMessageType, ReferralID: s.id})
+		for range 2 {
+			if _, err := env.sqs.SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: aws.String(env.queue), MessageBody: aws.String(string(body))}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	copied := time.Now()
+	tl := account(t, "delivered-thrice", all, want, copied, 90*time.Second)
+	waitEmpty(t, env.queue)
+	waitEmpty(t, env.stack.QueueURL("FollowUpQueue"))
+	// Read again once every copy is consumed: a duplicate made by a late
+	// copy is counted.
+	tl = account(t, "delivered-thrice", all, want, copied, time.Second)
+	for _, s := range all {
+		if s.id == "" {
+			continue
+		}
+		if n := auditActions(t, s.id)["referral.triaged"]; n != 1 {
+			tl.duplicates += max(n-1, 0)
+			tl.problems = append(tl.problems, fmt.Sprintf("%s triaged %d times", s.id, n))
+		}
+	}
+	report(t, tl)
+}
+
+// TestChaosCatchesALoss plants the two faults the suite exists to catch:
+// a consumer that drops a message (the triage message deleted unread),
+// and a submit that forgets to queue (the real submit binary with a queue
+// that does not exist, and no sweep). Each is counted lost=1.
+func TestChaosCatchesALoss(t *testing.T) {
+	t.Run("a dropped message", func(t *testing.T) {
+		pauseTriage(t)
+		marker := fmt.Sprintf("planted-drop-%d", time.Now().UnixNano())
+		resp, b := post(t, "/referrals", "application/json", chaosBody(t, marker), nil)
+		if resp.StatusCode != http.StatusAccepted {
+			t.Fatalf("%d %s", resp.StatusCode, b)
+		}
+		r := decode[receipt](t, b)
+		dropTriageMessage(t, r.ID)
+		env.stack.Resume("TriageFunction")
+		t.Cleanup(func() { requeue(t, r.ID) })
+		tl := account(t, "planted-drop", []sent{{marker: marker, id: r.ID, attempt: 1}}, 1, time.Now(), 3*time.Second)
+		t.Log(tl)
+		if tl.lost != 1 || tl.duplicates != 0 {
+			t.Errorf("a dropped message was counted lost=%d duplicates=%d, want lost=1", tl.lost, tl.duplicates)
+		}
+	})
+	t.Run("a submit that forgets to queue", func(t *testing.T) {
+		marker := fmt.Sprintf("planted-unqueued-%d", time.Now().UnixNano())
+		resp := postWithDeadQueue(t, "SubmitReferralFunction", "TRIAGE_QUEUE_URL", "/referrals", chaosBody(t, marker))
+		r := decode[receipt](t, []byte(resp.Body))
+		if r.ID == "" {
+			t.Fatalf("no receipt: %d %s", resp.StatusCode, resp.Body)
+		}
+		t.Cleanup(func() { requeue(t, r.ID) })
+		tl := account(t, "planted-unqueued", []sent{{marker: marker, id: r.ID, attempt: 1}}, 1, time.Now(), 3*time.Second)
+		t.Log(tl)
+		if tl.lost != 1 || tl.duplicates != 0 {
+			t.Errorf("an unqueued referral was counted lost=%d duplicates=%d, want lost=1", tl.lost, tl.duplicates)
+		}
+	})
+}
+
+// requeue puts referral id's triage message back, as the sweep would, and
+// waits until it is triaged: a planted loss is not left for later tests.
+func requeue(t *testing.T, id string) {
+	t.Helper()
+	body, _ := json.Marshal(referral.TriageMessage{Type: referral.TriageMessageType, ReferralID: id})
+	if _, err := env.sqs.SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: aws.String(env.queue), MessageBody: aws.String(string(body))}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, id, triaged)
+}
+
+// dropTriageMessage takes referral id's message off the triage queue and
+// deletes it, as a consumer that loses a message would; any other message
+// is put back at once.
+func dropTriageMessage(t *testing.T, id string) {
+	t.Helper()
+	ctx := context.Background()
+	for range 20 {
+		out, err := env.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(env.queue), MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, m := range out.Messages {
+			if strings.Contains(aws.ToString(m.Body), id) {
+				found = true
+				if _, err := env.sqs.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(env.queue), ReceiptHandle: m.ReceiptHandle}); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			_, _ = env.sqs.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{QueueUrl: aws.String(env.queue), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0})
+		}
+		if found {
+			return
+		}
+	}
+	t.Fatalf("the triage message of %s was never received", id)
+}

@@ -175,6 +175,7 @@ token: ## print a bearer token for `make run`: make -s token ROLE=mash (ROLE=mas
 test: tools functions ## run every test (unit and integration against the real local stack)
 	go vet ./...
 	go test -count=1 -timeout 20m ./...
+	@$(MAKE) -s fuzz
 
 # -short leaves out the tests that need Java, DynamoDB Local or the whole
 # stack (infra/e2e, the shared/dynamo adapter tests); `go test -v` shows each
@@ -184,6 +185,33 @@ unit: go-mod web-assets ## run the tests that need no Java or services (fast); m
 	go vet ./...
 	go test -short -count=1 ./...
 	@echo "make unit: the end-to-end and DynamoDB Local tests were SKIPPED (-short); make test runs them"
+
+# Every fuzz target, each run for a fixed number of inputs (a time budget
+# can fail at its deadline in Go 1.26's fuzzing coordinator, golang/go#75804).
+# Their seed corpora (testdata/fuzz) run in every go test as well.
+FUZZ_TARGETS := \
+	shared/referral:FuzzDecodeValidate:20000x \
+	shared/custody:FuzzDecodeValidate:50000x \
+	shared/helpline:FuzzDecodeValidate:50000x \
+	shared/helpline:FuzzCheckEscalationForm:50000x \
+	shared/helpline:FuzzParseListQuery:50000x \
+	shared/decision:FuzzDecide:50000x \
+	shared/followup:FuzzApplyEvent:50000x \
+	shared/web/answers:FuzzParseDate:50000x \
+	shared/web/answers:FuzzParseDateTime:50000x \
+	shared/page:FuzzDecode:50000x \
+	shared/page:FuzzQuery:50000x \
+	shared/lambdahttp:FuzzHandler:50000x \
+	shared/queue:FuzzConsume:20000x \
+	infra/localauth:FuzzAuthorize:10000x \
+	infra/localauth:FuzzToken:20000x
+.PHONY: fuzz
+fuzz: go-mod web-assets ## run every fuzz target for a few seconds (make test does)
+	@for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; rest=$${t#*:}; fn=$${rest%%:*}; n=$${rest#*:}; \
+	  echo "fuzz ./$$pkg $$fn, $$n"; \
+	  go test -run '^$$' -fuzz "^$$fn$$" -fuzztime "$$n" "./$$pkg" > $(LOCAL)/fuzz.log 2>&1 || { cat $(LOCAL)/fuzz.log; exit 1; }; \
+	done
 
 # The fault-injection suite at full size: each scenario prints one line,
 # scenario=... lost=0 duplicates=0 (make test runs it with 24 referrals).

@@ -499,7 +499,8 @@ func (v *validator) missingEpisode() {
 	v.short("missingEpisode.policeReference", e.PoliceReference, "")
 }
 
-// pastTime checks an RFC 3339 time that must not be after now.
+// pastTime checks an RFC 3339 time that must not be after now, nor before
+// the calendar's first year.
 func (v *validator) pastTime(field, s, future string) (time.Time, bool) {
 	t, err := time.Parse(time.RFC3339, s)
 	switch {
@@ -508,6 +509,11 @@ func (v *validator) pastTime(field, s, future string) (time.Time, bool) {
 		return t, false
 	case t.After(v.now):
 		v.Add(field, future)
+		return t, false
+	case !calendar.InRange(t):
+		// Before the calendar's first year: a slip, and a time no clock
+		// or due time can be counted from.
+		v.Add(field, fmt.Sprintf("Enter a time from %d onwards", calendar.FirstYear))
 		return t, false
 	}
 	return t, true

@@ -1,0 +1,145 @@
+package referral
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+)
+
+// fuzzNow is the moment every fuzzed referral is received: the day the
+// samples in events/referrals are valid on.
+var fuzzNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+// FuzzDecodeValidate feeds any body to Decode and, when it decodes, to
+// Validate. Whatever the body, neither panics; Decode refuses with an
+// *apperr.Error with code Malformed, Validate with code Invalid, each
+// error with a message and every field error with one; a referral that
+// decodes validates the same way every time; and the canonical form of a
+// referral that passes (its JSON) decodes and passes again unchanged.
+func FuzzDecodeValidate(f *testing.F) {
+	files, err := filepath.Glob("../../events/referrals/*.json")
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no sample referrals in events/referrals: %v", err)
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"referrer": {"name": "Test"}, "children": [{"firstName": "Test", "estimatedAge": 4}], "concerns": {"levelOfNeed": 2}}`))
+	f.Add([]byte(`{"concerns": {"immediateRisk": false, "immediateRisk": true}}`))
+	f.Add([]byte(`{"concerns": {"levelOfNeed": 99999999999999999999}}`))
+	f.Add([]byte("{\"referrer\": {\"name\": \"\xff\xfe\"}}"))
+	f.Add([]byte(``))
+	f.Add([]byte(`null`))
+
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r, err := Decode(body)
+		if err != nil {
+			fuzzCheckError(t, "Decode", err, apperr.Malformed)
+			if r != nil {
+				t.Errorf("Decode returned a referral with its error: %+v", r)
+			}
+			return
+		}
+		if r == nil {
+			t.Fatal("Decode returned neither a referral nor an error")
+		}
+		again, err := Decode(body)
+		if err != nil || !reflect.DeepEqual(r, again) {
+			t.Fatalf("Decode is not deterministic: %+v, then %+v (%v)", r, again, err)
+		}
+
+		err1 := Validate(r, fuzzNow)
+		if err1 != nil {
+			fuzzCheckError(t, "Validate", err1, apperr.Invalid)
+		}
+		// The same referral, normalised by the first Validate, and the one
+		// decoded afresh are judged alike, and normalise alike.
+		normalised := fuzzJSON(t, r)
+		err2 := Validate(r, fuzzNow)
+		err3 := Validate(again, fuzzNow)
+		fuzzSameError(t, "Validate twice", err1, err2)
+		fuzzSameError(t, "Validate of the body decoded again", err1, err3)
+		if twice := fuzzJSON(t, r); twice != normalised {
+			t.Errorf("Normalise is not idempotent:\n%s\nthen\n%s", normalised, twice)
+		}
+		if other := fuzzJSON(t, again); other != normalised {
+			t.Errorf("two decodings of one body normalise differently:\n%s\n%s", normalised, other)
+		}
+		if err1 != nil {
+			return
+		}
+
+		// The canonical form, as stored and shown, reads back and passes.
+		canonical, err := json.Marshal(r)
+		if err != nil {
+			t.Fatalf("Marshal of a valid referral: %v", err)
+		}
+		back, err := Decode(canonical)
+		if err != nil {
+			t.Fatalf("the canonical form of a valid referral does not decode: %v %+v\n%s", err, apperr.As(err), canonical)
+		}
+		if err := Validate(back, fuzzNow); err != nil {
+			t.Fatalf("the canonical form of a valid referral does not validate: %v %+v\n%s", err, apperr.FieldNames(err), canonical)
+		}
+		if b2, _ := json.Marshal(back); string(b2) != string(canonical) {
+			t.Errorf("the canonical form changes when read back:\n%s\n%s", canonical, b2)
+		}
+	})
+}
+
+// fuzzCheckError fails t unless err is an *apperr.Error with one of the
+// codes allowed, a message, and a message for each field error.
+func fuzzCheckError(t *testing.T, stage string, err error, allowed ...apperr.Code) {
+	t.Helper()
+	e := apperr.As(err)
+	if e == nil {
+		t.Fatalf("%s: error %T is not an *apperr.Error: %v", stage, err, err)
+	}
+	if !slices.Contains(allowed, e.Code) {
+		t.Fatalf("%s: code %q, want one of %q: %v", stage, e.Code, allowed, err)
+	}
+	if e.Message == "" {
+		t.Errorf("%s: error without a message: %+v", stage, e)
+	}
+	for _, fe := range e.Fields {
+		if fe.Message == "" {
+			t.Errorf("%s: field error %q without a message", stage, fe.Field)
+		}
+	}
+}
+
+// fuzzSameError fails t unless a and b are both nil or the same
+// *apperr.Error: code, message and field errors in order.
+func fuzzSameError(t *testing.T, what string, a, b error) {
+	t.Helper()
+	if (a == nil) != (b == nil) {
+		t.Fatalf("%s: %v, then %v", what, a, b)
+	}
+	if a == nil {
+		return
+	}
+	ea, eb := apperr.As(a), apperr.As(b)
+	if ea == nil || eb == nil || ea.Code != eb.Code || ea.Message != eb.Message || !slices.Equal(ea.Fields, eb.Fields) {
+		t.Fatalf("%s: %+v, then %+v", what, ea, eb)
+	}
+}
+
+// fuzzJSON is v as JSON, to compare.
+func fuzzJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

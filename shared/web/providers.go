@@ -48,14 +48,23 @@ func (s *Server) caller(r *http.Request, ses *session.Session) worklist.Caller {
 }
 
 // followUps lists the active follow-ups of the providers the person works
-// for (or, for the MASH manager, of all), most urgent first.
+// for (or, for the MASH manager, of all), most urgent first, 50 a page.
 func (s *Server) followUps(w http.ResponseWriter, r *http.Request, ses *session.Session) {
-	q, err := worklist.ParseQuery(map[string]string{"limit": "50"})
+	params := map[string]string{"limit": "50"}
+	if c := r.URL.Query().Get("cursor"); c != "" {
+		params["cursor"] = c
+	}
+	q, err := worklist.ParseQuery(params)
 	if err != nil {
-		s.fail(w, r, err)
+		// A cursor not of these pages: start again.
+		http.Redirect(w, r, pathFollowUps, http.StatusSeeOther)
 		return
 	}
 	l, err := s.cfg.Worklist.List(r.Context(), s.caller(r, ses), q)
+	if e := apperr.As(err); e != nil && e.Code == apperr.Malformed && q.Cursor != "" {
+		http.Redirect(w, r, pathFollowUps, http.StatusSeeOther)
+		return
+	}
 	if err != nil {
 		s.staffFailure(w, r, err)
 		return
@@ -75,7 +84,14 @@ func (s *Server) followUps(w http.ResponseWriter, r *http.Request, ses *session.
 			})
 		}
 	}
-	s.renderStaff(w, r, http.StatusOK, "follow-ups", ses, Page{Title: t("followUps.title"), Data: struct{ Table *govuk.Table }{table}})
+	var next string
+	if l.Next != "" {
+		next = pathFollowUps + "?" + url.Values{"cursor": {l.Next}}.Encode()
+	}
+	s.renderStaff(w, r, http.StatusOK, "follow-ups", ses, Page{Title: t("followUps.title"), Data: struct {
+		Table *govuk.Table
+		Next  string
+	}{table, next}})
 }
 
 // whoOf names the child or the detainee of a follow-up, or its kind.

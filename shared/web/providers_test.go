@@ -13,6 +13,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
 	"github.com/csc-frontdoor/frontdoor/shared/followup/worklist"
+	"github.com/csc-frontdoor/frontdoor/shared/page"
 )
 
 // memWorklist has one return home interview, answers Check and Record
@@ -21,10 +22,22 @@ type memWorklist struct {
 	view                worklist.View
 	checkErr, recordErr error
 	checked, recorded   []map[string]any
+	// paged: the list has a second page, empty.
+	paged bool
 }
 
-func (m *memWorklist) List(context.Context, worklist.Caller, worklist.Query) (*worklist.List, error) {
-	return &worklist.List{FollowUps: []worklist.View{m.view}}, nil
+func (m *memWorklist) List(_ context.Context, _ worklist.Caller, q worklist.Query) (*worklist.List, error) {
+	switch q.Cursor {
+	case "":
+		l := &worklist.List{FollowUps: []worklist.View{m.view}}
+		if m.paged {
+			l.Next = "page-2"
+		}
+		return l, nil
+	case "page-2":
+		return &worklist.List{FollowUps: []worklist.View{}}, nil
+	}
+	return nil, page.CursorError("the list of follow-ups")
 }
 
 func (m *memWorklist) Get(_ context.Context, _ worklist.Caller, id string) (*worklist.View, error) {
@@ -192,4 +205,17 @@ func TestSummaryShowsEveryProblem(t *testing.T) {
 	if len(sum.ErrorList) != 3 || sum.ErrorList[0].Href != "#a" || sum.ErrorList[1].Text != "E" || sum.ErrorList[1].Href != "" || sum.ErrorList[2].Text != "General" {
 		t.Errorf("summary %+v", sum.ErrorList)
 	}
+}
+
+// The follow-ups list goes on to later pages, and a cursor not of these
+// pages starts again.
+func TestFollowUpsPaging(t *testing.T) {
+	clock := now
+	s, idp := newStaffServer(t, &clock)
+	s.cfg.Worklist = &memWorklist{paged: true, view: worklist.View{
+		FollowUp: followup.FollowUp{ID: "FU-RHI-REF-01KAQ3ZZ8Q7X3V4N5M6K7J8H9G-0", Kind: followup.KindReturnHomeInterview,
+			Provider: followup.ProviderRHIService, Status: followup.StatusOpen, DueAt: now.Add(time.Hour)},
+		Child: &worklist.Child{FirstName: "Paged", LastName: "Child"}}}
+	c := signInAs(t, s, idp, auth.Principal{Subject: "rhi-2", Roles: []auth.Role{auth.ProviderRHI}}, "/staff")
+	checkPaging(t, s, c, "/staff/follow-ups", "Paged Child", "There are no follow-ups to do")
 }

@@ -1,17 +1,16 @@
 package custody
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
-	"slices"
 	"testing"
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/calendar"
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
+	"github.com/csc-frontdoor/frontdoor/shared/internal/formtest"
 )
 
 // fuzzNow is a fixed moment of receipt: 20 minutes after the detainedAt
@@ -48,7 +47,7 @@ func FuzzDecodeValidate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		r, err := Decode(body)
 		if err != nil {
-			fuzzCheckError(t, "Decode", err, apperr.Malformed, apperr.TooLarge)
+			formtest.CheckError(t, "Decode", err, apperr.Malformed, apperr.TooLarge)
 			if r != nil {
 				t.Errorf("Decode returned a request with its error: %+v", r)
 			}
@@ -59,7 +58,7 @@ func FuzzDecodeValidate(f *testing.F) {
 		}
 		nows := []time.Time{fuzzNow}
 		if d, err := r.DetainedTime(); err != nil {
-			fuzzCheckError(t, "DetainedTime", err, apperr.Invalid)
+			formtest.CheckError(t, "DetainedTime", err, apperr.Invalid)
 		} else {
 			nows = append(nows, d.Add(30*time.Minute).UTC().Truncate(time.Millisecond))
 		}
@@ -74,19 +73,19 @@ func FuzzDecodeValidate(f *testing.F) {
 			}
 			err1 := Validate(a, now)
 			if err1 != nil {
-				fuzzCheckError(t, "Validate", err1, apperr.Invalid)
+				formtest.CheckError(t, "Validate", err1, apperr.Invalid)
 			}
-			normalised := fuzzJSON(t, a)
-			fuzzSameError(t, "Validate twice", err1, Validate(a, now))
-			fuzzSameError(t, "Validate of the body decoded again", err1, Validate(b, now))
-			if twice := fuzzJSON(t, a); twice != normalised {
+			normalised := formtest.JSON(t, a)
+			formtest.SameError(t, "Validate twice", err1, Validate(a, now))
+			formtest.SameError(t, "Validate of the body decoded again", err1, Validate(b, now))
+			if twice := formtest.JSON(t, a); twice != normalised {
 				t.Errorf("Normalise is not idempotent:\n%s\nthen\n%s", normalised, twice)
 			}
 			if err1 != nil {
 				continue
 			}
 
-			canonical := fuzzJSON(t, a)
+			canonical := formtest.JSON(t, a)
 			back, err := Decode([]byte(canonical))
 			if err != nil {
 				t.Fatalf("the canonical form of a valid request does not decode: %v %+v\n%s", err, apperr.As(err), canonical)
@@ -94,7 +93,7 @@ func FuzzDecodeValidate(f *testing.F) {
 			if err := Validate(back, now); err != nil {
 				t.Fatalf("the canonical form of a valid request does not validate: %v %q\n%s", err, apperr.FieldNames(err), canonical)
 			}
-			if again := fuzzJSON(t, back); again != canonical {
+			if again := formtest.JSON(t, back); again != canonical {
 				t.Errorf("the canonical form changes when read back:\n%s\n%s", canonical, again)
 			}
 
@@ -114,51 +113,4 @@ func FuzzDecodeValidate(f *testing.F) {
 			}
 		}
 	})
-}
-
-// fuzzCheckError fails t unless err is an *apperr.Error with one of the
-// codes allowed, a message, and a message for each field error.
-func fuzzCheckError(t *testing.T, stage string, err error, allowed ...apperr.Code) {
-	t.Helper()
-	e := apperr.As(err)
-	if e == nil {
-		t.Fatalf("%s: error %T is not an *apperr.Error: %v", stage, err, err)
-	}
-	if !slices.Contains(allowed, e.Code) {
-		t.Fatalf("%s: code %q, want one of %q: %v", stage, e.Code, allowed, err)
-	}
-	if e.Message == "" {
-		t.Errorf("%s: error without a message: %+v", stage, e)
-	}
-	for _, fe := range e.Fields {
-		if fe.Message == "" {
-			t.Errorf("%s: field error %q without a message", stage, fe.Field)
-		}
-	}
-}
-
-// fuzzSameError fails t unless a and b are both nil or the same
-// *apperr.Error: code, message and field errors in order.
-func fuzzSameError(t *testing.T, what string, a, b error) {
-	t.Helper()
-	if (a == nil) != (b == nil) {
-		t.Fatalf("%s: %v, then %v", what, a, b)
-	}
-	if a == nil {
-		return
-	}
-	ea, eb := apperr.As(a), apperr.As(b)
-	if ea == nil || eb == nil || ea.Code != eb.Code || ea.Message != eb.Message || !slices.Equal(ea.Fields, eb.Fields) {
-		t.Fatalf("%s: %+v, then %+v", what, ea, eb)
-	}
-}
-
-// fuzzJSON is v as JSON, to compare.
-func fuzzJSON(t *testing.T, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
+	"github.com/csc-frontdoor/frontdoor/shared/internal/formtest"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
@@ -100,7 +101,7 @@ func FuzzDecide(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		req, err := Decode(body)
 		if err != nil {
-			fuzzCheckError(t, "Decode", err, apperr.Malformed, apperr.TooLarge)
+			formtest.CheckError(t, "Decode", err, apperr.Malformed, apperr.TooLarge)
 		} else {
 			again, _ := Decode(body)
 			if !reflect.DeepEqual(req, again) {
@@ -108,9 +109,9 @@ func FuzzDecide(f *testing.F) {
 			}
 			err := Validate(req)
 			if err != nil {
-				fuzzCheckError(t, "Validate", err, apperr.Invalid)
+				formtest.CheckError(t, "Validate", err, apperr.Invalid)
 			}
-			fuzzSameError(t, "Validate twice", err, Validate(again))
+			formtest.SameError(t, "Validate twice", err, Validate(again))
 			if err == nil && (req.Version == nil || req.LevelOfNeed == nil || req.ReferrerInformed == nil || !req.Outcome.Valid()) {
 				t.Errorf("a valid decision lacks an answer Decide needs: %+v", req)
 			}
@@ -119,7 +120,7 @@ func FuzzDecide(f *testing.F) {
 		for _, st := range fuzzStores() {
 			d, err := New(st, func() time.Time { return fuzzNow }).Decide(context.Background(), fuzzReferralID, body, meta)
 			if err != nil {
-				fuzzCheckError(t, "Decide on a "+string(st.rec.Status)+" referral", err,
+				formtest.CheckError(t, "Decide on a "+string(st.rec.Status)+" referral", err,
 					apperr.Malformed, apperr.TooLarge, apperr.Invalid, apperr.Conflict)
 				if d != nil || len(st.saved) != 0 {
 					t.Errorf("Decide refused but gave %+v and saved %+v", d, st.saved)
@@ -139,41 +140,4 @@ func FuzzDecide(f *testing.F) {
 			}
 		}
 	})
-}
-
-// fuzzCheckError fails t unless err is an *apperr.Error with one of the
-// codes allowed, a message, and a message for each field error.
-func fuzzCheckError(t *testing.T, stage string, err error, allowed ...apperr.Code) {
-	t.Helper()
-	e := apperr.As(err)
-	if e == nil {
-		t.Fatalf("%s: error %T is not an *apperr.Error: %v", stage, err, err)
-	}
-	if !slices.Contains(allowed, e.Code) {
-		t.Fatalf("%s: code %q, want one of %q: %v", stage, e.Code, allowed, err)
-	}
-	if e.Message == "" {
-		t.Errorf("%s: error without a message: %+v", stage, e)
-	}
-	for _, fe := range e.Fields {
-		if fe.Message == "" {
-			t.Errorf("%s: field error %q without a message", stage, fe.Field)
-		}
-	}
-}
-
-// fuzzSameError fails t unless a and b are both nil or the same
-// *apperr.Error: code, message and field errors in order.
-func fuzzSameError(t *testing.T, what string, a, b error) {
-	t.Helper()
-	if (a == nil) != (b == nil) {
-		t.Fatalf("%s: %v, then %v", what, a, b)
-	}
-	if a == nil {
-		return
-	}
-	ea, eb := apperr.As(a), apperr.As(b)
-	if ea == nil || eb == nil || ea.Code != eb.Code || ea.Message != eb.Message || !slices.Equal(ea.Fields, eb.Fields) {
-		t.Fatalf("%s: %+v, then %+v", what, ea, eb)
-	}
 }

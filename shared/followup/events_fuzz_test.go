@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/internal/formtest"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
@@ -110,7 +111,7 @@ func FuzzApplyEvent(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		req, err := DecodeEvent(body)
 		if err != nil {
-			fuzzCheckError(t, "DecodeEvent", err, apperr.Malformed, apperr.TooLarge)
+			formtest.CheckError(t, "DecodeEvent", err, apperr.Malformed, apperr.TooLarge)
 			if req != nil {
 				t.Errorf("DecodeEvent returned an event with its error: %+v", req)
 			}
@@ -120,7 +121,7 @@ func FuzzApplyEvent(f *testing.F) {
 			t.Fatal("DecodeEvent returned neither an event nor an error")
 		}
 		if err := req.Check(); err != nil {
-			fuzzCheckError(t, "Check", err, apperr.Invalid)
+			formtest.CheckError(t, "Check", err, apperr.Invalid)
 		}
 
 		fus := fuzzFollowUps()
@@ -147,7 +148,7 @@ func fuzzApply(t *testing.T, name string, v int, req *EventRequest) {
 	r := *req
 	next, ev, err := Apply(fu, r, fuzzNow)
 	next2, ev2, err2 := Apply(fu, r, fuzzNow)
-	fuzzSameError(t, where+": Apply twice", err, err2)
+	formtest.SameError(t, where+": Apply twice", err, err2)
 	if !reflect.DeepEqual(next, next2) || !reflect.DeepEqual(ev, ev2) {
 		t.Fatalf("%s: Apply is not deterministic:\n%+v %+v\n%+v %+v", where, next, ev, next2, ev2)
 	}
@@ -162,12 +163,12 @@ func fuzzApply(t *testing.T, name string, v int, req *EventRequest) {
 	if in := r.ReturnHomeInterview; r.Type == EventComplete && fu.Kind == KindReturnHomeInterview && in != nil &&
 		in.NewReferralNeeded != nil && *in.NewReferralNeeded && in.NewReferral != nil && (err == nil || apperr.CodeOf(err) == apperr.Invalid) {
 		if verr := referral.Validate(in.NewReferral.Form(fuzzChild), fuzzNow); verr != nil {
-			fuzzCheckError(t, where+": Validate of the new referral", verr, apperr.Invalid)
+			formtest.CheckError(t, where+": Validate of the new referral", verr, apperr.Invalid)
 		}
 	}
 
 	if err != nil {
-		fuzzCheckError(t, where+": Apply", err, apperr.Invalid, apperr.Conflict)
+		formtest.CheckError(t, where+": Apply", err, apperr.Invalid, apperr.Conflict)
 		if !reflect.DeepEqual(next, fu) || !reflect.DeepEqual(ev, Event{}) {
 			t.Errorf("%s: Apply refused the event but gave %+v and %+v", where, next, ev)
 		}
@@ -239,42 +240,5 @@ func fuzzApply(t *testing.T, name string, v int, req *EventRequest) {
 	}
 	if r.Type == EventAccept && fu.Status != StatusOpen && fu.Status != StatusOverdue {
 		t.Errorf("%s: an ACCEPT event was accepted on a %s follow-up", where, fu.Status)
-	}
-}
-
-// fuzzCheckError fails t unless err is an *apperr.Error with one of the
-// codes allowed, a message, and a message for each field error.
-func fuzzCheckError(t *testing.T, stage string, err error, allowed ...apperr.Code) {
-	t.Helper()
-	e := apperr.As(err)
-	if e == nil {
-		t.Fatalf("%s: error %T is not an *apperr.Error: %v", stage, err, err)
-	}
-	if !slices.Contains(allowed, e.Code) {
-		t.Fatalf("%s: code %q, want one of %q: %v", stage, e.Code, allowed, err)
-	}
-	if e.Message == "" {
-		t.Errorf("%s: error without a message: %+v", stage, e)
-	}
-	for _, fe := range e.Fields {
-		if fe.Message == "" {
-			t.Errorf("%s: field error %q without a message", stage, fe.Field)
-		}
-	}
-}
-
-// fuzzSameError fails t unless a and b are both nil or the same
-// *apperr.Error: code, message and field errors in order.
-func fuzzSameError(t *testing.T, what string, a, b error) {
-	t.Helper()
-	if (a == nil) != (b == nil) {
-		t.Fatalf("%s: %v, then %v", what, a, b)
-	}
-	if a == nil {
-		return
-	}
-	ea, eb := apperr.As(a), apperr.As(b)
-	if ea == nil || eb == nil || ea.Code != eb.Code || ea.Message != eb.Message || !slices.Equal(ea.Fields, eb.Fields) {
-		t.Fatalf("%s: %+v, then %+v", what, ea, eb)
 	}
 }

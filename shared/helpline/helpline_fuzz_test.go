@@ -1,7 +1,6 @@
 package helpline
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
+	"github.com/csc-frontdoor/frontdoor/shared/internal/formtest"
 	"github.com/csc-frontdoor/frontdoor/shared/page"
 )
 
@@ -50,7 +50,7 @@ func FuzzDecodeValidate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		c, err := Decode(body)
 		if err != nil {
-			fuzzCheckError(t, "Decode", err, apperr.Malformed, apperr.TooLarge)
+			formtest.CheckError(t, "Decode", err, apperr.Malformed, apperr.TooLarge)
 			if c != nil {
 				t.Errorf("Decode returned a call with its error: %+v", c)
 			}
@@ -65,20 +65,20 @@ func FuzzDecodeValidate(f *testing.F) {
 		}
 		at, err1 := Validate(c, fuzzNow)
 		if err1 != nil {
-			fuzzCheckError(t, "Validate", err1, apperr.Invalid)
+			formtest.CheckError(t, "Validate", err1, apperr.Invalid)
 			if !at.IsZero() {
 				t.Errorf("Validate refused the call but gave its time %s", at)
 			}
 		}
-		normalised := fuzzJSON(t, c)
+		normalised := formtest.JSON(t, c)
 		at2, err2 := Validate(c, fuzzNow)
 		at3, err3 := Validate(again, fuzzNow)
-		fuzzSameError(t, "Validate twice", err1, err2)
-		fuzzSameError(t, "Validate of the body decoded again", err1, err3)
+		formtest.SameError(t, "Validate twice", err1, err2)
+		formtest.SameError(t, "Validate of the body decoded again", err1, err3)
 		if !at.Equal(at2) || !at.Equal(at3) {
 			t.Errorf("Validate gives the call's time as %s, %s and %s", at, at2, at3)
 		}
-		if twice := fuzzJSON(t, c); twice != normalised {
+		if twice := formtest.JSON(t, c); twice != normalised {
 			t.Errorf("Normalise is not idempotent:\n%s\nthen\n%s", normalised, twice)
 		}
 		if err1 != nil {
@@ -98,7 +98,7 @@ func FuzzDecodeValidate(f *testing.F) {
 		if _, err := Validate(back, fuzzNow); err != nil {
 			t.Fatalf("the canonical form of a valid call does not validate: %v %q\n%s", err, apperr.FieldNames(err), normalised)
 		}
-		if b := fuzzJSON(t, back); b != normalised {
+		if b := formtest.JSON(t, back); b != normalised {
 			t.Errorf("the canonical form changes when read back:\n%s\n%s", normalised, b)
 		}
 	})
@@ -117,9 +117,9 @@ func FuzzCheckEscalationForm(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		err := checkForm(body, fuzzNow)
 		if err != nil {
-			fuzzCheckError(t, "checkForm", err, apperr.Malformed, apperr.TooLarge, apperr.Invalid)
+			formtest.CheckError(t, "checkForm", err, apperr.Malformed, apperr.TooLarge, apperr.Invalid)
 		}
-		fuzzSameError(t, "checkForm twice", err, checkForm(body, fuzzNow))
+		formtest.SameError(t, "checkForm twice", err, checkForm(body, fuzzNow))
 	})
 }
 
@@ -163,12 +163,12 @@ func FuzzParseListQuery(f *testing.F) {
 		}
 		q, err := ParseListQuery(params, fuzzNow)
 		q2, err2 := ParseListQuery(params, fuzzNow)
-		fuzzSameError(t, "ParseListQuery twice", err, err2)
+		formtest.SameError(t, "ParseListQuery twice", err, err2)
 		if !reflect.DeepEqual(q, q2) {
 			t.Fatalf("ParseListQuery is not deterministic: %+v, then %+v", q, q2)
 		}
 		if err != nil {
-			fuzzCheckError(t, "ParseListQuery", err, apperr.Malformed)
+			formtest.CheckError(t, "ParseListQuery", err, apperr.Malformed)
 			for _, fe := range apperr.As(err).Fields {
 				if fe.Field != "" && !slices.Contains(fuzzListParams, fe.Field) && (present&(1<<6) == 0 || fe.Field != extraName) {
 					t.Errorf("field error names %q, which is not a parameter given", fe.Field)
@@ -223,51 +223,4 @@ func fuzzCheckList(t *testing.T, params map[string]string, q ListQuery) {
 	} else if _, ok := params[page.ParamCursor]; ok {
 		t.Errorf("a cursor was given but the list has no position")
 	}
-}
-
-// fuzzCheckError fails t unless err is an *apperr.Error with one of the
-// codes allowed, a message, and a message for each field error.
-func fuzzCheckError(t *testing.T, stage string, err error, allowed ...apperr.Code) {
-	t.Helper()
-	e := apperr.As(err)
-	if e == nil {
-		t.Fatalf("%s: error %T is not an *apperr.Error: %v", stage, err, err)
-	}
-	if !slices.Contains(allowed, e.Code) {
-		t.Fatalf("%s: code %q, want one of %q: %v", stage, e.Code, allowed, err)
-	}
-	if e.Message == "" {
-		t.Errorf("%s: error without a message: %+v", stage, e)
-	}
-	for _, fe := range e.Fields {
-		if fe.Message == "" {
-			t.Errorf("%s: field error %q without a message", stage, fe.Field)
-		}
-	}
-}
-
-// fuzzSameError fails t unless a and b are both nil or the same
-// *apperr.Error: code, message and field errors in order.
-func fuzzSameError(t *testing.T, what string, a, b error) {
-	t.Helper()
-	if (a == nil) != (b == nil) {
-		t.Fatalf("%s: %v, then %v", what, a, b)
-	}
-	if a == nil {
-		return
-	}
-	ea, eb := apperr.As(a), apperr.As(b)
-	if ea == nil || eb == nil || ea.Code != eb.Code || ea.Message != eb.Message || !slices.Equal(ea.Fields, eb.Fields) {
-		t.Fatalf("%s: %+v, then %+v", what, ea, eb)
-	}
-}
-
-// fuzzJSON is v as JSON, to compare.
-func fuzzJSON(t *testing.T, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }

@@ -5,11 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"slices"
 	"testing"
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/internal/formtest"
 )
 
 // fuzzNow is the moment every fuzzed referral is received: the day the
@@ -44,7 +44,7 @@ func FuzzDecodeValidate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		r, err := Decode(body)
 		if err != nil {
-			fuzzCheckError(t, "Decode", err, apperr.Malformed)
+			formtest.CheckError(t, "Decode", err, apperr.Malformed)
 			if r != nil {
 				t.Errorf("Decode returned a referral with its error: %+v", r)
 			}
@@ -60,19 +60,19 @@ func FuzzDecodeValidate(f *testing.F) {
 
 		err1 := Validate(r, fuzzNow)
 		if err1 != nil {
-			fuzzCheckError(t, "Validate", err1, apperr.Invalid)
+			formtest.CheckError(t, "Validate", err1, apperr.Invalid)
 		}
 		// The same referral, normalised by the first Validate, and the one
 		// decoded afresh are judged alike, and normalise alike.
-		normalised := fuzzJSON(t, r)
+		normalised := formtest.JSON(t, r)
 		err2 := Validate(r, fuzzNow)
 		err3 := Validate(again, fuzzNow)
-		fuzzSameError(t, "Validate twice", err1, err2)
-		fuzzSameError(t, "Validate of the body decoded again", err1, err3)
-		if twice := fuzzJSON(t, r); twice != normalised {
+		formtest.SameError(t, "Validate twice", err1, err2)
+		formtest.SameError(t, "Validate of the body decoded again", err1, err3)
+		if twice := formtest.JSON(t, r); twice != normalised {
 			t.Errorf("Normalise is not idempotent:\n%s\nthen\n%s", normalised, twice)
 		}
-		if other := fuzzJSON(t, again); other != normalised {
+		if other := formtest.JSON(t, again); other != normalised {
 			t.Errorf("two decodings of one body normalise differently:\n%s\n%s", normalised, other)
 		}
 		if err1 != nil {
@@ -95,51 +95,4 @@ func FuzzDecodeValidate(f *testing.F) {
 			t.Errorf("the canonical form changes when read back:\n%s\n%s", canonical, b2)
 		}
 	})
-}
-
-// fuzzCheckError fails t unless err is an *apperr.Error with one of the
-// codes allowed, a message, and a message for each field error.
-func fuzzCheckError(t *testing.T, stage string, err error, allowed ...apperr.Code) {
-	t.Helper()
-	e := apperr.As(err)
-	if e == nil {
-		t.Fatalf("%s: error %T is not an *apperr.Error: %v", stage, err, err)
-	}
-	if !slices.Contains(allowed, e.Code) {
-		t.Fatalf("%s: code %q, want one of %q: %v", stage, e.Code, allowed, err)
-	}
-	if e.Message == "" {
-		t.Errorf("%s: error without a message: %+v", stage, e)
-	}
-	for _, fe := range e.Fields {
-		if fe.Message == "" {
-			t.Errorf("%s: field error %q without a message", stage, fe.Field)
-		}
-	}
-}
-
-// fuzzSameError fails t unless a and b are both nil or the same
-// *apperr.Error: code, message and field errors in order.
-func fuzzSameError(t *testing.T, what string, a, b error) {
-	t.Helper()
-	if (a == nil) != (b == nil) {
-		t.Fatalf("%s: %v, then %v", what, a, b)
-	}
-	if a == nil {
-		return
-	}
-	ea, eb := apperr.As(a), apperr.As(b)
-	if ea == nil || eb == nil || ea.Code != eb.Code || ea.Message != eb.Message || !slices.Equal(ea.Fields, eb.Fields) {
-		t.Fatalf("%s: %+v, then %+v", what, ea, eb)
-	}
-}
-
-// fuzzJSON is v as JSON, to compare.
-func fuzzJSON(t *testing.T, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }

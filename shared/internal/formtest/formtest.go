@@ -3,7 +3,8 @@
 // does not decode strictly, naming the fields a validation error is about,
 // and accepting a valid sample in its canonical form.
 //
-// It is imported by tests only.
+// It also holds the checks the fuzz tests of the decoders share. It is
+// imported by tests only.
 package formtest
 
 import (
@@ -201,4 +202,51 @@ func fieldErrors(err error) []apperr.FieldError {
 		return e.Fields
 	}
 	return nil
+}
+
+// CheckError fails t unless err is an *apperr.Error with one of the
+// codes allowed, a message, and a message for each field error.
+func CheckError(t *testing.T, stage string, err error, allowed ...apperr.Code) {
+	t.Helper()
+	e := apperr.As(err)
+	if e == nil {
+		t.Fatalf("%s: error %T is not an *apperr.Error: %v", stage, err, err)
+	}
+	if !slices.Contains(allowed, e.Code) {
+		t.Fatalf("%s: code %q, want one of %q: %v", stage, e.Code, allowed, err)
+	}
+	if e.Message == "" {
+		t.Errorf("%s: error without a message: %+v", stage, e)
+	}
+	for _, fe := range e.Fields {
+		if fe.Message == "" {
+			t.Errorf("%s: field error %q without a message", stage, fe.Field)
+		}
+	}
+}
+
+// SameError fails t unless a and b are both nil or the same
+// *apperr.Error: code, message and field errors in order.
+func SameError(t *testing.T, what string, a, b error) {
+	t.Helper()
+	if (a == nil) != (b == nil) {
+		t.Fatalf("%s: %v, then %v", what, a, b)
+	}
+	if a == nil {
+		return
+	}
+	ea, eb := apperr.As(a), apperr.As(b)
+	if ea == nil || eb == nil || ea.Code != eb.Code || ea.Message != eb.Message || !slices.Equal(ea.Fields, eb.Fields) {
+		t.Fatalf("%s: %+v, then %+v", what, ea, eb)
+	}
+}
+
+// JSON is v as JSON, to compare.
+func JSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

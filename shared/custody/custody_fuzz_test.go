@@ -1,8 +1,6 @@
 package custody
 
 import (
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -26,17 +24,7 @@ var fuzzNow = time.Date(2026, 11, 21, 23, 0, 0, 0, time.UTC)
 // again unchanged; and the follow-ups it asks for each have a due time, as
 // Submit's receipt needs (an error there would be a 500).
 func FuzzDecodeValidate(f *testing.F) {
-	files, err := filepath.Glob("../../events/custody/*.json")
-	if err != nil || len(files) == 0 {
-		f.Fatalf("no sample custody requests in events/custody: %v", err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	formtest.AddSamples(f, "../../events/custody/*.json")
 	f.Add([]byte(`{"custodySuite": "Test", "detainee": {"firstName": "Test", "estimatedAge": 15}, "underEighteen": true}`))
 	f.Add([]byte(`{"detainedAt": "2026-11-21T22:40:00Z", "detainedAt": "2026-11-21T22:41:00Z"}`))
 	f.Add([]byte(`{"detainee": {"estimatedAge": -99999999999999999999}}`))

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
@@ -77,17 +75,7 @@ func fuzzStores() []*fuzzStore {
 // caller's errors (Malformed, TooLarge, Invalid, Conflict), never a
 // server's, or records the decision asked for.
 func FuzzDecide(f *testing.F) {
-	files, err := filepath.Glob("../../events/decisions/*.json")
-	if err != nil || len(files) == 0 {
-		f.Fatalf("no sample decisions in events/decisions: %v", err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	formtest.AddSamples(f, "../../events/decisions/*.json")
 	f.Add([]byte(`{"version": 3, "outcome": "early-help", "adviceGiven": "x", "rationale": "Concerns are best met by early help.", "levelOfNeed": 2, "referrerInformed": true, "supersedes": "` + fuzzDecisionID + `"}`))
 	f.Add([]byte(`{"version": 9223372036854775808}`))
 	f.Add([]byte(`{"version": -1, "levelOfNeed": -9223372036854775808}`))

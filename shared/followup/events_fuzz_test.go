@@ -3,8 +3,6 @@ package followup
 import (
 	"fmt"
 	"maps"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
@@ -89,19 +87,7 @@ var fuzzChild = referral.Child{FirstName: "Test", LastName: "Missing-Child", Dat
 // the new referral a completed interview asks for validates or is refused
 // as Invalid, as the worklist does with it.
 func FuzzApplyEvent(f *testing.F) {
-	for _, pattern := range []string{"../../events/follow-ups/*.json"} {
-		files, err := filepath.Glob(pattern)
-		if err != nil || len(files) == 0 {
-			f.Fatalf("no sample events %s: %v", pattern, err)
-		}
-		for _, name := range files {
-			b, err := os.ReadFile(name)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(b)
-		}
-	}
+	formtest.AddSamples(f, "../../events/follow-ups/*.json")
 	f.Add([]byte(`{"type": "ACCEPT", "version": 1, "acceptedAt": "2026-11-22T08:15:00Z"}`))
 	f.Add([]byte(`{"type": "ATTEMPT", "version": 52, "attempt": {"at": "2026-11-23T16:04:59+00:00", "method": "OTHER", "outcome": "x"}}`))
 	f.Add([]byte(`{"type": "DECLINE", "version": 3, "decline": {"at": "2026-11-22T09:15:00+01:00"}, "attempt": null}`))

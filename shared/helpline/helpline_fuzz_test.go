@@ -1,8 +1,6 @@
 package helpline
 
 import (
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
@@ -18,22 +16,6 @@ import (
 // for: the day the samples in events/helpline are valid on.
 var fuzzNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
-// fuzzSamples adds every JSON file matching pattern as a seed.
-func fuzzSamples(f *testing.F, pattern string) {
-	f.Helper()
-	files, err := filepath.Glob(pattern)
-	if err != nil || len(files) == 0 {
-		f.Fatalf("no samples %s: %v", pattern, err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
-}
-
 // FuzzDecodeValidate feeds any body to Decode and, when it decodes, to
 // Validate. Whatever the body, neither panics; Decode refuses with an
 // *apperr.Error with code Malformed or TooLarge, Validate with code
@@ -41,7 +23,7 @@ func fuzzSamples(f *testing.F, pattern string) {
 // gives its start in UTC, to the millisecond, within the window a call may
 // be logged in; its canonical form decodes and passes again unchanged.
 func FuzzDecodeValidate(f *testing.F) {
-	fuzzSamples(f, "../../events/helpline/*.json")
+	formtest.AddSamples(f, "../../events/helpline/*.json")
 	f.Add([]byte(`{"caller": {"anonymous": true, "anonymous": false}}`))
 	f.Add([]byte(`{"durationMinutes": 1e999}`))
 	f.Add([]byte(`{"calledAt": "2026-11-23T09:40:00.123456789+14:00"}`))
@@ -109,8 +91,8 @@ func FuzzDecodeValidate(f *testing.F) {
 // panics; it refuses with an *apperr.Error with code Malformed, TooLarge
 // or Invalid, each with a message, and judges a body the same way twice.
 func FuzzCheckEscalationForm(f *testing.F) {
-	fuzzSamples(f, "../../events/helpline/escalation-referral.json")
-	fuzzSamples(f, "../../events/referrals/*.json")
+	formtest.AddSamples(f, "../../events/helpline/escalation-referral.json")
+	formtest.AddSamples(f, "../../events/referrals/*.json")
 	f.Add([]byte(`{"referrer": {"agencyType": "education"}}`))
 	f.Add([]byte(`{"referrer": {"agencyType": "helpline"}, "referrer": {}}`))
 

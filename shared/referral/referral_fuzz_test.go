@@ -2,8 +2,6 @@ package referral
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -23,17 +21,7 @@ var fuzzNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 // decodes validates the same way every time; and the canonical form of a
 // referral that passes (its JSON) decodes and passes again unchanged.
 func FuzzDecodeValidate(f *testing.F) {
-	files, err := filepath.Glob("../../events/referrals/*.json")
-	if err != nil || len(files) == 0 {
-		f.Fatalf("no sample referrals in events/referrals: %v", err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	formtest.AddSamples(f, "../../events/referrals/*.json")
 	f.Add([]byte(`{"referrer": {"name": "Test"}, "children": [{"firstName": "Test", "estimatedAge": 4}], "concerns": {"levelOfNeed": 2}}`))
 	f.Add([]byte(`{"concerns": {"immediateRisk": false, "immediateRisk": true}}`))
 	f.Add([]byte(`{"concerns": {"levelOfNeed": 99999999999999999999}}`))

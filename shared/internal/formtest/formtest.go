@@ -250,3 +250,20 @@ func JSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// AddSamples adds every file pattern matches to f's seed corpus, and fails
+// when there is none.
+func AddSamples(f *testing.F, pattern string) {
+	f.Helper()
+	files, err := filepath.Glob(pattern)
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no samples %s: %v", pattern, err)
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+}

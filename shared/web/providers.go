@@ -110,12 +110,6 @@ func (s *Server) link(href, text string) template.HTML {
 	return template.HTML(`<a class="govuk-link" href="` + template.HTMLEscapeString(href) + `">` + template.HTMLEscapeString(text) + `</a>`)
 }
 
-// findFollowUp is follow-up id, if the person may see it (the reading
-// audited by the service).
-func (s *Server) findFollowUp(ctx context.Context, c worklist.Caller, id string) (*worklist.View, error) {
-	return s.cfg.Worklist.Get(ctx, c, id)
-}
-
 // eventForm is one of a follow-up's forms.
 type eventForm struct {
 	Type    string
@@ -137,7 +131,7 @@ type followUpPage struct {
 
 // followUp shows a follow-up and the forms its provider may send now.
 func (s *Server) followUp(w http.ResponseWriter, r *http.Request, ses *session.Session) {
-	v, err := s.findFollowUp(r.Context(), s.caller(r, ses), r.PathValue("id"))
+	v, err := s.cfg.Worklist.Get(r.Context(), s.caller(r, ses), r.PathValue("id"))
 	if err != nil {
 		s.staffFailure(w, r, err)
 		return
@@ -368,7 +362,7 @@ func (s *Server) recordEvent(w http.ResponseWriter, r *http.Request, ses *sessio
 // reshowEvent shows follow-up id again with the answers vals and the
 // problems errs: its page, or the new referral's.
 func (s *Server) reshowEvent(w http.ResponseWriter, r *http.Request, status int, ses *session.Session, id string, vals url.Values, errs map[string]string, newReferral bool) {
-	v, err := s.findFollowUp(r.Context(), s.caller(r, ses), id)
+	v, err := s.cfg.Worklist.Get(r.Context(), s.caller(r, ses), id)
 	if err != nil {
 		s.staffFailure(w, r, err)
 		return

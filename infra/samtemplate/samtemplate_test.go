@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/csc-frontdoor/frontdoor/shared/intake"
 )
 
 const sample = `
@@ -382,5 +384,33 @@ func TestMakefileBuildsEachFunctionFromItsDir(t *testing.T) {
 		if !dirs[e.Name()] {
 			t.Errorf("functions/%s is no function of template.yaml, but `make functions` builds it", e.Name())
 		}
+	}
+}
+
+// TestReferralSendersEndWithinTheirSendingTime keeps the bound a replay
+// relies on (intake.MaxSendingTime: a referral still unqueued that long
+// after it was received will not be queued by its first sending) true of
+// every function that submits referrals.
+func TestReferralSendersEndWithinTheirSendingTime(t *testing.T) {
+	tpl, err := Load("../../template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	senders := 0
+	for _, f := range tpl.Functions {
+		src, err := os.ReadFile(filepath.Join("../../functions", f.Dir(), "main.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(src), "intake.New(") {
+			continue
+		}
+		senders++
+		if f.Timeout <= 0 || f.Timeout > intake.MaxSendingTime {
+			t.Errorf("%s submits referrals with a timeout of %v; intake.MaxSendingTime is %v", f.LogicalID, f.Timeout, intake.MaxSendingTime)
+		}
+	}
+	if senders == 0 {
+		t.Error("no function wires intake.New: the check found nothing to check")
 	}
 }

@@ -87,6 +87,12 @@ const (
 		"This referral does not replace an emergency call."
 )
 
+// MaxSendingTime bounds how long a sending of a referral can run: the
+// timeout of every function that submits one (10 s in template.yaml, which a
+// test keeps at most this). A referral still unqueued this long after it was
+// received will never be queued by its first sending.
+const MaxSendingTime = 10 * time.Second
+
 // Service handles submissions.
 type Service struct {
 	store Store
@@ -189,12 +195,22 @@ func (s *Service) replay(ctx context.Context, idem *idempotency.Record, now time
 	if err != nil {
 		return Receipt{}, false, err
 	}
-	slog.InfoContext(ctx, "idempotent replay", "referralId", r.ID)
+	log := slog.With("referralId", r.ID)
+	log.InfoContext(ctx, "idempotent replay")
 	// The first sending may have stored the referral and stopped before
-	// queueing it (out of time, say): the retry queues it now rather than
-	// leaving it for the sweep.
-	if rec, err := s.store.Referral(ctx, r.ID); err == nil && rec.Status == referral.StatusReceived {
-		s.enqueue(ctx, slog.With("referralId", r.ID), r.ID)
+	// queueing it (out of time, say): once it can no longer be running, the
+	// retry queues it now rather than leaving it for the sweep. A retry while
+	// it may still be running (clients retrying at once) leaves the queueing
+	// to it, and to the sweep if it fails, so the referral is sent once.
+	rec, err := s.store.Referral(ctx, r.ID)
+	switch {
+	case err != nil:
+		log.WarnContext(ctx, "replayed referral not read; the sweep queues it if it is unqueued", "error", err)
+	case rec.Status != referral.StatusReceived:
+	case now.Sub(rec.ReceivedAt) < MaxSendingTime:
+		log.InfoContext(ctx, "replayed referral not queued yet; its first sending may still queue it")
+	default:
+		s.enqueue(ctx, log, r.ID)
 	}
 	return *r, true, nil
 }

@@ -309,30 +309,56 @@ func TestIdempotency(t *testing.T) {
 func partnerKey(k string) idempotency.Key { return idempotency.Key{Route: "POST /referrals", Value: k} }
 
 // A first sending stored but never queued (its queue down, or its time
-// out before the send): the retry with the same key is a replay, and it
-// queues the referral then, once; a replay of a queued referral sends
-// nothing more.
+// out before the send): a retry with the same key while the first sending
+// may still be running leaves the queueing to it; a retry after that
+// queues the referral, once; a replay of a queued referral sends nothing
+// more.
 func TestReplayQueuesAReferralNeverQueued(t *testing.T) {
 	st, q := newMemStore(), &memQueue{err: errors.New("sqs down")}
-	svc := New(st, q, fixedClock)
+	at := now
+	svc := New(st, q, func() time.Time { return at })
 	ctx := context.Background()
-	first, _, err := svc.Submit(ctx, Submission{Body: body(t, "single-child.json"), Idempotency: partnerKey("key-q")})
-	if err != nil || len(q.sent) != 0 {
-		t.Fatalf("first: %v, sent %v", err, q.sent)
+	send := func() Receipt {
+		t.Helper()
+		r, replayed, err := svc.Submit(ctx, Submission{Body: body(t, "single-child.json"), Idempotency: partnerKey("key-q")})
+		if err != nil {
+			t.Fatalf("at %v: %v", at, err)
+		}
+		if len(st.referrals) != 1 {
+			t.Fatalf("%d referrals stored, want 1", len(st.referrals))
+		}
+		if at != now && !replayed {
+			t.Fatalf("at %v: not a replay", at)
+		}
+		return r
+	}
+	first := send()
+	if len(q.sent) != 0 {
+		t.Fatalf("first: sent %v with the queue down", q.sent)
 	}
 	q.err = nil
-	again, replayed, err := svc.Submit(ctx, Submission{Body: body(t, "single-child.json"), Idempotency: partnerKey("key-q")})
-	if err != nil || !replayed || again.ID != first.ID {
-		t.Fatalf("retry: %+v %v %v", again, replayed, err)
+	for _, tc := range []struct {
+		after time.Duration
+		sent  int
+	}{
+		{0, 0},
+		{MaxSendingTime - time.Millisecond, 0},
+		{MaxSendingTime, 1},
+		{MaxSendingTime + time.Minute, 1},
+	} {
+		at = now.Add(tc.after)
+		if again := send(); again.ID != first.ID {
+			t.Fatalf("retry after %v: receipt for %s, want %s", tc.after, again.ID, first.ID)
+		}
+		if len(q.sent) != tc.sent {
+			t.Fatalf("a retry %v after the first sending: sent %v, want %d message(s)", tc.after, q.sent, tc.sent)
+		}
 	}
-	if len(q.sent) != 1 || q.sent[0] != first.ID {
-		t.Fatalf("the retry sent %v, want the referral once", q.sent)
+	if q.sent[0] != first.ID {
+		t.Errorf("sent %v, want %s", q.sent, first.ID)
 	}
 	if _, ok := st.queued[first.ID]; !ok {
 		t.Error("the retry did not mark the referral queued")
-	}
-	if _, _, err := svc.Submit(ctx, Submission{Body: body(t, "single-child.json"), Idempotency: partnerKey("key-q")}); err != nil || len(q.sent) != 1 {
-		t.Errorf("a replay of a queued referral sent it again: %v, %v", q.sent, err)
 	}
 }
 

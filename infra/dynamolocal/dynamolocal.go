@@ -49,6 +49,7 @@ type Options struct {
 
 // Server is a running DynamoDB Local.
 type Server struct {
+	opts     Options // as started, with the port it was given
 	cmd      *exec.Cmd
 	endpoint string
 	workDir  string
@@ -156,7 +157,8 @@ func start(ctx context.Context, o Options) (*Server, error) {
 		_ = os.RemoveAll(work)
 		return nil, fmt.Errorf("dynamolocal: start java (install Java 17 with `make tools`): %w", err)
 	}
-	s := &Server{cmd: cmd, endpoint: "http://127.0.0.1:" + strconv.Itoa(port), workDir: work, exited: make(chan struct{})}
+	o.Port = port
+	s := &Server{opts: o, cmd: cmd, endpoint: "http://127.0.0.1:" + strconv.Itoa(port), workDir: work, exited: make(chan struct{})}
 	go func() {
 		s.waitErr = cmd.Wait()
 		close(s.exited)
@@ -179,6 +181,26 @@ func (s *Server) Freeze() error { return syscall.Kill(-s.cmd.Process.Pid, syscal
 // Thaw lets a frozen DynamoDB Local go on (SIGCONT), with the requests it
 // was sent meanwhile.
 func (s *Server) Thaw() error { return syscall.Kill(-s.cmd.Process.Pid, syscall.SIGCONT) }
+
+// Restart kills DynamoDB Local at once (SIGKILL, as a crash would end it)
+// and starts it again on the same port with the same options, waiting
+// until it answers. Only a persistent server (not InMemory) keeps its
+// data; restarting one in memory is refused.
+func (s *Server) Restart(ctx context.Context) error {
+	if s.opts.InMemory {
+		return errors.New("dynamolocal: an in-memory DynamoDB Local would lose everything on restart")
+	}
+	_ = s.Thaw()
+	_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+	<-s.exited
+	_ = os.RemoveAll(s.workDir)
+	next, err := start(ctx, s.opts)
+	if err != nil {
+		return err
+	}
+	s.cmd, s.workDir, s.exited = next.cmd, next.workDir, next.exited
+	return nil
+}
 
 // Close stops DynamoDB Local and waits for it to exit.
 func (s *Server) Close() error {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
@@ -60,6 +61,9 @@ type referralState struct {
 	id, status string
 	screened   bool
 	followUps  int
+	// queued and triaged are when it was marked queued and screened (zero
+	// if not).
+	queued, triaged time.Time
 }
 
 // tableState reads every referral holding one of the markers, by marker,
@@ -83,8 +87,13 @@ func tableState(t *testing.T, markers map[string]bool) map[string][]referralStat
 				for m := range markers {
 					if strings.Contains(string(b), m) {
 						id := strings.TrimPrefix(str(item, "pk"), "REFERRAL#")
-						_, screened := item["screening"]
-						out[m] = append(out[m], referralState{id: id, status: str(item, "status"), screened: screened})
+						rs := referralState{id: id, status: str(item, "status")}
+						rs.queued, _ = time.Parse(time.RFC3339Nano, str(item, "queuedAt"))
+						if sc, ok := item["screening"].(*types.AttributeValueMemberM); ok {
+							rs.screened = true
+							rs.triaged, _ = time.Parse(time.RFC3339Nano, str(sc.Value, "triagedAt"))
+						}
+						out[m] = append(out[m], rs)
 					}
 				}
 			case strings.HasPrefix(sk, "FOLLOWUP#"):
@@ -209,9 +218,9 @@ func chaosBody(t *testing.T, marker string) []byte {
 
 // sendAll sends n referrals at concurrency 4 as a careful client does:
 // each with its own Idempotency-Key, sent again with it after a 503 (as
-// Retry-After says) until accepted or tries run out. during runs once a
-// quarter of them are sent.
-func sendAll(t *testing.T, scenario string, n int, during func()) []sent {
+// Retry-After says) until accepted or tries run out. at[i] runs (if set)
+// once i of them have been handed out to send.
+func sendAll(t *testing.T, scenario string, n int, at map[int]func()) []sent {
 	t.Helper()
 	all := make([]sent, n)
 	run := fmt.Sprintf("%s-%d", scenario, time.Now().UnixNano())
@@ -245,8 +254,8 @@ func sendAll(t *testing.T, scenario string, n int, during func()) []sent {
 		}()
 	}
 	for i := range n {
-		if i == n/4 && during != nil {
-			during()
+		if f := at[i]; f != nil {
+			f()
 		}
 		next <- i
 	}
@@ -287,14 +296,35 @@ func TestChaosDynamoDBFrozen(t *testing.T) {
 		})
 	}
 	t.Cleanup(thaw)
-	all := sendAll(t, "ddb-frozen", chaosSize(), func() {
+	n := chaosSize()
+	all := sendAll(t, "ddb-frozen", n, map[int]func(){n / 4: func() {
 		if err := ddb.Freeze(); err != nil {
 			t.Fatal(err)
 		}
 		time.AfterFunc(12*time.Second, thaw)
-	})
+	}})
 	thaw()
 	report(t, account(t, "ddb-frozen", all, want, ended, 90*time.Second))
+}
+
+// TestChaosDynamoDBRestarted: DynamoDB Local, persisting to disk, is
+// killed (SIGKILL) and started again while referrals are sent. Until it
+// answers again its port refuses connections: those in flight are answered
+// 503 and sent again with their keys. Nothing it acknowledged is lost:
+// every receipt ends as one referral, triaged, with its follow-up.
+func TestChaosDynamoDBRestarted(t *testing.T) {
+	want := baselineFollowUps(t)
+	var ended time.Time
+	n := chaosSize()
+	all := sendAll(t, "ddb-restarted", n, map[int]func(){n / 4: func() {
+		start := time.Now()
+		if err := env.stack.DynamoDB().Restart(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		ended = time.Now()
+		t.Logf("DynamoDB Local was down for %s", ended.Sub(start).Round(100*time.Millisecond))
+	}})
+	report(t, account(t, "ddb-restarted", all, want, ended, 90*time.Second))
 }
 
 // TestChaosDeliveredThrice: every triage message comes three times (two

@@ -77,7 +77,13 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	if err := dynamolocal.Missing(dynamoOptions(root)); err != nil {
+	dataDir, err := os.MkdirTemp("", "frontdoor-e2e-dynamodb-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dataDir)
+	if err := dynamolocal.Missing(dynamoOptions(root, dataDir)); err != nil {
 		fmt.Fprintf(os.Stderr, "infra/e2e: FAIL: the end-to-end tests cannot run: %v\n(`make test` installs what they need; `make unit` runs the tests that need none of it)\n", err)
 		return 1
 	}
@@ -111,7 +117,7 @@ func run(m *testing.M) int {
 		BuildDir:          buildDir,
 		StackName:         "frontdoor-e2e",
 		APIAddr:           "127.0.0.1:0",
-		DynamoDB:          dynamoOptions(root),
+		DynamoDB:          dynamoOptions(root, dataDir),
 		Output:            out,
 		DisableSchedules:  true,
 		VisibilityTimeout: 2 * time.Second,
@@ -150,14 +156,15 @@ func run(m *testing.M) int {
 	return code
 }
 
-// dynamoOptions runs DynamoDB Local in memory from where `make tools`
-// installed it.
-func dynamoOptions(root string) dynamolocal.Options {
+// dynamoOptions runs DynamoDB Local from where `make tools` installed it,
+// keeping its data in dataDir, as `make run` does, so that a test can
+// restart it and find what it had acknowledged.
+func dynamoOptions(root, dataDir string) dynamolocal.Options {
 	dir := os.Getenv("DYNAMODB_LOCAL_DIR")
 	if dir == "" {
 		dir = filepath.Join(root, ".local", "tools", "dynamodb-local")
 	}
-	return dynamolocal.Options{Dir: dir, InMemory: true}
+	return dynamolocal.Options{Dir: dir, DataDir: dataDir}
 }
 
 // pauseTriage stops the triage function taking messages from the triage

@@ -189,6 +189,27 @@ func (f *Function) Close() error {
 	return nil
 }
 
+// KillBusy kills every instance of the function in the middle of an
+// invocation (SIGKILL, as when a process crashes or its host is lost). Each
+// of those invocations fails; the next one starts a fresh instance. It
+// returns how many it killed.
+func (f *Function) KillBusy() int {
+	f.mu.Lock()
+	var busy []*instance
+	for in := range f.live {
+		in.mu.Lock()
+		if in.current != nil && in.cmd != nil && in.cmd.Process != nil {
+			busy = append(busy, in)
+		}
+		in.mu.Unlock()
+	}
+	f.mu.Unlock()
+	for _, in := range busy {
+		killGroup(in.cmd.Process.Pid)
+	}
+	return len(busy)
+}
+
 func (f *Function) isClosed() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()

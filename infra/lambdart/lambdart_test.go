@@ -146,6 +146,40 @@ func TestTimeoutKillsAndReplacesInstance(t *testing.T) {
 	}
 }
 
+func TestKillBusyKillsOnlyAnInvocationInProgress(t *testing.T) {
+	f := start(t, Config{Timeout: 10 * time.Second})
+	before, err := invoke(t, f, `{}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := f.KillBusy(); n != 0 || !alive(before.PID) {
+		t.Fatalf("an idle instance: killed %d, alive %v; want none killed", n, alive(before.PID))
+	}
+	errc := make(chan error, 1)
+	go func() {
+		_, err := f.Invoke(context.Background(), []byte(`{"do":"sleep","ms":5000}`))
+		errc <- err
+	}()
+	killed := 0
+	for deadline := time.Now().Add(5 * time.Second); killed == 0 && time.Now().Before(deadline); {
+		killed = f.KillBusy()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if killed != 1 {
+		t.Fatalf("killed %d instances, want the busy one", killed)
+	}
+	if err := <-errc; err == nil || !strings.Contains(err.Error(), "exited during the invocation") {
+		t.Fatalf("the killed invocation: %v, want an exit error", err)
+	}
+	if alive(before.PID) {
+		t.Errorf("process %d still alive", before.PID)
+	}
+	after, err := invoke(t, f, `{}`)
+	if err != nil || after.PID == before.PID {
+		t.Errorf("after the kill: pid %d (before %d), %v; want a fresh instance", after.PID, before.PID, err)
+	}
+}
+
 func TestProcessExitIsAnErrorAndRecovers(t *testing.T) {
 	f := start(t, Config{})
 	if _, err := invoke(t, f, `{"do":"exit"}`); err == nil || !strings.Contains(err.Error(), "exited") {

@@ -29,7 +29,9 @@ const (
 
 // Server is the running emulator.
 type Server struct {
+	srvMu    sync.Mutex // guards srv
 	srv      *http.Server
+	addr     string
 	endpoint string
 	quit     chan bool
 	done     chan struct{}
@@ -69,7 +71,8 @@ func Start(port int) (*Server, error) {
 	models.CurrentEnvironment.QueueAttributeDefaults.MaximumMessageSize = 262144
 	models.CurrentEnvironment.QueueAttributeDefaults.MessageRetentionPeriod = 345600
 	s := &Server{
-		srv:      &http.Server{Handler: router.New(), ReadHeaderTimeout: 10 * time.Second},
+		srv:      newHTTPServer(),
+		addr:     ln.Addr().String(),
 		endpoint: "http://127.0.0.1:" + strconv.Itoa(port),
 		quit:     make(chan bool),
 		done:     make(chan struct{}),
@@ -83,6 +86,32 @@ func Start(port int) (*Server, error) {
 	}()
 	started = true
 	return s, nil
+}
+
+func newHTTPServer() *http.Server {
+	return &http.Server{Handler: router.New(), ReadHeaderTimeout: 10 * time.Second}
+}
+
+// Disconnect makes the emulator unreachable, as when SQS cannot be reached:
+// its port refuses connections and open ones are closed. The queues, and
+// the clocks of their messages, carry on.
+func (s *Server) Disconnect() error {
+	s.srvMu.Lock()
+	defer s.srvMu.Unlock()
+	return s.srv.Close()
+}
+
+// Reconnect serves the emulator on its port again after Disconnect.
+func (s *Server) Reconnect() error {
+	ln, err := net.Listen("tcp", s.addr)
+	if err != nil {
+		return fmt.Errorf("sqslocal: listen on %s again: %w", s.addr, err)
+	}
+	s.srvMu.Lock()
+	defer s.srvMu.Unlock()
+	s.srv = newHTTPServer()
+	go func(srv *http.Server) { _ = srv.Serve(ln) }(s.srv)
+	return nil
 }
 
 // Endpoint is the URL for SQS clients.
@@ -102,7 +131,9 @@ func QueueARN(name string) string { return "arn:aws:sqs:" + Region + ":" + Accou
 
 // Close stops the emulator; its queues are dropped.
 func (s *Server) Close() error {
+	s.srvMu.Lock()
 	err := s.srv.Close()
+	s.srvMu.Unlock()
 	close(s.quit)
 	select {
 	case <-s.done:

@@ -402,6 +402,16 @@ func (s *Stack) Invoke(ctx context.Context, function string, payload []byte) ([]
 	return fn.Invoke(ctx, payload)
 }
 
+// KillBusy kills the function's instances that are in the middle of an
+// invocation, as a crash would, and returns how many it killed.
+func (s *Stack) KillBusy(function string) int {
+	fn, ok := s.functions[function]
+	if !ok {
+		return 0
+	}
+	return fn.KillBusy()
+}
+
 // Ref resolves {"Ref": id} for the local stack.
 func (s *Stack) Ref(id string) (string, error) {
 	switch id {
@@ -465,6 +475,9 @@ func (s *Stack) QueueURL(logicalID string) string { return s.queues[logicalID] }
 // DynamoDB is the stack's DynamoDB Local, for tests that put faults in
 // its way.
 func (s *Stack) DynamoDB() *dynamolocal.Server { return s.ddb }
+
+// SQS is the SQS emulator, for tests that make it unreachable.
+func (s *Stack) SQS() *sqslocal.Server { return s.sqs }
 
 // DynamoDBEndpoint is DynamoDB Local's URL.
 func (s *Stack) DynamoDBEndpoint() string { return s.ddbURL }

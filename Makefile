@@ -157,6 +157,11 @@ run: tools functions ## run the whole system locally: API on http://127.0.0.1:30
 	@go build -o $(LOCAL)/bin/frontdoor-local ./infra/cmd/local
 	@exec $(LOCAL)/bin/frontdoor-local run
 
+.PHONY: redrive
+redrive: go-mod ## move dead-letter messages back to their queues on `make run`'s stack, once the fault is fixed
+	@go build -o $(LOCAL)/bin/frontdoor-local ./infra/cmd/local
+	@$(LOCAL)/bin/frontdoor-local redrive
+
 .PHONY: invoke
 invoke: functions ## run one function once against `make run`: make invoke FN=SweepFunction EVENT=events/sweep/scheduled.json
 	@go build -o $(LOCAL)/bin/frontdoor-local ./infra/cmd/local

@@ -5,14 +5,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/csc-frontdoor/frontdoor/infra/stack"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
@@ -170,4 +174,108 @@ func visibilityTimeout(t *testing.T, url string) time.Duration {
 		t.Fatalf("visibility timeout %q: %v", out.Attributes[string(sqstypes.QueueAttributeNameVisibilityTimeout)], err)
 	}
 	return time.Duration(s) * time.Second
+}
+
+// TestChaosPoisonMessage: one referral of the stream has its record damaged
+// (its receivedAt no longer a time) before triage reads it, so its triage
+// message fails every time. The message ends in the dead-letter queue, the
+// sweep's report counts it, the sweep sends it again the most times and
+// then escalates the referral to the MASH manager (the run failing, so the
+// error shows). Once the record is repaired, the redrive (`make redrive`
+// on make run's stack) moves the dead letters back, and the referral is
+// triaged once, with its follow-up once.
+func TestChaosPoisonMessage(t *testing.T) {
+	want := baselineFollowUps(t)
+	ctx := context.Background()
+	pauseTriage(t)
+	n := chaosSize()
+	all := sendAll(t, "poison", n, nil)
+	victim := all[n/2]
+	if victim.id == "" {
+		t.Fatalf("no receipt for %s", victim.marker)
+	}
+	key := map[string]ddbtypes.AttributeValue{
+		"pk": &ddbtypes.AttributeValueMemberS{Value: "REFERRAL#" + victim.id}, "sk": &ddbtypes.AttributeValueMemberS{Value: "REFERRAL"},
+	}
+	setReceivedAt := func(v ddbtypes.AttributeValue) {
+		t.Helper()
+		if _, err := env.ddb.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+			TableName: aws.String(env.table), Key: key, UpdateExpression: aws.String("SET receivedAt = :v"),
+			ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{":v": v},
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	original := referralItem(t, victim.id)["receivedAt"]
+	setReceivedAt(&ddbtypes.AttributeValueMemberS{Value: "not a time"})
+	repaired := false
+	t.Cleanup(func() {
+		if !repaired {
+			setReceivedAt(original)
+		}
+	})
+	env.stack.Resume("TriageFunction")
+
+	waitDepth(t, env.dlq, 1)
+	if r := runSweep(t, time.Now()); r.DeadLetterDepths["TriageDeadLetterQueue"] < 1 || r.DeadLetterMessages < 1 {
+		t.Errorf("the sweep's report %+v does not count the dead letter", r)
+	}
+	at := time.Now()
+	for i := 1; i <= 3; i++ {
+		at = at.Add(21 * time.Minute)
+		if r := runSweep(t, at); r.Resent < 1 {
+			t.Fatalf("resend %d: report %+v", i, r)
+		}
+	}
+	at = at.Add(21 * time.Minute)
+	payload, _ := json.Marshal(stack.ScheduledEvent("SweepFunction", "Every5Minutes", at))
+	if _, err := env.stack.Invoke(ctx, "SweepFunction", payload); err == nil || !strings.Contains(err.Error(), "cannot be read") {
+		t.Errorf("the sweep that escalated an unreadable referral: %v; want it to fail saying so", err)
+	}
+	if _, ok := findEscalation(t, "open", "triage", victim.id); !ok {
+		t.Errorf("the manager's escalations do not list %s as never triaged", victim.id)
+	}
+
+	// Every copy fails and reaches the dead-letter queue; then the fault is
+	// fixed and the dead letters moved back.
+	waitEmpty(t, env.queue)
+	waitDepth(t, env.dlq, 4)
+	setReceivedAt(original)
+	repaired = true
+	moved, err := env.stack.Redrive(ctx)
+	if err != nil || moved["TriageDeadLetterQueue"] < 4 {
+		t.Fatalf("redrive moved %v, %v; want the 4 copies", moved, err)
+	}
+	redriven := time.Now()
+	tl := account(t, "poison", all, want, redriven, 90*time.Second)
+	waitEmpty(t, env.queue)
+	waitEmpty(t, env.stack.QueueURL("FollowUpQueue"))
+	if n := auditActions(t, victim.id)["referral.triaged"]; n != 1 {
+		tl.duplicates += max(n-1, 0)
+		tl.problems = append(tl.problems, fmt.Sprintf("%s triaged %d times after the redrive", victim.id, n))
+	}
+	report(t, tl)
+}
+
+// waitDepth waits (at most a minute) until at least n messages wait on the
+// queue.
+func waitDepth(t *testing.T, url string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		out, err := env.sqs.GetQueueAttributes(context.Background(), &sqs.GetQueueAttributesInput{
+			QueueUrl: aws.String(url), AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameApproximateNumberOfMessages},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := strconv.Atoi(out.Attributes[string(sqstypes.QueueAttributeNameApproximateNumberOfMessages)])
+		if got >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d messages on %s after a minute, want %d", got, url, n)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }

@@ -412,6 +412,30 @@ func (s *Stack) KillBusy(function string) int {
 	return fn.KillBusy()
 }
 
+// Redrive moves the messages of every dead-letter queue of the template
+// back to the queue whose redrive policy names it (sqslocal.Redrive) and
+// returns how many it moved from each, by the dead-letter queue's logical
+// id.
+func Redrive(ctx context.Context, client sqslocal.RedriveAPI, tpl *samtemplate.Template, url func(logicalID string) string) (map[string]int, error) {
+	moved := map[string]int{}
+	for _, q := range tpl.Queues {
+		if q.DeadLetter == "" {
+			continue
+		}
+		n, err := sqslocal.Redrive(ctx, client, url(q.DeadLetter), url(q.LogicalID))
+		moved[q.DeadLetter] = n
+		if err != nil {
+			return moved, fmt.Errorf("stack: redrive %s to %s: %w", q.DeadLetter, q.LogicalID, err)
+		}
+	}
+	return moved, nil
+}
+
+// Redrive moves every dead-letter queue's messages back (Redrive).
+func (s *Stack) Redrive(ctx context.Context) (map[string]int, error) {
+	return Redrive(ctx, s.sqsClient, s.tpl, s.QueueURL)
+}
+
 // Ref resolves {"Ref": id} for the local stack.
 func (s *Stack) Ref(id string) (string, error) {
 	switch id {

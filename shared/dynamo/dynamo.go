@@ -178,7 +178,7 @@ func recordFromItem(item map[string]types.AttributeValue) (*referral.Record, err
 		Version          int    `dynamodbav:"version"`
 	}
 	if err := attributevalue.UnmarshalMap(item, &raw); err != nil {
-		return nil, fmt.Errorf("decode referral item: %w", err)
+		return nil, fmt.Errorf("%w: decode referral item: %w", referral.ErrUnreadable, err)
 	}
 	rec := &referral.Record{
 		ID: raw.ID, Reference: raw.Reference, Status: referral.Status(raw.Status),
@@ -186,27 +186,27 @@ func recordFromItem(item map[string]types.AttributeValue) (*referral.Record, err
 	}
 	var err error
 	if rec.ReceivedAt, err = time.Parse(keyTime, raw.ReceivedAt); err != nil {
-		return nil, fmt.Errorf("decode receivedAt of referral %s: %w", raw.ID, err)
+		return nil, fmt.Errorf("%w: decode receivedAt of referral %s: %w", referral.ErrUnreadable, raw.ID, err)
 	}
 	if rec.QueuedAt, err = optionalKeyTime(raw.QueuedAt); err != nil {
-		return nil, fmt.Errorf("decode queuedAt of referral %s: %w", raw.ID, err)
+		return nil, fmt.Errorf("%w: decode queuedAt of referral %s: %w", referral.ErrUnreadable, raw.ID, err)
 	}
 	if rec.UntriagedAt, err = optionalKeyTime(raw.UntriagedAt); err != nil {
-		return nil, fmt.Errorf("decode untriagedAt of referral %s: %w", raw.ID, err)
+		return nil, fmt.Errorf("%w: decode untriagedAt of referral %s: %w", referral.ErrUnreadable, raw.ID, err)
 	}
 	if err := formDecoder.Decode(item["form"], &rec.Form); err != nil {
-		return nil, fmt.Errorf("decode form of referral %s: %w", raw.ID, err)
+		return nil, fmt.Errorf("%w: decode form of referral %s: %w", referral.ErrUnreadable, raw.ID, err)
 	}
 	if o, ok := item["origin"]; ok {
 		rec.Origin = &referral.Origin{}
 		if err := formDecoder.Decode(o, rec.Origin); err != nil {
-			return nil, fmt.Errorf("decode origin of referral %s: %w", raw.ID, err)
+			return nil, fmt.Errorf("%w: decode origin of referral %s: %w", referral.ErrUnreadable, raw.ID, err)
 		}
 	}
 	if sc, ok := item["screening"]; ok {
 		rec.Screening = &referral.Screening{}
 		if err := formDecoder.Decode(sc, rec.Screening); err != nil {
-			return nil, fmt.Errorf("decode screening of referral %s: %w", raw.ID, err)
+			return nil, fmt.Errorf("%w: decode screening of referral %s: %w", referral.ErrUnreadable, raw.ID, err)
 		}
 	}
 	return rec, nil

@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -168,6 +169,12 @@ func readByID[T any](ctx context.Context, st *Store, what string, ids []string,
 	out := make(map[string]*T, len(items))
 	for _, item := range items {
 		rec, err := decode(item)
+		if errors.Is(err, referral.ErrUnreadable) {
+			// One damaged record must not stop a list of the others: it is
+			// left out, as if not found, and said so (its key only).
+			slog.ErrorContext(ctx, "stored record cannot be read; left out of the list", "what", what, "key", str(item, "pk"))
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -8,6 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/csc-frontdoor/frontdoor/shared/audit"
 	"github.com/csc-frontdoor/frontdoor/shared/casework"
 	"github.com/csc-frontdoor/frontdoor/shared/custody"
@@ -379,5 +383,31 @@ func TestReferralsByIDRepeated(t *testing.T) {
 	}
 	if got, err := f.store.CustodyRequestsByID(t.Context(), []string{cus.ID, cus.ID}); err != nil || len(got) != 1 || got[cus.ID] == nil {
 		t.Errorf("CustodyRequestsByID(id, id) = %v, %v; want the request once", got, err)
+	}
+}
+
+// TestReferralsByIDLeavesOutADamagedOne: one referral whose record cannot
+// be read back does not stop a list of the others; read alone it is
+// referral.ErrUnreadable.
+func TestReferralsByIDLeavesOutADamagedOne(t *testing.T) {
+	f := newFixture(t)
+	good := f.storeReferral(t, "single-child.json", t0)
+	bad := f.storeReferral(t, "siblings.json", t0.Add(time.Minute))
+	if _, err := f.db.UpdateItem(t.Context(), &dynamodb.UpdateItemInput{
+		TableName: aws.String(f.table),
+		Key: map[string]types.AttributeValue{
+			"pk": &types.AttributeValueMemberS{Value: "REFERRAL#" + bad.ID}, "sk": &types.AttributeValueMemberS{Value: "REFERRAL"},
+		},
+		UpdateExpression:          aws.String("SET receivedAt = :v"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberS{Value: "not a time"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.store.ReferralsByID(t.Context(), []string{good.ID, bad.ID})
+	if err != nil || len(got) != 1 || got[good.ID] == nil {
+		t.Errorf("ReferralsByID = %v, %v; want only the readable %s", got, err, good.ID)
+	}
+	if _, err := f.store.Referral(t.Context(), bad.ID); !errors.Is(err, referral.ErrUnreadable) {
+		t.Errorf("Referral(damaged) = %v, want referral.ErrUnreadable", err)
 	}
 }

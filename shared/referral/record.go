@@ -8,6 +8,11 @@ import (
 // ErrNotFound is returned by a store when there is no such referral.
 var ErrNotFound = errors.New("not found")
 
+// ErrUnreadable is returned by a store for a referral that is stored but
+// cannot be read back (an attribute damaged, say): no retry will read it,
+// so it is escalated for a person to deal with.
+var ErrUnreadable = errors.New("stored referral cannot be read")
+
 // Status is where a stored referral is in its life.
 type Status string
 

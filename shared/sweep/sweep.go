@@ -283,7 +283,13 @@ func (s *Service) resend(ctx context.Context, now time.Time) (resent, untriaged 
 		// is (each is created once however often it is asked for).
 		if err := s.startFollowUps(ctx, id); err != nil {
 			errs = append(errs, err)
-			continue
+			if !errors.Is(err, referral.ErrUnreadable) {
+				continue
+			}
+			// No run will read it: waiting for its follow-ups would leave
+			// it unseen for good. It is escalated all the same, for a
+			// person to read and screen, and the run reports the error.
+			slog.ErrorContext(ctx, "referral cannot be read; its follow-ups cannot be started", "referralId", id)
 		}
 		flagged, err := s.store.MarkUntriaged(ctx, id, now, sweeper.Entry(audit.Referral(id), audit.Untriaged, now))
 		if err != nil {

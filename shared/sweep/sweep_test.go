@@ -3,6 +3,7 @@ package sweep
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -17,6 +18,7 @@ import (
 // fakeStore keeps referrals and follow-ups in memory with the semantics the
 // Store interface promises: flags are set once.
 type fakeStore struct {
+	readErr    error                // returned by every Referral read when set
 	unqueued   map[string]time.Time // id → received
 	queued     []string
 	awaiting   map[string]time.Time // id → decision due
@@ -34,6 +36,9 @@ type fakeStore struct {
 }
 
 func (f *fakeStore) Referral(_ context.Context, id string) (*referral.Record, error) {
+	if f.readErr != nil {
+		return nil, f.readErr
+	}
 	if r, ok := f.records[id]; ok {
 		return r, nil
 	}
@@ -313,6 +318,46 @@ func TestRunResendsALostReferralThenEscalatesIt(t *testing.T) {
 	}
 	if n := untriagedEntries(); n != 1 || st.resends["lost"] != DefaultMaxResends {
 		t.Errorf("after more runs: %d untriaged entries, %d resends; want 1 and %d", n, st.resends["lost"], DefaultMaxResends)
+	}
+}
+
+// A referral sent again the most times whose record cannot be read has no
+// follow-ups to start: it is escalated all the same (a person must read
+// it), and the run reports the error. One that could not be read just now
+// waits for the next run.
+func TestRunEscalatesAnUnreadableReferral(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		err       error
+		escalated bool
+	}{
+		{"damaged", fmt.Errorf("%w: decode receivedAt of referral lost: bad time", referral.ErrUnreadable), true},
+		{"not read just now", errors.New("connection refused"), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, fu := newStore(), &fakeFollowUps{}
+			svc := New(st, &fakeTriage{}, fu, fakeDLQ{}, Options{})
+			at := now
+			for range DefaultMaxResends {
+				if _, err := svc.Run(context.Background(), at); err != nil {
+					t.Fatal(err)
+				}
+				at = at.Add(DefaultResendAfter + time.Minute)
+			}
+			st.readErr = tc.err
+			r, err := svc.Run(context.Background(), at)
+			if !errors.Is(err, tc.err) {
+				t.Errorf("run error %v, want it to report %v", err, tc.err)
+			}
+			if got := st.untriaged["lost"]; got != tc.escalated || (r.Untriaged == 1) != tc.escalated {
+				t.Errorf("escalated %v (report %+v), want %v", got, r, tc.escalated)
+			}
+			for _, c := range fu.sent {
+				if c.SourceID == "lost" {
+					t.Errorf("follow-up %+v started for a referral that was not read", c)
+				}
+			}
+		})
 	}
 }
 

@@ -10,6 +10,11 @@
 //	                                   file (as `sam local invoke -e`), against
 //	                                   the stack `make run` is running, and
 //	                                   print its response (make invoke, make sweep)
+//	local redrive                      move the messages of every dead-letter
+//	                                   queue of the stack `make run` is running
+//	                                   back to the queue they came from, once
+//	                                   the fault that sent them there is fixed
+//	                                   (make redrive)
 //	local token -role <role>[,<role>] [-sub <subject>] [-ttl 8h]
 //	                                   print a bearer token from the local issuer
 //	                                   that the HTTP API of `make run` accepts
@@ -44,10 +49,15 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
 	"github.com/csc-frontdoor/frontdoor/infra/dynamolocal"
 	"github.com/csc-frontdoor/frontdoor/infra/localauth"
 	"github.com/csc-frontdoor/frontdoor/infra/samevents"
 	"github.com/csc-frontdoor/frontdoor/infra/samtemplate"
+	"github.com/csc-frontdoor/frontdoor/infra/sqslocal"
 	"github.com/csc-frontdoor/frontdoor/infra/stack"
 	"github.com/csc-frontdoor/frontdoor/shared/auth"
 )
@@ -63,10 +73,12 @@ func main() {
 			event = os.Args[3]
 		}
 		err = invoke(os.Args[2], event)
+	case len(os.Args) == 2 && os.Args[1] == "redrive":
+		err = redrive()
 	case len(os.Args) >= 2 && os.Args[1] == "token":
 		err = token(os.Args[2:])
 	default:
-		fmt.Fprintln(os.Stderr, "usage: local run | local invoke <LogicalId> [event.json] | local token -role <role>[,<role>] [-sub <subject>] [-ttl 8h]")
+		fmt.Fprintln(os.Stderr, "usage: local run | local invoke <LogicalId> [event.json] | local redrive | local token -role <role>[,<role>] [-sub <subject>] [-ttl 8h]")
 		os.Exit(2)
 	}
 	if err != nil {
@@ -243,6 +255,33 @@ func invoke(function, eventFile string) error {
 		return fmt.Errorf("%s: %w (is `make run` running?)", function, err)
 	}
 	fmt.Println(string(out))
+	return nil
+}
+
+// redrive moves dead-letter messages back on the running local stack.
+func redrive() error {
+	set, err := load()
+	if err != nil {
+		return err
+	}
+	tpl, err := samtemplate.Load(filepath.Join(set.root, "template.yaml"))
+	if err != nil {
+		return err
+	}
+	endpoint := "http://127.0.0.1:" + strconv.Itoa(set.sqsPort)
+	client := sqs.New(sqs.Options{
+		Region: sqslocal.Region, BaseEndpoint: aws.String(endpoint),
+		Credentials: credentials.NewStaticCredentialsProvider("local", "local", ""),
+	})
+	moved, err := stack.Redrive(context.Background(), client, tpl, func(id string) string { return sqslocal.QueueURL(endpoint, id) })
+	for _, q := range tpl.Queues {
+		if n, ok := moved[q.LogicalID]; ok {
+			fmt.Printf("%s: %d message(s) moved back\n", q.LogicalID, n)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%w (is `make run` running?)", err)
+	}
 	return nil
 }
 

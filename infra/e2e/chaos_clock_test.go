@@ -10,8 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
-	"github.com/csc-frontdoor/frontdoor/shared/sweep"
 )
 
 // TestChaosSweepMissesAnHour: the sweep runs every 5 minutes, then not at
@@ -22,14 +20,11 @@ import (
 // one overdue entry in its audit trail, made by the first run after the
 // gap, and one escalation. max_delay_s is the longest an item waited, in
 // the sweep's time, from its due time to its escalation: under the hour.
-//
-// A run escalates at most sweep.DefaultLimit clocks of each kind, oldest
-// first, and leaves the rest to the next run: so that the first run after
-// the gap can escalate the whole stream, with the clocks other tests left
-// running, the stream is at most half that.
+// The stream is larger than a page of the sweep's at full size: the whole
+// backlog is escalated in the one run.
 func TestChaosSweepMissesAnHour(t *testing.T) {
 	want := baselineFollowUps(t)
-	all := sendAll(t, "sweep-gap", min(chaosSize(), sweep.DefaultLimit/2), nil)
+	all := sendAll(t, "sweep-gap", chaosSize(), nil)
 	tl := account(t, "sweep-gap", all, want, time.Now(), 90*time.Second)
 	// A clock that runs out: the record whose partition is pk, due then.
 	type clock struct {

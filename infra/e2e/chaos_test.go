@@ -37,10 +37,16 @@ func chaosSize() int {
 
 // sent is one referral a scenario sent, and what became of its sending.
 type sent struct {
-	marker  string
-	id      string // from the receipt; "" if none was given
-	attempt int
+	marker string
+	id     string // from the receipt; "" if none was given
+	// reference is what a confirmation page showed (the web journey's
+	// receipt); "" if none was shown.
+	reference string
+	attempt   int
 }
+
+// receipted reports whether the sender was told the referral was received.
+func (s sent) receipted() bool { return s.id != "" || s.reference != "" }
 
 // tally is a scenario's account of every referral sent.
 type tally struct {
@@ -58,9 +64,9 @@ func (t *tally) String() string {
 
 // referralState is what the table holds of one referral.
 type referralState struct {
-	id, status string
-	screened   bool
-	followUps  int
+	id, reference, status string
+	screened              bool
+	followUps             int
 	// queued and triaged are when it was marked queued and screened (zero
 	// if not).
 	queued, triaged time.Time
@@ -87,7 +93,7 @@ func tableState(t *testing.T, markers map[string]bool) map[string][]referralStat
 				for m := range markers {
 					if strings.Contains(string(b), m) {
 						id := strings.TrimPrefix(str(item, "pk"), "REFERRAL#")
-						rs := referralState{id: id, status: str(item, "status")}
+						rs := referralState{id: id, reference: str(item, "reference"), status: str(item, "status")}
 						rs.queued, _ = time.Parse(time.RFC3339Nano, str(item, "queuedAt"))
 						if sc, ok := item["screening"].(*types.AttributeValueMemberM); ok {
 							rs.screened = true
@@ -129,7 +135,7 @@ func account(t *testing.T, scenario string, all []sent, wantFollowUps int, fault
 		if s.attempt > 1 {
 			tl.retried++
 		}
-		if s.id != "" {
+		if s.receipted() {
 			tl.receipts++
 		}
 	}
@@ -140,7 +146,7 @@ func account(t *testing.T, scenario string, all []sent, wantFollowUps int, fault
 		done := true
 		for _, s := range all {
 			rs := state[s.marker]
-			if s.id != "" && (len(rs) == 0 || !rs[0].screened || rs[0].followUps < wantFollowUps) {
+			if s.receipted() && (len(rs) == 0 || !rs[0].screened || rs[0].followUps < wantFollowUps) {
 				done = false
 			}
 		}
@@ -160,14 +166,16 @@ func account(t *testing.T, scenario string, all []sent, wantFollowUps int, fault
 			tl.problems = append(tl.problems, fmt.Sprintf("%s stored %d times", s.marker, len(rs)))
 		}
 		switch {
-		case s.id != "" && len(rs) == 0:
+		case s.receipted() && len(rs) == 0:
 			tl.lost++
-			tl.problems = append(tl.problems, fmt.Sprintf("receipt %s has no referral", s.id))
+			tl.problems = append(tl.problems, fmt.Sprintf("receipt %s%s (%s) has no referral", s.id, s.reference, s.marker))
 			continue
 		case len(rs) == 0:
 			continue // never received, and the sender was told so
 		case s.id != "" && rs[0].id != s.id:
 			tl.problems = append(tl.problems, fmt.Sprintf("receipt %s, but the referral stored is %s", s.id, rs[0].id))
+		case s.reference != "" && rs[0].reference != s.reference:
+			tl.problems = append(tl.problems, fmt.Sprintf("confirmation %s, but the referral stored is %s", s.reference, rs[0].reference))
 		}
 		r := rs[0]
 		if !r.screened {

@@ -39,6 +39,8 @@ var env struct {
 	queue string
 	dlq   string
 	logs  *syncBuffer
+	// messages holds every message delivered to a function, one a line.
+	messages *syncBuffer
 }
 
 // syncBuffer collects the functions' log output for the privacy checks.
@@ -87,7 +89,7 @@ func run(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "infra/e2e: FAIL: the end-to-end tests cannot run: %v\n(`make test` installs what they need; `make unit` runs the tests that need none of it)\n", err)
 		return 1
 	}
-	env.logs = &syncBuffer{}
+	env.logs, env.messages = &syncBuffer{}, &syncBuffer{}
 	var out io.Writer = env.logs
 	if testing.Verbose() {
 		out = io.MultiWriter(env.logs, os.Stderr)
@@ -117,7 +119,8 @@ func run(m *testing.M) int {
 		BuildDir:          buildDir,
 		StackName:         "frontdoor-e2e",
 		APIAddr:           "127.0.0.1:0",
-		DynamoDB:          dynamoOptions(root, dataDir),
+		DynamoDB:          withOutput(dynamoOptions(root, dataDir), out),
+		Messages:          env.messages,
 		Output:            out,
 		DisableSchedules:  true,
 		VisibilityTimeout: 2 * time.Second,
@@ -146,6 +149,15 @@ func run(m *testing.M) int {
 	code := m.Run()
 	// Every test has run: what all of them made the functions log is
 	// checked for the people of every sample.
+	// And what they put on the queues and in the idempotency records,
+	// and what the table keeps for a limited time only.
+	if problems := afterRun(root); len(problems) > 0 {
+		fmt.Fprintln(os.Stderr, "infra/e2e: FAIL: after the last test:")
+		for _, p := range problems {
+			fmt.Fprintln(os.Stderr, "  "+p)
+		}
+		return 1
+	}
 	if found := privacyScan(root, env.logs.String()); len(found) > 0 {
 		fmt.Fprintln(os.Stderr, "infra/e2e: FAIL: personal data from the samples reached the logs:")
 		for _, f := range found {
@@ -165,6 +177,27 @@ func dynamoOptions(root, dataDir string) dynamolocal.Options {
 		dir = filepath.Join(root, ".local", "tools", "dynamodb-local")
 	}
 	return dynamolocal.Options{Dir: dir, DataDir: dataDir}
+}
+
+// withOutput sends DynamoDB Local's own output to out, prefixed, beside
+// the functions' logs.
+func withOutput(o dynamolocal.Options, out io.Writer) dynamolocal.Options {
+	o.Output = &prefixWriter{prefix: "[dynamodb-local] ", w: out}
+	return o
+}
+
+// prefixWriter prefixes each write (DynamoDB Local writes a line at a
+// time) with prefix.
+type prefixWriter struct {
+	prefix string
+	w      io.Writer
+}
+
+func (p *prefixWriter) Write(b []byte) (int, error) {
+	if _, err := p.w.Write(append([]byte(p.prefix), b...)); err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }
 
 // pauseTriage stops the triage function taking messages from the triage

@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +13,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 )
 
 // personalKeys name members that are personal data whatever their value
@@ -201,4 +208,80 @@ func jsonString(s string) string { b, _ := json.Marshal(s); return string(b) }
 func someTestsOnly() bool {
 	f := flag.Lookup("test.run")
 	return f != nil && f.Value.String() != ""
+}
+
+// expiring are the partitions whose items the table's time to live may
+// delete: records that are working copies or counters, never the record
+// of a referral, a decision or who read what. Everything else is kept.
+var expiring = []string{"IDEMPOTENCY#", "DRAFT#", "SESSION#", "GUESSES#"}
+
+// afterRun reads what the whole run left: every message delivered to a
+// function and every idempotency record must hold none of the samples'
+// people (a message carries references; a record the receipt), and only
+// the expiring partitions may hold an item with the time-to-live
+// attribute. Like privacyScan it fails a scan of nothing.
+func afterRun(root string) []string {
+	people, err := samplePeople(root)
+	if err != nil {
+		return []string{"the samples could not be read: " + err.Error()}
+	}
+	for _, s := range typedInPages {
+		people[s] = "the browser tests' answers"
+	}
+	var problems []string
+	messages := env.messages.String()
+	// A follow-up's message carries when its clock started (the time a
+	// child came home, as the form gave it): a time of day, never a date of
+	// birth, and nothing that names anyone.
+	inMessages := map[string]string{}
+	for s, from := range people {
+		if _, err := time.Parse(time.RFC3339, s); err != nil {
+			inMessages[s] = from
+		}
+	}
+	for _, f := range findPeople(messages, inMessages) {
+		problems = append(problems, "queue messages: "+strings.Replace(f, "log line", "line", 1))
+	}
+	var idem []string
+	expiringItems := 0
+	p := dynamodb.NewScanPaginator(env.ddb, &dynamodb.ScanInput{TableName: aws.String(env.table)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			return append(problems, "the table could not be read: "+err.Error())
+		}
+		for _, item := range page.Items {
+			pk := str(item, "pk")
+			if strings.HasPrefix(pk, "IDEMPOTENCY#") {
+				var v map[string]any
+				if err := attributevalue.UnmarshalMap(item, &v); err != nil {
+					return append(problems, "an idempotency record could not be read: "+err.Error())
+				}
+				b, _ := json.Marshal(v)
+				idem = append(idem, string(b))
+			}
+			if _, ok := item["expiresAt"]; !ok {
+				continue
+			}
+			expiringItems++
+			if !slices.ContainsFunc(expiring, func(prefix string) bool { return strings.HasPrefix(pk, prefix) }) {
+				kind, _, _ := strings.Cut(pk, "#")
+				problems = append(problems, fmt.Sprintf("a %s item (sk %s) has a time to live: the table would delete it", kind, str(item, "sk")))
+			}
+		}
+	}
+	for _, f := range findPeople(strings.Join(idem, "\n"), people) {
+		problems = append(problems, "idempotency records: "+strings.Replace(f, "log line", "record", 1))
+	}
+	if !someTestsOnly() {
+		switch {
+		case !strings.Contains(messages, "TriageQueue ") || !strings.Contains(messages, "FollowUpQueue "):
+			problems = append(problems, "no message of the triage and follow-up queues was captured: the scan would prove nothing")
+		case len(idem) == 0:
+			problems = append(problems, "no idempotency record was found: the scan would prove nothing")
+		case expiringItems == 0:
+			problems = append(problems, "no item with a time to live was found: the check would prove nothing")
+		}
+	}
+	return problems
 }

@@ -155,6 +155,9 @@ func (s *Stack) deliver(ctx context.Context, function string, e samtemplate.SQSE
 			rec.MessageAttributes[k] = events.SQSMessageAttribute{StringValue: a.StringValue, BinaryValue: a.BinaryValue, DataType: aws.ToString(a.DataType)}
 		}
 		ev.Records = append(ev.Records, rec)
+		if s.cfg.Messages != nil {
+			fmt.Fprintf(s.cfg.Messages, "%s %s\n", e.Queue, rec.Body)
+		}
 	}
 	payload, _ := json.Marshal(ev)
 	out, err := s.Invoke(context.WithoutCancel(ctx), function, payload)

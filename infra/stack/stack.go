@@ -80,6 +80,11 @@ type Config struct {
 	// Output receives the functions' logs and the API's access log. Nil
 	// discards.
 	Output io.Writer
+	// Messages, when set, receives every message an event source delivers
+	// to a function, one line each: the queue's logical id, a space, the
+	// body (tests read them for personal data). It must be safe for
+	// concurrent use.
+	Messages io.Writer
 	// AuthDir holds the local issuer's signing key (localauth.KeyFile),
 	// created there on first start. The HTTP API verifies bearer tokens
 	// against it as the template's JWT authorizer does against the real

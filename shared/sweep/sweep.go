@@ -35,7 +35,9 @@ const (
 	// (its message most likely fails every time and sits in the dead-letter
 	// queue, so sending it again would only fill that queue).
 	DefaultMaxResends = 3
-	// DefaultLimit is the most items of each kind handled per run.
+	// DefaultLimit is the most items of each kind read at once: the
+	// unqueued and resent referrals handled per run, and a page of the
+	// overdue ones (of which a run escalates up to maxPages pages).
 	DefaultLimit = 100
 )
 
@@ -170,6 +172,10 @@ func New(store Store, triage Triage, followUps FollowUps, dlq DeadLetters, opts 
 	return &Service{store: store, triage: triage, followUps: followUps, dlq: dlq, opts: opts}
 }
 
+// maxPages bounds the pages of overdue items one run escalates, of each
+// kind (Limit each): what is left, the next run escalates.
+const maxPages = 50
+
 // Run sweeps once as of now. It carries on past a failing item, so one bad
 // record cannot hold up the rest, and returns every error joined.
 func (s *Service) Run(ctx context.Context, now time.Time) (Report, error) {
@@ -212,31 +218,50 @@ func (s *Service) Run(ctx context.Context, now time.Time) (Report, error) {
 		slog.WarnContext(ctx, "custody request follow-ups sent by the sweep", "custodyRequestId", c.ID, "commands", len(cmds))
 	}
 
-	due, err := s.store.DueReferrals(ctx, now, s.opts.Limit)
-	errs = append(errs, err)
-	for _, id := range due {
-		flagged, err := s.store.MarkReferralOverdue(ctx, id, now, sweeper.Entry(audit.Referral(id), audit.Overdue, now))
-		if err != nil {
-			errs = append(errs, err)
-			continue
+	// Every clock that has run out is escalated in this run, a page at a
+	// time: a backlog (after a run was missed, say) is not left to runs to
+	// come. Each page flagged leaves the due partition, so the next page
+	// is the next items; a page that flags nothing new, a short page or
+	// the end of the run's time ends the phase.
+	for page := 0; page < maxPages && ctx.Err() == nil; page++ {
+		due, err := s.store.DueReferrals(ctx, now, s.opts.Limit)
+		errs = append(errs, err)
+		flaggedNow := 0
+		for _, id := range due {
+			flagged, err := s.store.MarkReferralOverdue(ctx, id, now, sweeper.Entry(audit.Referral(id), audit.Overdue, now))
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			if flagged {
+				flaggedNow++
+				slog.WarnContext(ctx, "referral decision overdue; escalated to the MASH manager", "referralId", id)
+			}
 		}
-		if flagged {
-			r.OverdueReferrals++
-			slog.WarnContext(ctx, "referral decision overdue; escalated to the MASH manager", "referralId", id)
+		r.OverdueReferrals += flaggedNow
+		if len(due) < s.opts.Limit || flaggedNow == 0 {
+			break
 		}
 	}
 
-	fus, err := s.store.DueFollowUps(ctx, now, s.opts.Limit)
-	errs = append(errs, err)
-	for _, k := range fus {
-		flagged, err := s.store.MarkFollowUpOverdue(ctx, k, now, sweeper.Entry(audit.FollowUp(k.ID), followup.ActionOverdue, now))
-		if err != nil {
-			errs = append(errs, err)
-			continue
+	for page := 0; page < maxPages && ctx.Err() == nil; page++ {
+		fus, err := s.store.DueFollowUps(ctx, now, s.opts.Limit)
+		errs = append(errs, err)
+		flaggedNow := 0
+		for _, k := range fus {
+			flagged, err := s.store.MarkFollowUpOverdue(ctx, k, now, sweeper.Entry(audit.FollowUp(k.ID), followup.ActionOverdue, now))
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			if flagged {
+				flaggedNow++
+				slog.WarnContext(ctx, "follow-up overdue; escalated to the MASH manager", "followUpId", k.ID)
+			}
 		}
-		if flagged {
-			r.OverdueFollowUps++
-			slog.WarnContext(ctx, "follow-up overdue; escalated to the MASH manager", "followUpId", k.ID)
+		r.OverdueFollowUps += flaggedNow
+		if len(fus) < s.opts.Limit || flaggedNow == 0 {
+			break
 		}
 	}
 

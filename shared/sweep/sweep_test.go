@@ -426,3 +426,27 @@ func TestReportMetrics(t *testing.T) {
 		t.Errorf("metrics %v, want %v", got, want)
 	}
 }
+
+// A backlog of overdue clocks larger than a page (after missed runs, say)
+// is escalated in one run, each once; the next run has nothing left.
+func TestRunEscalatesABacklogInOneRun(t *testing.T) {
+	for _, n := range []int{0, 1, 3, 4, 7, 12} {
+		st := newStore()
+		st.awaiting, st.followUps = map[string]time.Time{}, map[Key]time.Time{}
+		for i := range n {
+			st.awaiting[fmt.Sprintf("r%02d", i)] = now.Add(-time.Duration(i+1) * time.Minute)
+			st.followUps[Key{ID: fmt.Sprintf("f%02d", i)}] = now.Add(-time.Duration(i+1) * time.Minute)
+		}
+		svc := New(st, &fakeTriage{}, &fakeFollowUps{}, fakeDLQ{}, Options{Limit: 3})
+		r, err := svc.Run(context.Background(), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.OverdueReferrals != n || r.OverdueFollowUps != n || len(st.overdue) != n || len(st.fuOverdue) != n {
+			t.Errorf("%d due, pages of 3: report %+v, %d and %d flagged; want all %d of each", n, r, len(st.overdue), len(st.fuOverdue), n)
+		}
+		if again, err := svc.Run(context.Background(), now); err != nil || again.OverdueReferrals != 0 || again.OverdueFollowUps != 0 {
+			t.Errorf("%d due: the next run %+v, %v; want nothing left", n, again, err)
+		}
+	}
+}

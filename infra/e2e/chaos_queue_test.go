@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,17 +27,7 @@ import (
 func TestChaosSQSUnreachable(t *testing.T) {
 	want := baselineFollowUps(t)
 	emulator := env.stack.SQS()
-	var ended time.Time
-	var once sync.Once
-	reconnect := func() {
-		once.Do(func() {
-			if err := emulator.Reconnect(); err != nil {
-				t.Error(err)
-			}
-			ended = time.Now()
-		})
-	}
-	t.Cleanup(reconnect)
+	reconnect, ended := faultEnder(t, emulator.Reconnect)
 	n := chaosSize()
 	all := sendAll(t, "sqs-down", n, map[int]func(){
 		n / 4: func() {
@@ -99,7 +88,7 @@ func TestChaosSQSUnreachable(t *testing.T) {
 	}
 	env.stack.Resume("TriageFunction")
 
-	tl := account(t, "sqs-down", all, want, ended, 90*time.Second)
+	tl := account(t, "sqs-down", all, want, *ended, 90*time.Second)
 	tl.problems = append(tl.problems, problems...)
 	tl.duplicates += len(problems)
 	t.Logf("%d of %d referrals were stored while SQS was out of reach, and queued by the sweep", len(unqueued), n)

@@ -286,6 +286,24 @@ func baselineFollowUps(t *testing.T) int {
 	return len(v.FollowUps)
 }
 
+// faultEnder returns end, which ends a fault with undo once (and, if the
+// test has not, when it ends), and when the fault ended.
+func faultEnder(t *testing.T, undo func() error) (end func(), ended *time.Time) {
+	t.Helper()
+	ended = new(time.Time)
+	var once sync.Once
+	end = func() {
+		once.Do(func() {
+			if err := undo(); err != nil {
+				t.Error(err)
+			}
+			*ended = time.Now()
+		})
+	}
+	t.Cleanup(end)
+	return end, ended
+}
+
 // TestChaosDynamoDBFrozen: DynamoDB stops answering for 12 s while
 // referrals are sent, longer than the function's 10 s: those in flight are
 // answered 503 and sent again with their keys. Every receipt ends as one
@@ -293,17 +311,7 @@ func baselineFollowUps(t *testing.T) int {
 func TestChaosDynamoDBFrozen(t *testing.T) {
 	want := baselineFollowUps(t)
 	ddb := env.stack.DynamoDB()
-	var ended time.Time
-	var once sync.Once
-	thaw := func() {
-		once.Do(func() {
-			if err := ddb.Thaw(); err != nil {
-				t.Error(err)
-			}
-			ended = time.Now()
-		})
-	}
-	t.Cleanup(thaw)
+	thaw, ended := faultEnder(t, ddb.Thaw)
 	n := chaosSize()
 	all := sendAll(t, "ddb-frozen", n, map[int]func(){n / 4: func() {
 		if err := ddb.Freeze(); err != nil {
@@ -312,7 +320,7 @@ func TestChaosDynamoDBFrozen(t *testing.T) {
 		time.AfterFunc(12*time.Second, thaw)
 	}})
 	thaw()
-	report(t, account(t, "ddb-frozen", all, want, ended, 90*time.Second))
+	report(t, account(t, "ddb-frozen", all, want, *ended, 90*time.Second))
 }
 
 // TestChaosDynamoDBRestarted: DynamoDB Local, persisting to disk, is

@@ -29,17 +29,7 @@ func TestChaosWebJourneyDynamoDBFrozen(t *testing.T) {
 		filled[i] = fillReferral(t, all[i].marker)
 	}
 	ddb := env.stack.DynamoDB()
-	var ended time.Time
-	var once sync.Once
-	thaw := func() {
-		once.Do(func() {
-			if err := ddb.Thaw(); err != nil {
-				t.Error(err)
-			}
-			ended = time.Now()
-		})
-	}
-	t.Cleanup(thaw)
+	thaw, ended := faultEnder(t, ddb.Thaw)
 	if err := ddb.Freeze(); err != nil {
 		t.Fatal(err)
 	}
@@ -83,5 +73,5 @@ func TestChaosWebJourneyDynamoDBFrozen(t *testing.T) {
 		t.Error("no one saw an error page: DynamoDB was never in the way of a send")
 	}
 	t.Logf("%d error pages shown, each sent again", errorPages)
-	report(t, account(t, "web-ddb-frozen", all, 0, ended, 90*time.Second))
+	report(t, account(t, "web-ddb-frozen", all, 0, *ended, 90*time.Second))
 }

@@ -148,6 +148,16 @@ func load() (settings, error) {
 	return st, nil
 }
 
+// loadWithTemplate is load, and the project's template.
+func loadWithTemplate() (settings, *samtemplate.Template, error) {
+	set, err := load()
+	if err != nil {
+		return set, nil, err
+	}
+	tpl, err := samtemplate.Load(filepath.Join(set.root, "template.yaml"))
+	return set, tpl, err
+}
+
 // issuerFile, in the auth directory, records the issuer of the last `run`,
 // whose URL carries its API port: `token` mints for it unless
 // FRONTDOOR_API_PORT is set.
@@ -187,11 +197,7 @@ func token(args []string) error {
 	if *sub == "" {
 		*sub = "local-" + names[0]
 	}
-	set, err := load()
-	if err != nil {
-		return err
-	}
-	tpl, err := samtemplate.Load(filepath.Join(set.root, "template.yaml"))
+	set, tpl, err := loadWithTemplate()
 	if err != nil {
 		return err
 	}
@@ -260,11 +266,7 @@ func invoke(function, eventFile string) error {
 
 // redrive moves dead-letter messages back on the running local stack.
 func redrive() error {
-	set, err := load()
-	if err != nil {
-		return err
-	}
-	tpl, err := samtemplate.Load(filepath.Join(set.root, "template.yaml"))
+	set, tpl, err := loadWithTemplate()
 	if err != nil {
 		return err
 	}

@@ -242,6 +242,14 @@ screenshots: tools functions ## refresh the README's screenshots (docs/images) f
 	cp .local/screenshots/provider-js/*-follow-up-accepted.png docs/images/staff-follow-up.png
 	cp .local/screenshots/manager-js/*-figures-period.png docs/images/staff-figures.png
 
+# `make bench`: the hot paths (go test -bench -benchmem), then the whole
+# system on fresh local stacks against its floor (infra/cmd/bench): submit
+# ratios, where a submission's time goes, end to end, cold starts, binary
+# sizes and the cost of a referral. It prints the tables and writes the
+# figures to .local/bench/bench.json; BENCH_FLAGS passes flags to it
+# (go run ./infra/cmd/bench -h lists them).
+BENCH_FLAGS ?=
 .PHONY: bench
-bench: tools functions ## run the benchmarks
-	go test -run='^$$' -bench=. -benchmem ./...
+bench: tools functions ## measure the hot paths, then the system against its floor (tables, and .local/bench/bench.json)
+	go test -run='^$$' -bench=. -benchmem ./shared/... ./infra/lambdart
+	go run ./infra/cmd/bench $(BENCH_FLAGS)

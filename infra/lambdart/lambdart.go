@@ -86,12 +86,82 @@ type Function struct {
 	mu     sync.Mutex
 	live   map[*instance]struct{}
 	closed bool
+	usage  Usage
+}
+
+// Usage counts what a function has done, as Lambda bills it. The cost of
+// the compute is in GB-seconds: the function's memory (Config.MemoryMB, as
+// Function.MemoryMB reports it) in GB times BilledMs in seconds, that is
+// MemoryMB/1024 × BilledMs/1000 (GBSeconds).
+type Usage struct {
+	// Inits is how many instances were started (cold starts), the first
+	// one Start starts included.
+	Inits int64
+	// Invocations is how many invocations completed: the function posted
+	// a response or an error (a FunctionError counts, as Lambda bills it).
+	Invocations int64
+	// BilledMs adds up the completed invocations' durations, each from
+	// the moment the invocation was handed to the function (its GET /next)
+	// to the moment its response or error was posted, rounded up to the
+	// whole millisecond (and at least 1 ms), as Lambda bills them.
+	BilledMs int64
+	// Duration adds up the same durations unrounded.
+	Duration time.Duration
+	// Incomplete is how many invocations were handed to the function but
+	// ended without a response or error: timed out, or the process exited
+	// or was killed. They are in neither Invocations nor BilledMs (Lambda
+	// would bill a timed-out invocation for the whole timeout).
+	Incomplete int64
+}
+
+// Sub returns the usage from v to u, for the usage of one phase of a run
+// from two snapshots.
+func (u Usage) Sub(v Usage) Usage {
+	return Usage{
+		Inits:       u.Inits - v.Inits,
+		Invocations: u.Invocations - v.Invocations,
+		BilledMs:    u.BilledMs - v.BilledMs,
+		Duration:    u.Duration - v.Duration,
+		Incomplete:  u.Incomplete - v.Incomplete,
+	}
+}
+
+// GBSeconds is the compute Lambda would bill for the usage of a function
+// with memoryMB of memory: memoryMB/1024 GB for BilledMs/1000 seconds.
+func (u Usage) GBSeconds(memoryMB int) float64 {
+	return float64(memoryMB) / 1024 * float64(u.BilledMs) / 1000
+}
+
+// billedMs is a duration as Lambda bills it: rounded up to the whole
+// millisecond, and at least 1 ms.
+func billedMs(d time.Duration) int64 {
+	ms := int64((d + time.Millisecond - 1) / time.Millisecond)
+	return max(ms, 1)
 }
 
 // Start starts one warm instance of the function and waits until it is ready
 // for its first invocation, so that a binary that cannot start is reported at
 // once rather than on the first request.
 func Start(ctx context.Context, cfg Config) (*Function, error) {
+	f, err := newFunction(cfg)
+	if err != nil {
+		return nil, err
+	}
+	in, err := f.startInstance()
+	if err != nil {
+		return nil, err
+	}
+	if err := in.waitReady(ctx); err != nil {
+		f.discard(in)
+		return nil, err
+	}
+	f.idle <- in
+	return f, nil
+}
+
+// newFunction checks cfg, fills in its defaults and returns the function
+// with no instance started.
+func newFunction(cfg Config) (*Function, error) {
 	if cfg.Name == "" {
 		return nil, errors.New("lambdart: function name is required")
 	}
@@ -123,20 +193,96 @@ func Start(ctx context.Context, cfg Config) (*Function, error) {
 		idle:  make(chan *instance, cfg.Concurrency),
 		live:  map[*instance]struct{}{},
 	}
+	return f, nil
+}
+
+// ColdStartTiming is how long one fresh instance of a function took, both
+// durations measured from just before its process was started.
+type ColdStartTiming struct {
+	// Ready is the function's init: until its first request for work
+	// (the Runtime API's GET /next).
+	Ready time.Duration
+	// FirstResponse is until its first invocation's response or error was
+	// posted; zero when there was neither (it timed out or exited).
+	FirstResponse time.Duration
+	// Response is the first invocation's response payload (nil when it
+	// failed), for callers to check the answer was the one expected.
+	Response []byte
+}
+
+// ColdStart starts one fresh process of the function described by cfg (no
+// warm instance before it), hands it the payload as its first invocation
+// and reports how long its init and that invocation took. ctx bounds the
+// wait for the process to be ready; once handed over, the invocation runs
+// to completion or to the function's timeout, as in Invoke.
+//
+// When the invocation fails the error is returned with the timing measured
+// so far: for a *FunctionError (the handler's error, still a response)
+// both durations are set. The process is killed and its Runtime API
+// listener closed before ColdStart returns, whatever happened.
+func ColdStart(ctx context.Context, cfg Config, payload []byte) (ColdStartTiming, error) {
+	var t ColdStartTiming
+	f, err := newFunction(cfg)
+	if err != nil {
+		return t, err
+	}
+	if len(payload) > MaxPayload {
+		return t, fmt.Errorf("lambdart: %s: request payload of %d bytes is over the %d byte limit", f.cfg.Name, len(payload), MaxPayload)
+	}
 	in, err := f.startInstance()
 	if err != nil {
-		return nil, err
+		return t, err
 	}
+	defer f.discard(in)
 	if err := in.waitReady(ctx); err != nil {
-		f.discard(in)
-		return nil, err
+		return t, err
 	}
-	f.idle <- in
-	return f, nil
+	t.Ready = in.readyAt.Sub(in.startedAt)
+	body, _, err := in.invoke(payload)
+	in.mu.Lock()
+	if !in.respondedAt.IsZero() {
+		t.FirstResponse = in.respondedAt.Sub(in.startedAt)
+	}
+	in.mu.Unlock()
+	if err != nil {
+		return t, err
+	}
+	t.Response = body
+	return t, nil
 }
 
 // Name returns the function's name.
 func (f *Function) Name() string { return f.cfg.Name }
+
+// MemoryMB returns the function's memory size, Config.MemoryMB or its
+// default: GB-seconds are MemoryMB/1024 × Usage().BilledMs/1000.
+func (f *Function) MemoryMB() int { return f.cfg.MemoryMB }
+
+// Config returns the function's configuration, defaults filled in: the
+// same function can be started again from it (ColdStart).
+func (f *Function) Config() Config { return f.cfg }
+
+// Usage returns what the function has done so far (Usage). It is safe to
+// call while invocations run.
+func (f *Function) Usage() Usage {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.usage
+}
+
+// record counts the end of an invocation handed to the function: completed
+// after took, or (complete false) ended without a response.
+func (f *Function) record(complete bool, took time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !complete {
+		f.usage.Incomplete++
+		return
+	}
+	f.usage.Invocations++
+	f.usage.BilledMs += billedMs(took)
+	f.usage.Duration += took
+}
 
 // Invoke runs the function once with the payload and returns its response.
 // It waits for a free instance while ctx allows; once the invocation has been
@@ -259,28 +405,40 @@ func (f *Function) environ(api string) []string {
 
 // instance is one process of the function and its Runtime API endpoint.
 type instance struct {
-	fn     *Function
-	srv    *http.Server
-	cmd    *exec.Cmd
-	next   chan *invocation
-	ready  chan struct{}
-	exited chan struct{}
-	once   sync.Once
+	fn        *Function
+	srv       *http.Server
+	ln        net.Listener
+	cmd       *exec.Cmd
+	next      chan *invocation
+	ready     chan struct{}
+	readyOnce sync.Once
+	exited    chan struct{}
+	once      sync.Once
+
+	// startedAt is just before the process was started; readyAt is its
+	// first GET /next, set before ready is closed.
+	startedAt, readyAt time.Time
 
 	mu      sync.Mutex
 	current *invocation
 	initErr *FunctionError
+	// respondedAt is when the first response or error was posted.
+	respondedAt time.Time
 }
 
 type invocation struct {
 	id      string
 	payload []byte
 	done    chan result
+	// handedAt is when the process took the invocation (GET /next).
+	handedAt time.Time
 }
 
 type result struct {
 	body []byte
 	err  error
+	// took is from the invocation handed out to this result posted.
+	took time.Duration
 }
 
 func (f *Function) startInstance() (*instance, error) {
@@ -296,6 +454,7 @@ func (f *Function) startInstance() (*instance, error) {
 	}
 	in := &instance{
 		fn:     f,
+		ln:     ln,
 		next:   make(chan *invocation),
 		ready:  make(chan struct{}),
 		exited: make(chan struct{}),
@@ -314,13 +473,16 @@ func (f *Function) startInstance() (*instance, error) {
 	cmd.Stdout = out
 	cmd.Stderr = out
 	cmd.SysProcAttr = procAttr()
+	in.startedAt = time.Now()
 	if err := cmd.Start(); err != nil {
 		_ = in.srv.Close()
+		_ = ln.Close()
 		return nil, fmt.Errorf("lambdart: %s: start %s: %w", f.cfg.Name, f.cfg.Path, err)
 	}
 	in.cmd = cmd
 	f.mu.Lock()
 	f.live[in] = struct{}{}
+	f.usage.Inits++
 	f.mu.Unlock()
 	go func() {
 		_ = cmd.Wait()
@@ -376,11 +538,14 @@ func (in *instance) invoke(payload []byte) (body []byte, healthy bool, err error
 	t.Reset(in.fn.cfg.Timeout)
 	select {
 	case r := <-inv.done:
+		in.fn.record(true, r.took)
 		var fe *FunctionError
 		return r.body, r.err == nil || errors.As(r.err, &fe), r.err
 	case <-in.exited:
+		in.fn.record(false, 0)
 		return nil, false, fmt.Errorf("lambdart: %s: exited during the invocation: %w", name, in.exitError())
 	case <-t.C:
+		in.fn.record(false, 0)
 		return nil, false, fmt.Errorf("%w after %s (%s)", ErrTimeout, in.fn.cfg.Timeout, name)
 	}
 }
@@ -392,18 +557,19 @@ func (in *instance) kill() {
 			<-in.exited
 		}
 		_ = in.srv.Close()
+		_ = in.ln.Close() // in case Serve had not started
 	})
 }
 
 func (in *instance) handleNext(w http.ResponseWriter, r *http.Request) {
-	select {
-	case <-in.ready:
-	default:
+	in.readyOnce.Do(func() {
+		in.readyAt = time.Now()
 		close(in.ready)
-	}
+	})
 	select {
 	case inv := <-in.next:
 		in.mu.Lock()
+		inv.handedAt = time.Now()
 		in.current = inv
 		in.mu.Unlock()
 		h := w.Header()
@@ -418,16 +584,21 @@ func (in *instance) handleNext(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// take returns the invocation in progress if its id is id.
-func (in *instance) take(id string) *invocation {
+// take returns the invocation in progress if its id is id, and how long
+// it took until now, when its response or error has been read.
+func (in *instance) take(id string) (*invocation, time.Duration) {
+	now := time.Now()
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	inv := in.current
 	if inv == nil || inv.id != id {
-		return nil
+		return nil, 0
 	}
 	in.current = nil
-	return inv
+	if in.respondedAt.IsZero() {
+		in.respondedAt = now
+	}
+	return inv, now.Sub(inv.handedAt)
 }
 
 func readPayload(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
@@ -450,17 +621,17 @@ func (in *instance) handleResponse(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	inv := in.take(r.PathValue("id"))
+	inv, took := in.take(r.PathValue("id"))
 	if inv == nil {
 		http.Error(w, `{"errorType":"InvalidRequestID"}`, http.StatusBadRequest)
 		return
 	}
 	if len(body) > MaxPayload {
-		inv.done <- result{err: &FunctionError{Type: "Function.ResponseSizeTooLarge", Message: "response payload over the 6 MB limit"}}
+		inv.done <- result{err: &FunctionError{Type: "Function.ResponseSizeTooLarge", Message: "response payload over the 6 MB limit"}, took: took}
 		http.Error(w, `{"errorType":"RequestEntityTooLarge"}`, http.StatusRequestEntityTooLarge)
 		return
 	}
-	inv.done <- result{body: body}
+	inv.done <- result{body: body, took: took}
 	accepted(w)
 }
 
@@ -477,12 +648,12 @@ func (in *instance) handleError(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	inv := in.take(r.PathValue("id"))
+	inv, took := in.take(r.PathValue("id"))
 	if inv == nil {
 		http.Error(w, `{"errorType":"InvalidRequestID"}`, http.StatusBadRequest)
 		return
 	}
-	inv.done <- result{err: decodeError(body)}
+	inv.done <- result{err: decodeError(body), took: took}
 	accepted(w)
 }
 

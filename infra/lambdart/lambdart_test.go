@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -266,6 +267,290 @@ func TestCloseLeavesNoProcess(t *testing.T) {
 	}
 }
 
+func TestColdStart(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		payload string
+		// wantErr is "" for success, "function" for a *FunctionError,
+		// else a substring of the error.
+		wantErr       string
+		wantResponse  bool
+		wantFirstResp bool
+	}{
+		{name: "response", payload: `{}`, wantResponse: true, wantFirstResp: true},
+		{name: "slow handler", payload: `{"do":"sleep","ms":30}`, wantResponse: true, wantFirstResp: true},
+		{name: "function error", payload: `{"do":"fail"}`, wantErr: "function", wantFirstResp: true},
+		{name: "exit during the invocation", payload: `{"do":"exit"}`, wantErr: "exited during the invocation"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			timing, err := ColdStart(context.Background(), Config{Name: "Cold", Path: fnPath, Env: tt.env}, []byte(tt.payload))
+			switch tt.wantErr {
+			case "":
+				if err != nil {
+					t.Fatal(err)
+				}
+			case "function":
+				var fe *FunctionError
+				if !errors.As(err, &fe) || fe.Message != "asked to fail" {
+					t.Fatalf("err = %v, want the handler's FunctionError", err)
+				}
+			default:
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+			}
+			if timing.Ready <= 0 {
+				t.Errorf("Ready = %v, want > 0", timing.Ready)
+			}
+			if tt.wantFirstResp && timing.FirstResponse < timing.Ready {
+				t.Errorf("FirstResponse = %v, want >= Ready %v", timing.FirstResponse, timing.Ready)
+			}
+			if !tt.wantFirstResp && timing.FirstResponse != 0 {
+				t.Errorf("FirstResponse = %v with no response, want 0", timing.FirstResponse)
+			}
+			if tt.name == "slow handler" && timing.FirstResponse-timing.Ready < 30*time.Millisecond {
+				t.Errorf("FirstResponse %v - Ready %v is under the handler's 30ms", timing.FirstResponse, timing.Ready)
+			}
+			if !tt.wantResponse {
+				if timing.Response != nil {
+					t.Errorf("Response = %q on an error, want nil", timing.Response)
+				}
+				return
+			}
+			var r reply
+			if err := json.Unmarshal(timing.Response, &r); err != nil || r.PID == 0 || r.Function != "Cold" {
+				t.Fatalf("Response %q (%v), want the function's reply", timing.Response, err)
+			}
+			if alive(r.PID) {
+				t.Errorf("process %d still alive after ColdStart", r.PID)
+			}
+		})
+	}
+}
+
+func TestColdStartFailsBeforeTheInvocation(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name    string
+		cfg     Config
+		ctx     func() context.Context
+		wantErr string
+	}{
+		{name: "exits during init", cfg: Config{Name: "Broken", Path: fnPath, Env: map[string]string{"FAIL_INIT": "1"}}, wantErr: "exited during init"},
+		{name: "missing binary", cfg: Config{Name: "Missing", Path: filepath.Join(t.TempDir(), "bootstrap")}, wantErr: "no such file"},
+		{name: "no name", cfg: Config{Path: fnPath}, wantErr: "name is required"},
+		{name: "context done", cfg: Config{Name: "Cancelled", Path: fnPath}, ctx: func() context.Context {
+			c, cancel := context.WithCancel(ctx)
+			cancel()
+			return c
+		}, wantErr: context.Canceled.Error()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := ctx
+			if tt.ctx != nil {
+				c = tt.ctx()
+			}
+			timing, err := ColdStart(c, tt.cfg, []byte(`{}`))
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("err = %v, want %q", err, tt.wantErr)
+			}
+			if timing.FirstResponse != 0 || timing.Response != nil {
+				t.Errorf("timing %+v with no invocation", timing)
+			}
+		})
+	}
+}
+
+func TestColdStartRejectsOversizedPayload(t *testing.T) {
+	if _, err := ColdStart(context.Background(), Config{Name: "Big", Path: fnPath}, make([]byte, MaxPayload+1)); err == nil {
+		t.Fatal("no error for an oversized payload")
+	}
+}
+
+func TestColdStartLeavesNoProcessOnTimeout(t *testing.T) {
+	// The process never answers: ColdStart must still kill it. Its pid is
+	// not in a response, so look for it among the test's children, which
+	// must show a running instance first.
+	f := start(t, Config{})
+	if pids := children(t); len(pids) != 1 {
+		t.Fatalf("children with one warm instance: %v", pids)
+	}
+	_ = f.Close()
+	if pids := children(t); len(pids) > 0 {
+		t.Fatalf("processes %v left after Close", pids)
+	}
+	timing, err := ColdStart(context.Background(), Config{Name: "Slow", Path: fnPath, Timeout: 200 * time.Millisecond}, []byte(`{"do":"sleep","ms":5000}`))
+	if !errors.Is(err, ErrTimeout) {
+		t.Fatalf("err = %v, want ErrTimeout", err)
+	}
+	if timing.Ready <= 0 || timing.FirstResponse != 0 {
+		t.Errorf("timing %+v, want Ready and no FirstResponse", timing)
+	}
+	if pids := children(t); len(pids) > 0 {
+		t.Errorf("processes %v left after ColdStart", pids)
+	}
+}
+
+// children lists the running children of the test process named bootstrap.
+func children(t *testing.T) []int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Skip("no /proc:", err)
+	}
+	var pids []int
+	self := strconv.Itoa(os.Getpid())
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...
+		s := string(stat)
+		i := strings.LastIndexByte(s, ')')
+		if i < 0 || !strings.Contains(s[:i], "(bootstrap") {
+			continue
+		}
+		if f := strings.Fields(s[i+1:]); len(f) > 1 && f[1] == self && f[0] != "Z" {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+func TestBilledMs(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want int64
+	}{
+		{0, 1},
+		{time.Nanosecond, 1},
+		{time.Millisecond, 1},
+		{time.Millisecond + time.Nanosecond, 2},
+		{20*time.Millisecond + 300*time.Microsecond, 21},
+		{time.Second, 1000},
+	}
+	for _, tt := range tests {
+		if got := billedMs(tt.d); got != tt.want {
+			t.Errorf("billedMs(%v) = %d, want %d", tt.d, got, tt.want)
+		}
+	}
+}
+
+func TestUsageArithmetic(t *testing.T) {
+	a := Usage{Inits: 3, Invocations: 10, BilledMs: 2048, Incomplete: 1}
+	b := Usage{Inits: 1, Invocations: 4, BilledMs: 1024}
+	if got, want := a.Sub(b), (Usage{Inits: 2, Invocations: 6, BilledMs: 1024, Incomplete: 1}); got != want {
+		t.Errorf("Sub = %+v, want %+v", got, want)
+	}
+	if got := a.GBSeconds(512); got != 1.024 {
+		t.Errorf("GBSeconds(512) = %v for 2048 ms, want 1.024", got)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	tests := []struct {
+		name     string
+		payloads []string
+		// wantMinMs is the least BilledMs the payloads' handlers take.
+		wantMinMs int64
+		wantErrs  int
+	}{
+		{name: "quick", payloads: []string{`{}`, `{}`, `{}`, `{}`, `{}`}},
+		{name: "sleep bills at least its time", payloads: []string{`{"do":"sleep","ms":25}`, `{"do":"sleep","ms":15}`}, wantMinMs: 40},
+		{name: "function errors are billed", payloads: []string{`{"do":"fail"}`, `{}`, `{"do":"fail"}`}, wantErrs: 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := start(t, Config{})
+			if u := f.Usage(); u != (Usage{Inits: 1}) {
+				t.Fatalf("usage after Start = %+v, want one init only", u)
+			}
+			errs := 0
+			for _, p := range tt.payloads {
+				if _, err := f.Invoke(context.Background(), []byte(p)); err != nil {
+					var fe *FunctionError
+					if !errors.As(err, &fe) {
+						t.Fatal(err)
+					}
+					errs++
+				}
+			}
+			if errs != tt.wantErrs {
+				t.Errorf("%d function errors, want %d", errs, tt.wantErrs)
+			}
+			n := int64(len(tt.payloads))
+			u := f.Usage()
+			if u.Invocations != n || u.Inits != 1 || u.Incomplete != 0 {
+				t.Errorf("usage %+v, want %d invocations in one init", u, n)
+			}
+			if u.BilledMs < n || u.BilledMs < tt.wantMinMs {
+				t.Errorf("BilledMs = %d, want at least %d and 1 ms per invocation", u.BilledMs, max(n, tt.wantMinMs))
+			}
+			// Duration is the same time unrounded: at least what the
+			// handlers slept, and at most what was billed.
+			if u.Duration < time.Duration(tt.wantMinMs)*time.Millisecond || u.Duration > time.Duration(u.BilledMs)*time.Millisecond {
+				t.Errorf("Duration = %v, want from %d ms to the %d ms billed", u.Duration, tt.wantMinMs, u.BilledMs)
+			}
+		})
+	}
+}
+
+func TestUsageCountsConcurrentInvocations(t *testing.T) {
+	const n = 40
+	f := start(t, Config{Concurrency: 3})
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for range n {
+		wg.Go(func() {
+			if _, err := f.Invoke(context.Background(), []byte(`{"do":"sleep","ms":2}`)); err != nil {
+				errs <- err
+			}
+		})
+	}
+	for range 20 {
+		_ = f.Usage() // read while the invocations run (for -race)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	u := f.Usage()
+	if u.Invocations != n || u.Incomplete != 0 {
+		t.Errorf("usage %+v, want %d invocations", u, n)
+	}
+	if u.BilledMs < 2*n {
+		t.Errorf("BilledMs = %d, want at least %d for %d invocations of 2ms", u.BilledMs, 2*n, n)
+	}
+	if u.Inits < 1 || u.Inits > 3 {
+		t.Errorf("Inits = %d, want 1 to 3 for a concurrency of 3", u.Inits)
+	}
+}
+
+func TestUsageCountsTimeoutsAndRestarts(t *testing.T) {
+	f := start(t, Config{Timeout: 200 * time.Millisecond})
+	if _, err := f.Invoke(context.Background(), []byte(`{"do":"sleep","ms":5000}`)); !errors.Is(err, ErrTimeout) {
+		t.Fatalf("err = %v, want ErrTimeout", err)
+	}
+	if _, err := f.Invoke(context.Background(), []byte(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	if u := f.Usage(); u.Inits != 2 || u.Invocations != 1 || u.Incomplete != 1 || u.BilledMs < 1 || u.BilledMs >= 200 {
+		t.Errorf("usage %+v, want 2 inits, 1 invocation billed (not the timeout), 1 incomplete", u)
+	}
+	if f.MemoryMB() != 128 {
+		t.Errorf("MemoryMB = %d, want the default 128", f.MemoryMB())
+	}
+}
+
 type syncBuf struct {
 	mu sync.Mutex
 	b  bytes.Buffer
@@ -297,4 +582,24 @@ func BenchmarkInvoke(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkColdStart measures a fresh instance's init (ready-ms) and its
+// first invocation (first-ms), both from the exec.
+func BenchmarkColdStart(b *testing.B) {
+	cfg := Config{Name: "Bench", Path: fnPath}
+	payload := []byte(`{}`)
+	var ready, first time.Duration
+	n := 0
+	for b.Loop() {
+		t, err := ColdStart(context.Background(), cfg, payload)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ready += t.Ready
+		first += t.FirstResponse
+		n++
+	}
+	b.ReportMetric(float64(ready.Microseconds())/1000/float64(n), "ready-ms/op")
+	b.ReportMetric(float64(first.Microseconds())/1000/float64(n), "first-ms/op")
 }

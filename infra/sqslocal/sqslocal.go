@@ -9,9 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,6 +33,7 @@ const (
 type Server struct {
 	srvMu    sync.Mutex // guards srv
 	srv      *http.Server
+	requests *counter
 	addr     string
 	endpoint string
 	quit     chan bool
@@ -70,8 +73,10 @@ func Start(port int) (*Server, error) {
 	models.CurrentEnvironment.QueueAttributeDefaults.VisibilityTimeout = 30
 	models.CurrentEnvironment.QueueAttributeDefaults.MaximumMessageSize = 262144
 	models.CurrentEnvironment.QueueAttributeDefaults.MessageRetentionPeriod = 345600
+	requests := &counter{n: map[string]int64{}}
 	s := &Server{
-		srv:      newHTTPServer(),
+		srv:      newHTTPServer(requests),
+		requests: requests,
 		addr:     ln.Addr().String(),
 		endpoint: "http://127.0.0.1:" + strconv.Itoa(port),
 		quit:     make(chan bool),
@@ -88,8 +93,36 @@ func Start(port int) (*Server, error) {
 	return s, nil
 }
 
-func newHTTPServer() *http.Server {
-	return &http.Server{Handler: router.New(), ReadHeaderTimeout: 10 * time.Second}
+func newHTTPServer(c *counter) *http.Server {
+	return &http.Server{Handler: c.wrap(router.New()), ReadHeaderTimeout: 10 * time.Second}
+}
+
+// counter counts the emulator's requests by action, as SQS bills them.
+type counter struct {
+	mu sync.Mutex
+	n  map[string]int64
+}
+
+func (c *counter) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		action := r.Header.Get("X-Amz-Target")
+		action = action[strings.LastIndexByte(action, '.')+1:]
+		if action == "" {
+			action = "other"
+		}
+		c.mu.Lock()
+		c.n[action]++
+		c.mu.Unlock()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// Requests returns how many requests the emulator has served, by action
+// (SendMessage, ReceiveMessage, ...): what SQS would bill.
+func (s *Server) Requests() map[string]int64 {
+	s.requests.mu.Lock()
+	defer s.requests.mu.Unlock()
+	return maps.Clone(s.requests.n)
 }
 
 // Disconnect makes the emulator unreachable, as when SQS cannot be reached:
@@ -109,7 +142,7 @@ func (s *Server) Reconnect() error {
 	}
 	s.srvMu.Lock()
 	defer s.srvMu.Unlock()
-	s.srv = newHTTPServer()
+	s.srv = newHTTPServer(s.requests)
 	go func(srv *http.Server) { _ = srv.Serve(ln) }(s.srv)
 	return nil
 }

@@ -417,6 +417,38 @@ func (s *Stack) KillBusy(function string) int {
 	return fn.KillBusy()
 }
 
+// Usage returns each running function's usage so far (lambdart.Usage), by
+// logical id.
+func (s *Stack) Usage() map[string]lambdart.Usage {
+	out := make(map[string]lambdart.Usage, len(s.functions))
+	for id, fn := range s.functions {
+		out[id] = fn.Usage()
+	}
+	return out
+}
+
+// MemoryMB is the memory size the function runs with (the template's
+// MemorySize), 0 when the stack runs no function of that logical id. Times
+// its BilledMs it gives the GB-seconds (lambdart.Usage.GBSeconds).
+func (s *Stack) MemoryMB(function string) int {
+	fn, ok := s.functions[function]
+	if !ok {
+		return 0
+	}
+	return fn.MemoryMB()
+}
+
+// FunctionConfig is the configuration the stack runs the function with
+// (environment, timeout, memory), to start another instance of it apart
+// (lambdart.ColdStart); false when the stack runs no such function.
+func (s *Stack) FunctionConfig(function string) (lambdart.Config, bool) {
+	fn, ok := s.functions[function]
+	if !ok {
+		return lambdart.Config{}, false
+	}
+	return fn.Config(), true
+}
+
 // Redrive moves the messages of every dead-letter queue of the template
 // back to the queue whose redrive policy names it (sqslocal.Redrive) and
 // returns how many it moved from each, by the dead-letter queue's logical

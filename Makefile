@@ -223,7 +223,7 @@ fuzz: go-mod web-assets ## run every fuzz target for a few seconds (make test do
 CHAOS_SIZE ?= 2000
 .PHONY: chaos
 chaos: tools functions ## the fault-injection suite at full size: one summary line per scenario (CHAOS_SIZE=2000)
-	@CHAOS_SIZE=$(CHAOS_SIZE) go test -count=1 -v -timeout 30m -run '^TestChaos' ./infra/e2e > $(LOCAL)/chaos.log 2>&1; \
+	@CHAOS_SIZE=$(CHAOS_SIZE) go test -count=1 -v -timeout 60m -run '^TestChaos' ./infra/e2e > $(LOCAL)/chaos.log 2>&1; \
 	  status=$$?; grep -E '^(scenario=|--- FAIL|FAIL|ok)|chaos(_[a-z]+)?_test.go' $(LOCAL)/chaos.log | grep -v 'scenario=planted'; \
 	  echo "(the whole log: $(LOCAL)/chaos.log)"; exit $$status
 

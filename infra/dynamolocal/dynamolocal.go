@@ -118,8 +118,11 @@ func start(ctx context.Context, o Options) (*Server, error) {
 	if err := portFree(port); err != nil {
 		return nil, err
 	}
+	// The heap may grow to 1 GiB (it is taken only as used): a scan of a
+	// table of thousands of full referrals, as the fault-injection suite
+	// reads at full size, ran out of 256 MiB.
 	args := []string{
-		"-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m",
+		"-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx1g",
 		"-Djava.library.path=" + lib,
 		"-cp", strings.Join([]string{launcher, jar, filepath.Join(lib, "*")}, string(os.PathListSeparator)),
 		"LoopbackDynamoDBLocal",

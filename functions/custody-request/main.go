@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/csc-frontdoor/frontdoor/shared/calendar"
 	"github.com/csc-frontdoor/frontdoor/shared/custody"
@@ -21,7 +20,7 @@ import (
 func main() {
 	cfg := lambdaenv.Setup(context.Background())
 	store := dynamo.New(dynamo.NewClient(cfg), lambdaenv.Require("TABLE_NAME"))
-	followUps := queue.NewSender(sqs.NewFromConfig(cfg), lambdaenv.Require("FOLLOWUP_QUEUE_URL"))
+	followUps := queue.NewSender(queue.NewClient(cfg), lambdaenv.Require("FOLLOWUP_QUEUE_URL"))
 	svc := custody.NewService(store, followUps, calendar.EnglandAndWales(), time.Now)
 	lambda.Start(httpapi.Handle(httpapi.SubmitCustodyRequest(svc)))
 }

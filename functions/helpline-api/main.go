@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/csc-frontdoor/frontdoor/shared/dynamo"
 	"github.com/csc-frontdoor/frontdoor/shared/helpline"
@@ -24,7 +23,7 @@ import (
 func main() {
 	cfg := lambdaenv.Setup(context.Background())
 	store := dynamo.New(dynamo.NewClient(cfg), lambdaenv.Require("TABLE_NAME"))
-	triage := queue.NewSender(sqs.NewFromConfig(cfg), lambdaenv.Require("TRIAGE_QUEUE_URL"))
+	triage := queue.NewSender(queue.NewClient(cfg), lambdaenv.Require("TRIAGE_QUEUE_URL"))
 	svc := helpline.NewService(store, intake.New(store, triage, time.Now), time.Now)
 	lambda.Start(httpapi.Handle(httpapi.Routes(map[string]httpapi.HandlerFunc{
 		"POST /helpline-calls":                httpapi.LogHelplineCall(svc),

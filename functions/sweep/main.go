@@ -12,7 +12,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/csc-frontdoor/frontdoor/shared/dynamo"
 	"github.com/csc-frontdoor/frontdoor/shared/lambdaenv"
@@ -24,7 +23,7 @@ import (
 func main() {
 	cfg := lambdaenv.Setup(context.Background())
 	store := dynamo.New(dynamo.NewClient(cfg), lambdaenv.Require("TABLE_NAME"))
-	client := sqs.NewFromConfig(cfg)
+	client := queue.NewClient(cfg)
 	svc := sweep.New(store, queue.NewSender(client, lambdaenv.Require("TRIAGE_QUEUE_URL")),
 		queue.NewSender(client, lambdaenv.Require("FOLLOWUP_QUEUE_URL")),
 		queue.NewMonitor(client, map[string]string{

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/csc-frontdoor/frontdoor/shared/calendar"
 	"github.com/csc-frontdoor/frontdoor/shared/dynamo"
@@ -21,7 +20,7 @@ import (
 func main() {
 	cfg := lambdaenv.Setup(context.Background())
 	store := dynamo.New(dynamo.NewClient(cfg), lambdaenv.Require("TABLE_NAME"))
-	followUps := queue.NewSender(sqs.NewFromConfig(cfg), lambdaenv.Require("FOLLOWUP_QUEUE_URL"))
+	followUps := queue.NewSender(queue.NewClient(cfg), lambdaenv.Require("FOLLOWUP_QUEUE_URL"))
 	svc := triage.NewService(store, followUps, triage.DefaultRules(), calendar.EnglandAndWales(),
 		[]byte(lambdaenv.Require("CHILD_MATCH_KEY")), time.Now)
 	lambda.Start(queue.Consume(func(ctx context.Context, m referral.TriageMessage) error {

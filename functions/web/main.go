@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/csc-frontdoor/frontdoor/shared/calendar"
 	"github.com/csc-frontdoor/frontdoor/shared/casework"
@@ -39,14 +37,14 @@ func main() {
 	store := dynamo.New(dynamo.NewClient(cfg), lambdaenv.Require("TABLE_NAME"))
 	rules, cal := triage.DefaultRules(), calendar.EnglandAndWales()
 	mash := casework.New(store, time.Now)
-	referrals := intake.New(store, queue.NewSender(sqs.NewFromConfig(cfg), lambdaenv.Require("TRIAGE_QUEUE_URL")), time.Now)
+	referrals := intake.New(store, queue.NewSender(queue.NewClient(cfg), lambdaenv.Require("TRIAGE_QUEUE_URL")), time.Now)
 	signIn := openid.New(lambdaenv.Require("AUTH_ISSUER"), lambdaenv.Require("STAFF_CLIENT_ID"),
 		[]string{lambdaenv.Require("AUTH_AUDIENCE")}, &http.Client{Timeout: 5 * time.Second}, time.Now)
 	// A confidential client's secret is read from Secrets Manager once,
 	// at start; a public PKCE client (the default) has none.
 	if name := os.Getenv("STAFF_CLIENT_SECRET_NAME"); name != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		secret, err := secrets.Read(ctx, secretsmanager.NewFromConfig(cfg), name)
+		secret, err := secrets.Read(ctx, secrets.NewClient(cfg), name)
 		cancel()
 		if err != nil {
 			lambdaenv.Fatal("the staff client's secret cannot be read", "error", err)

@@ -185,17 +185,30 @@ func (s *Server) Freeze() error { return syscall.Kill(-s.cmd.Process.Pid, syscal
 // was sent meanwhile.
 func (s *Server) Thaw() error { return syscall.Kill(-s.cmd.Process.Pid, syscall.SIGCONT) }
 
-// Restart kills DynamoDB Local at once (SIGKILL, as a crash would end it)
-// and starts it again on the same port with the same options, waiting
-// until it answers. Only a persistent server (not InMemory) keeps its
-// data; restarting one in memory is refused.
+// Restart stops DynamoDB Local (SIGTERM, as a service restart would, and
+// SIGKILL if it has not stopped in 5 s) and starts it again on the same
+// port with the same options, waiting until it answers. Only a persistent
+// server (not InMemory) keeps its data; restarting one in memory is
+// refused.
+//
+// It does not kill it at once: DynamoDB Local acknowledges a write before
+// its SQLite file holds it, and a SIGKILL loses the writes of the last
+// moments (the fault-injection suite saw a transaction acknowledged about
+// 150 ms before the kill gone after it, in 2 runs of 3). The real service
+// holds a write durably before it acknowledges it, so that loss is the
+// emulator's, not a fault to test the product against.
 func (s *Server) Restart(ctx context.Context) error {
 	if s.opts.InMemory {
 		return errors.New("dynamolocal: an in-memory DynamoDB Local would lose everything on restart")
 	}
 	_ = s.Thaw()
-	_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
-	<-s.exited
+	_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGTERM)
+	select {
+	case <-s.exited:
+	case <-time.After(5 * time.Second):
+		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+		<-s.exited
+	}
 	_ = os.RemoveAll(s.workDir)
 	next, err := start(ctx, s.opts)
 	if err != nil {

@@ -324,7 +324,8 @@ func TestChaosDynamoDBFrozen(t *testing.T) {
 }
 
 // TestChaosDynamoDBRestarted: DynamoDB Local, persisting to disk, is
-// killed (SIGKILL) and started again while referrals are sent. Until it
+// stopped (SIGTERM; dynamolocal.Server.Restart says why not SIGKILL) and
+// started again while referrals are sent. Until it
 // answers again its port refuses connections: those in flight are answered
 // 503 and sent again with their keys. Nothing it acknowledged is lost:
 // every receipt ends as one referral, triaged, with its follow-up.

@@ -7,7 +7,6 @@ package dynamo
 import (
 	"context"
 	"fmt"
-	"os"
 	"strconv"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/casework"
 	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 	"github.com/csc-frontdoor/frontdoor/shared/intake"
+	"github.com/csc-frontdoor/frontdoor/shared/lambdaenv"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
@@ -39,13 +39,15 @@ type API interface {
 	BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
 }
 
-// NewClient returns a DynamoDB client for cfg. When AWS_ENDPOINT_URL_DYNAMODB
-// points at DynamoDB Local, response checksum validation is turned off, as
-// DynamoDB Local requires with SDK v2.
+// NewClient returns a DynamoDB client for cfg, at the endpoint the
+// environment sets (lambdaenv.Endpoint), if any. At such an endpoint
+// (DynamoDB Local) response checksum validation is turned off, as DynamoDB
+// Local requires with SDK v2.
 func NewClient(cfg aws.Config) *dynamodb.Client {
-	local := os.Getenv("AWS_ENDPOINT_URL_DYNAMODB") != ""
+	endpoint := lambdaenv.Endpoint("DYNAMODB")
 	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
-		o.DisableValidateResponseChecksum = local
+		o.BaseEndpoint = endpoint
+		o.DisableValidateResponseChecksum = endpoint != nil
 	})
 }
 
@@ -145,9 +147,13 @@ func referralItem(rec *referral.Record) (map[string]types.AttributeValue, error)
 			"type": s(rec.Origin.Type), "id": s(rec.Origin.ID),
 		}}
 	}
-	if rec.Status == referral.StatusReceived {
+	switch {
+	case rec.Status == referral.StatusReceived:
 		item["gsi1pk"] = s(QueueUnqueued)
 		item["gsi1sk"] = s(atKey(rec.ReceivedAt, rec.ID))
+	case rec.Status == referral.StatusQueued && rec.QueuedAt != nil:
+		item["gsi1pk"] = s(QueueQueued)
+		item["gsi1sk"] = s(atKey(*rec.QueuedAt, rec.ID))
 	}
 	return item, nil
 }
@@ -289,15 +295,16 @@ func (st *Store) Idempotency(ctx context.Context, keyHash string, now time.Time)
 	return &idempotency.Record{KeyHash: keyHash, RequestHash: raw.RequestHash, ReferralID: raw.ReferralID, Response: raw.Response, ExpiresAt: expires}, nil
 }
 
-// MarkQueued moves a RECEIVED referral to QUEUED, from the unqueued
-// partition to the queued one (by time sent), where the sweep finds it if
-// its message is lost. A referral already past RECEIVED is left as it is.
+// MarkQueued records that the triage message of an untriaged referral was
+// sent at at: RECEIVED or QUEUED, it is QUEUED in the queued partition by
+// at, where the sweep finds it if its message is lost. A triaged referral
+// is left as it is.
 func (st *Store) MarkQueued(ctx context.Context, id string, at time.Time) error {
 	_, err := st.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                &st.table,
 		Key:                      referralKey(id),
 		UpdateExpression:         aws.String("SET #status = :queued, queuedAt = :at, gsi1pk = :part, gsi1sk = :sk, version = version + :one"),
-		ConditionExpression:      aws.String("#status = :received"),
+		ConditionExpression:      aws.String("#status IN (:received, :queued)"),
 		ExpressionAttributeNames: map[string]string{"#status": "status"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":queued": s(string(referral.StatusQueued)), ":received": s(string(referral.StatusReceived)),
@@ -310,6 +317,31 @@ func (st *Store) MarkQueued(ctx context.Context, id string, at time.Time) error 
 	}
 	if err != nil {
 		return fmt.Errorf("mark referral %s queued: %w", id, err)
+	}
+	return nil
+}
+
+// MarkUnqueued puts a QUEUED referral whose message could not be sent back
+// to RECEIVED, in the unqueued partition by receivedAt (when it was
+// received), where the sweep queues it. A referral no longer QUEUED (sent
+// again meanwhile, or triaged) is left as it is.
+func (st *Store) MarkUnqueued(ctx context.Context, id string, receivedAt time.Time) error {
+	_, err := st.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                &st.table,
+		Key:                      referralKey(id),
+		UpdateExpression:         aws.String("SET #status = :received, gsi1pk = :part, gsi1sk = :sk, version = version + :one REMOVE queuedAt"),
+		ConditionExpression:      aws.String("#status = :queued AND attribute_not_exists(resends)"),
+		ExpressionAttributeNames: map[string]string{"#status": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":queued": s(string(referral.StatusQueued)), ":received": s(string(referral.StatusReceived)),
+			":one": n(1), ":part": s(QueueUnqueued), ":sk": s(atKey(receivedAt, id)),
+		},
+	})
+	if conditionFailed(err, 0) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("mark referral %s unqueued: %w", id, err)
 	}
 	return nil
 }

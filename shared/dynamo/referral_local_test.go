@@ -237,9 +237,10 @@ func TestReferralNotFound(t *testing.T) {
 	}
 }
 
-// TestMarkQueued moves a RECEIVED referral to QUEUED by time sent, once: a
-// second mark, or a mark of a referral that does not exist, changes nothing
-// and is no error (the Store's documented "left as it is").
+// TestMarkQueued moves a RECEIVED referral to QUEUED by time sent; a second
+// mark records the later send; a mark of a triaged referral, or of one that
+// does not exist, changes nothing and is no error (the Store's documented
+// "left as it is").
 func TestMarkQueued(t *testing.T) {
 	f := newFixture(t)
 	rec := f.storeReferral(t, "single-child.json", t0)
@@ -262,12 +263,18 @@ func TestMarkQueued(t *testing.T) {
 		t.Errorf("still unqueued: %q", u)
 	}
 
-	if err := f.store.MarkQueued(t.Context(), rec.ID, sent.Add(time.Minute)); err != nil {
+	// Sent again (a client's retry sending it): the later send is kept,
+	// and the referral moves along its partition to it.
+	resent := sent.Add(time.Minute)
+	if err := f.store.MarkQueued(t.Context(), rec.ID, resent); err != nil {
 		t.Fatalf("MarkQueued again: %v", err)
 	}
 	again, err := f.store.Referral(t.Context(), rec.ID)
-	if err != nil || again.Version != 2 || !again.QueuedAt.Equal(sent) {
-		t.Errorf("a second MarkQueued changed the referral: %+v, %v", again, err)
+	if err != nil || again.Status != referral.StatusQueued || again.Version != 3 || !again.QueuedAt.Equal(resent) {
+		t.Errorf("a second MarkQueued: %+v, %v; want QUEUED at %v, version 3", again, err, resent)
+	}
+	if q := f.indexPartition(t, dynamo.IndexByState, "gsi1pk", dynamo.QueueQueued); !slices.Equal(q, []string{resent.Format(keyTime) + "#" + rec.ID}) {
+		t.Errorf("QUEUED partition after the second send = %q", q)
 	}
 	// The triage may screen a referral before the intake marks it queued:
 	// the late mark must not take it back out of the MASH queue.
@@ -291,6 +298,67 @@ func TestMarkQueued(t *testing.T) {
 	}
 	if after := len(f.keys(t)); after != before {
 		t.Errorf("MarkQueued of a missing referral wrote an item: %d items, were %d", after, before)
+	}
+}
+
+// TestStoredQueuedThenUnqueued: a referral stored as QUEUED, as the intake
+// stores it, is in the queued partition by when it was queued, from the
+// one write; MarkUnqueued (its send failed) moves it to the unqueued
+// partition by when it was received, once, and leaves alone a referral
+// sent again by the sweep, a triaged one and a missing one.
+func TestStoredQueuedThenUnqueued(t *testing.T) {
+	f := newFixture(t)
+	queued := func() *referral.Record {
+		t.Helper()
+		rec := newReferral(t, "single-child.json", t0)
+		rec.Status, rec.QueuedAt = referral.StatusQueued, &rec.ReceivedAt
+		if err := f.store.CreateReferral(t.Context(), rec, nil, submittedEntry(rec)); err != nil {
+			t.Fatalf("CreateReferral: %v", err)
+		}
+		return rec
+	}
+	rec := queued()
+	sk := t0.Format(keyTime) + "#" + rec.ID
+	if q := f.indexPartition(t, dynamo.IndexByState, "gsi1pk", dynamo.QueueQueued); !slices.Equal(q, []string{sk}) {
+		t.Fatalf("QUEUED partition = %q, want %q", q, sk)
+	}
+	if got, err := f.store.Referral(t.Context(), rec.ID); err != nil || got.Status != referral.StatusQueued || got.QueuedAt == nil || !got.QueuedAt.Equal(t0) {
+		t.Fatalf("stored: %+v, %v", got, err)
+	}
+
+	for range 2 {
+		if err := f.store.MarkUnqueued(t.Context(), rec.ID, rec.ReceivedAt); err != nil {
+			t.Fatalf("MarkUnqueued: %v", err)
+		}
+	}
+	got, err := f.store.Referral(t.Context(), rec.ID)
+	if err != nil || got.Status != referral.StatusReceived || got.QueuedAt != nil || got.Version != 2 {
+		t.Errorf("after MarkUnqueued (twice): %+v, %v; want RECEIVED, no queuedAt, version 2", got, err)
+	}
+	if u := f.indexPartition(t, dynamo.IndexByState, "gsi1pk", dynamo.QueueUnqueued); !slices.Equal(u, []string{sk}) {
+		t.Errorf("unqueued partition = %q, want %q", u, sk)
+	}
+	if q := f.indexPartition(t, dynamo.IndexByState, "gsi1pk", dynamo.QueueQueued); len(q) != 0 {
+		t.Errorf("still queued: %q", q)
+	}
+
+	resent := queued()
+	if ok, err := f.store.RecordResend(t.Context(), resent.ID, t0.Add(20*time.Minute), 3); err != nil || !ok {
+		t.Fatalf("RecordResend = %v, %v", ok, err)
+	}
+	triaged := queued()
+	due := t0.Add(5 * time.Hour)
+	if ok, err := f.store.SaveScreening(t.Context(), triaged.ID, screening("RED", due, t0), systemEntry(audit.Referral(triaged.ID), audit.Triaged, "triage", t0)); err != nil || !ok {
+		t.Fatalf("SaveScreening = %v, %v", ok, err)
+	}
+	for _, id := range []string{resent.ID, triaged.ID, ids.NewULID(t0)} {
+		before, _ := f.store.Referral(t.Context(), id)
+		if err := f.store.MarkUnqueued(t.Context(), id, t0); err != nil {
+			t.Fatalf("MarkUnqueued of %s: %v", id, err)
+		}
+		if after, _ := f.store.Referral(t.Context(), id); before != nil && (after.Status != before.Status || after.Version != before.Version) {
+			t.Errorf("MarkUnqueued changed %s: %s v%d, was %s v%d", id, after.Status, after.Version, before.Status, before.Version)
+		}
 	}
 }
 

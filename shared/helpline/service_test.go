@@ -175,8 +175,17 @@ func (s *intakeStore) Idempotency(_ context.Context, keyHash string, _ time.Time
 func (s *intakeStore) MarkQueued(_ context.Context, id string, _ time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if r, ok := s.referrals[id]; ok && r.Status == referral.StatusReceived {
+	if r, ok := s.referrals[id]; ok && !r.Status.Triaged() {
 		r.Status = referral.StatusQueued
+	}
+	return nil
+}
+
+func (s *intakeStore) MarkUnqueued(_ context.Context, id string, _ time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r, ok := s.referrals[id]; ok && r.Status == referral.StatusQueued {
+		r.Status = referral.StatusReceived
 	}
 	return nil
 }

@@ -3,10 +3,16 @@
 // write, queues it for triage and hands the referrer a receipt.
 //
 // The order of writes is what keeps a referral from being lost: the referral
-// is stored first (status RECEIVED); only then is a message carrying its id
-// sent to the triage queue, and the referral marked QUEUED. If the send
-// fails, the referral stays stored and visibly unqueued, the referrer still
-// gets a receipt, and the sweep queues it later.
+// is stored first, then a message carrying its id is sent to the triage
+// queue. It is stored as QUEUED, in the sweep's partition of referrals
+// queued and not yet triaged, so that a sending that sends its message
+// (nearly every one) writes once: nothing is written after the send. If the
+// send fails, the referral is put back to RECEIVED, the referrer still gets
+// a receipt, and the sweep queues it within minutes. If the sending stops
+// between the write and the send (out of time, or its process killed), the
+// referral is QUEUED with no message: a retry of the sending after
+// MaxSendingTime sends it, and otherwise the sweep sends it again as it does
+// any referral left untriaged (sweep.DefaultResendAfter).
 package intake
 
 import (
@@ -42,8 +48,12 @@ type Store interface {
 	// (wrapped or not) when the matching condition fails.
 	CreateReferral(ctx context.Context, rec *referral.Record, idem *idempotency.Record, entry audit.Entry) error
 	idempotency.Reader
-	// MarkQueued records that the referral's triage message was sent.
+	// MarkQueued records that the triage message of an untriaged referral
+	// (RECEIVED or QUEUED) was sent at at.
 	MarkQueued(ctx context.Context, id string, at time.Time) error
+	// MarkUnqueued puts a QUEUED referral whose message could not be sent
+	// back to RECEIVED (received at receivedAt), for the sweep to queue.
+	MarkUnqueued(ctx context.Context, id string, receivedAt time.Time) error
 	// Referral reads a stored referral.
 	Referral(ctx context.Context, id string) (*referral.Record, error)
 }
@@ -129,8 +139,9 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, bool, er
 	token := ids.NewToken()
 	rec := &referral.Record{
 		ID:               ids.NewULID(now),
-		Status:           referral.StatusReceived,
+		Status:           referral.StatusQueued,
 		ReceivedAt:       now,
+		QueuedAt:         &now,
 		Source:           form.Referrer.AgencyType.ReferralSource(),
 		ReceiptTokenHash: ids.Hash(token),
 		Version:          1,
@@ -167,11 +178,34 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, bool, er
 
 	log := slog.With("referralId", rec.ID, "reference", rec.Reference)
 	log.InfoContext(ctx, "referral stored", "children", len(form.Children), "source", rec.Source)
-	s.enqueue(ctx, log, rec.ID)
+	s.send(ctx, log, rec)
 	return receipt, false, nil
 }
 
-// enqueue sends stored referral id for triage and marks it queued. A
+// unqueueTime bounds putting a referral back to RECEIVED after its send
+// failed, which may be because the sending ran out of time: it runs on
+// past the request's deadline, within the second the handlers keep
+// before the function's timeout.
+const unqueueTime = 500 * time.Millisecond
+
+// send sends the referral stored as queued for triage. A failure is
+// logged, not returned: the referral is safe in the store and put back to
+// RECEIVED, the sweep queues it, and the referrer keeps their receipt.
+func (s *Service) send(ctx context.Context, log *slog.Logger, rec *referral.Record) {
+	err := s.queue.EnqueueReferral(ctx, rec.ID)
+	if err == nil {
+		log.InfoContext(ctx, "referral queued")
+		return
+	}
+	log.WarnContext(ctx, "referral stored but not queued; the sweep will queue it", "error", err)
+	uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), unqueueTime)
+	defer cancel()
+	if err := s.store.MarkUnqueued(uctx, rec.ID, rec.ReceivedAt); err != nil {
+		log.WarnContext(ctx, "referral not queued and still marked queued; the sweep will send it again as untriaged", "error", err)
+	}
+}
+
+// enqueue sends an untriaged referral id for triage and marks it queued. A
 // failure is logged, not returned: the referral is safe in the store and
 // shows as unqueued, the sweep queues it, and the referrer keeps their
 // receipt.
@@ -198,29 +232,37 @@ func (s *Service) replay(ctx context.Context, idem *idempotency.Record, now time
 	log := slog.With("referralId", r.ID)
 	log.InfoContext(ctx, "idempotent replay")
 	// The first sending may have stored the referral and stopped before
-	// queueing it (out of time, say): once it can no longer be running, the
-	// retry queues it now rather than leaving it for the sweep. A retry while
-	// it may still be running (clients retrying at once) leaves the queueing
-	// to it, and to the sweep if it fails, so the referral is sent once.
+	// sending its message (out of time, say): once it can no longer be
+	// running, the retry sends it now rather than leaving it for the sweep.
+	// If the first sending did send it, triage takes the second message as
+	// the duplicate it is. A retry while the first may still be running
+	// (clients retrying at once) leaves the sending to it, and to the sweep
+	// if it fails, so the referral is sent once.
 	rec, err := s.store.Referral(ctx, r.ID)
 	switch {
 	case err != nil:
-		log.WarnContext(ctx, "replayed referral not read; the sweep queues it if it is unqueued", "error", err)
-	case rec.Status != referral.StatusReceived:
+		log.WarnContext(ctx, "replayed referral not read; the sweep queues it if it is untriaged", "error", err)
+	case rec.Status.Triaged():
 	case now.Sub(rec.ReceivedAt) < MaxSendingTime:
-		log.InfoContext(ctx, "replayed referral not queued yet; its first sending may still queue it")
+		log.InfoContext(ctx, "replayed referral not triaged yet; its first sending may still queue it")
+	case rec.Status == referral.StatusQueued && rec.QueuedAt != nil && !rec.QueuedAt.Equal(rec.ReceivedAt):
+		log.InfoContext(ctx, "replayed referral already sent again; the sweep sends it again if it stays untriaged")
 	default:
+		// RECEIVED (its send failed), or QUEUED as its first sending stored
+		// it: sent, and marked sent now, so that later retries send nothing.
 		s.enqueue(ctx, log, r.ID)
 	}
 	return *r, true, nil
 }
 
+// newReceipt is the receipt of rec: its status is RECEIVED, what the
+// referrer is told, however far the referral has gone.
 func newReceipt(rec *referral.Record, token string, immediateRisk *bool) Receipt {
 	r := Receipt{
 		ID:           rec.ID,
 		Reference:    rec.Reference,
 		ReceivedAt:   rec.ReceivedAt,
-		Status:       rec.Status,
+		Status:       referral.StatusReceived,
 		ReceiptToken: token,
 		Message:      receivedMessage,
 	}

@@ -24,14 +24,17 @@ type memStore struct {
 	references map[string]bool
 	idem       map[string]*idempotency.Record
 	audit      []audit.Entry
-	queued     map[string]time.Time
 	takenRefs  int   // the next n references drawn are reported taken
 	createErr  error // returned by CreateReferral when set
-	markErr    error
+	markErr    error // returned by MarkQueued and MarkUnqueued when set
+	// updates counts the writes after CreateReferral; unqueueCtx is the
+	// context MarkUnqueued was last called with.
+	updates    int
+	unqueueCtx context.Context
 }
 
 func newMemStore() *memStore {
-	return &memStore{referrals: map[string]*referral.Record{}, references: map[string]bool{}, idem: map[string]*idempotency.Record{}, queued: map[string]time.Time{}}
+	return &memStore{referrals: map[string]*referral.Record{}, references: map[string]bool{}, idem: map[string]*idempotency.Record{}}
 }
 
 func (m *memStore) CreateReferral(_ context.Context, rec *referral.Record, idem *idempotency.Record, e audit.Entry) error {
@@ -65,11 +68,30 @@ func (m *memStore) Idempotency(_ context.Context, keyHash string, at time.Time) 
 	return nil, nil
 }
 
+// MarkQueued marks an untriaged referral queued at at, as the DynamoDB
+// store does; a triaged one is left as it is.
 func (m *memStore) MarkQueued(_ context.Context, id string, at time.Time) error {
+	m.updates++
 	if m.markErr != nil {
 		return m.markErr
 	}
-	m.queued[id] = at
+	if r := m.referrals[id]; r != nil && !r.Status.Triaged() {
+		r.Status, r.QueuedAt = referral.StatusQueued, &at
+	}
+	return nil
+}
+
+// MarkUnqueued moves a QUEUED referral back to RECEIVED; any other is left
+// as it is.
+func (m *memStore) MarkUnqueued(ctx context.Context, id string, _ time.Time) error {
+	m.updates++
+	m.unqueueCtx = ctx
+	if m.markErr != nil {
+		return m.markErr
+	}
+	if r := m.referrals[id]; r != nil && r.Status == referral.StatusQueued {
+		r.Status, r.QueuedAt = referral.StatusReceived, nil
+	}
 	return nil
 }
 
@@ -79,9 +101,6 @@ func (m *memStore) Referral(_ context.Context, id string) (*referral.Record, err
 		return nil, errors.New("no such referral")
 	}
 	cp := *r
-	if _, queued := m.queued[id]; queued {
-		cp.Status = referral.StatusQueued
-	}
 	return &cp, nil
 }
 
@@ -120,8 +139,15 @@ func TestSubmitStoresThenQueues(t *testing.T) {
 	if rec == nil {
 		t.Fatal("referral not stored")
 	}
-	if rec.Status != referral.StatusReceived || rec.Reference != r.Reference || !rec.ReceivedAt.Equal(now) || rec.Version != 1 {
+	// Stored as queued, once: nothing is written after the send.
+	if rec.Status != referral.StatusQueued || rec.QueuedAt == nil || !rec.QueuedAt.Equal(now) || rec.Reference != r.Reference || !rec.ReceivedAt.Equal(now) || rec.Version != 1 {
 		t.Errorf("stored record %+v", rec)
+	}
+	if st.updates != 0 {
+		t.Errorf("%d writes after the referral was stored, want none", st.updates)
+	}
+	if r.Status != referral.StatusReceived {
+		t.Errorf("the receipt says %s, want %s", r.Status, referral.StatusReceived)
 	}
 	if rec.ReceiptTokenHash == "" || rec.ReceiptTokenHash == r.ReceiptToken {
 		t.Error("the receipt token must be stored only as its hash")
@@ -131,9 +157,6 @@ func TestSubmitStoresThenQueues(t *testing.T) {
 	}
 	if len(q.sent) != 1 || q.sent[0] != r.ID {
 		t.Errorf("queued %v, want [%s]", q.sent, r.ID)
-	}
-	if _, ok := st.queued[r.ID]; !ok {
-		t.Error("referral not marked queued")
 	}
 	if len(st.audit) != 1 || st.audit[0].Action != audit.Submitted || st.audit[0].Subject != audit.Referral(r.ID) || st.audit[0].RequestID != "req-1" {
 		t.Errorf("audit %+v", st.audit)
@@ -180,20 +203,55 @@ func TestSubmitQueueFailureKeepsReferral(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a queue failure must still give the referrer a receipt: %v", err)
 	}
-	if st.referrals[r.ID] == nil {
+	rec := st.referrals[r.ID]
+	if rec == nil {
 		t.Fatal("referral not stored")
 	}
-	if _, ok := st.queued[r.ID]; ok {
-		t.Error("referral marked queued though the send failed")
+	if rec.Status != referral.StatusReceived || rec.QueuedAt != nil {
+		t.Errorf("status %s queued at %v: a referral whose send failed must be back among the unqueued, for the sweep", rec.Status, rec.QueuedAt)
 	}
 }
 
-func TestSubmitMarkQueuedFailureStillReceipts(t *testing.T) {
-	st, q := newMemStore(), &memQueue{}
+// A send that failed because the request ran out of time: the referral is
+// still put back to RECEIVED, on a context of its own.
+func TestSubmitOutOfTimeAtTheSendUnqueues(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	st, q := newMemStore(), &cancelQueue{cancel: cancel}
+	r, _, err := New(st, q, fixedClock).Submit(ctx, Submission{Body: body(t, "single-child.json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.unqueueCtx == nil || st.unqueueCtx.Err() == nil && ctx.Err() == nil {
+		t.Fatal("MarkUnqueued not called after the request ran out of time")
+	}
+	if st.referrals[r.ID].Status != referral.StatusReceived {
+		t.Errorf("status %s, want RECEIVED", st.referrals[r.ID].Status)
+	}
+	if _, ok := st.unqueueCtx.Deadline(); !ok {
+		t.Error("MarkUnqueued's context has no deadline of its own")
+	}
+}
+
+// cancelQueue ends the request (cancel) as it sends, and fails.
+type cancelQueue struct{ cancel context.CancelFunc }
+
+func (q *cancelQueue) EnqueueReferral(ctx context.Context, _ string) error {
+	q.cancel()
+	return ctx.Err()
+}
+
+// The send failed and so did putting the referral back: the referrer
+// still has a receipt, and the referral stays QUEUED, where the sweep
+// sends it again as untriaged.
+func TestSubmitUnqueueFailureStillReceipts(t *testing.T) {
+	st, q := newMemStore(), &memQueue{err: errors.New("sqs down")}
 	st.markErr = errors.New("throttled")
 	r, _, err := New(st, q, fixedClock).Submit(context.Background(), Submission{Body: body(t, "single-child.json")})
-	if err != nil || r.ID == "" || len(q.sent) != 1 {
-		t.Fatalf("receipt %+v err %v sent %v", r, err, q.sent)
+	if err != nil || r.ID == "" {
+		t.Fatalf("receipt %+v err %v", r, err)
+	}
+	if got := st.referrals[r.ID].Status; got != referral.StatusQueued {
+		t.Errorf("status %s, want QUEUED", got)
 	}
 }
 
@@ -274,7 +332,11 @@ func TestIdempotency(t *testing.T) {
 		t.Fatal(err, replayed)
 	}
 
-	// Same key, same referral (even re-indented), an hour later: the first receipt again.
+	// Same key, same referral (even re-indented), an hour later, when it
+	// has long been triaged: the first receipt again, and nothing sent.
+	// (A retry of one still untriaged sends it once more:
+	// TestReplaySendsAReferralStoppedBeforeItsSend.)
+	st.referrals[first.ID].Status = referral.StatusAwaitingDecision
 	clock = now.Add(time.Hour)
 	again, replayed, err := svc.Submit(ctx, Submission{Body: []byte("  " + string(body(t, "single-child.json")) + "\n"), Idempotency: partnerKey("key-1")})
 	if err != nil || !replayed || again != first {
@@ -357,8 +419,58 @@ func TestReplayQueuesAReferralNeverQueued(t *testing.T) {
 	if q.sent[0] != first.ID {
 		t.Errorf("sent %v, want %s", q.sent, first.ID)
 	}
-	if _, ok := st.queued[first.ID]; !ok {
-		t.Error("the retry did not mark the referral queued")
+	if got := st.referrals[first.ID].Status; got != referral.StatusQueued {
+		t.Errorf("status %s after the retry queued it, want QUEUED", got)
+	}
+}
+
+// A first sending stored the referral (as queued) and stopped before its
+// send, with nothing put back: a retry while it may still be running sends
+// nothing; a retry after that sends it and marks it sent, once; a later
+// retry sends nothing more, triaged or not (the sweep sends it again if it
+// stays untriaged).
+func TestReplaySendsAReferralStoppedBeforeItsSend(t *testing.T) {
+	st, q := newMemStore(), &memQueue{err: errors.New("stopped")}
+	st.markErr = errors.New("stopped")
+	at := now
+	svc := New(st, q, func() time.Time { return at })
+	send := func() Receipt {
+		t.Helper()
+		r, _, err := svc.Submit(context.Background(), Submission{Body: body(t, "single-child.json"), Idempotency: partnerKey("key-s")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	first := send()
+	if got := st.referrals[first.ID].Status; got != referral.StatusQueued {
+		t.Fatalf("status %s, want QUEUED with no message", got)
+	}
+	q.err, st.markErr = nil, nil
+	for _, tc := range []struct {
+		after   time.Duration
+		triaged bool
+		sent    int
+	}{
+		{0, false, 0},
+		{MaxSendingTime - time.Millisecond, false, 0},
+		{MaxSendingTime, false, 1},
+		{MaxSendingTime + time.Minute, false, 1},
+		{MaxSendingTime + 2*time.Minute, true, 1},
+	} {
+		at = now.Add(tc.after)
+		if tc.triaged {
+			st.referrals[first.ID].Status = referral.StatusAwaitingDecision
+		}
+		if again := send(); again.ID != first.ID {
+			t.Fatalf("retry after %v: receipt for %s", tc.after, again.ID)
+		}
+		if len(q.sent) != tc.sent {
+			t.Fatalf("a retry %v after the first sending: sent %v, want %d message(s)", tc.after, q.sent, tc.sent)
+		}
+	}
+	if len(st.referrals) != 1 {
+		t.Errorf("%d referrals stored, want 1", len(st.referrals))
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/followup"
 	"github.com/csc-frontdoor/frontdoor/shared/intake"
+	"github.com/csc-frontdoor/frontdoor/shared/lambdaenv"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 	"github.com/csc-frontdoor/frontdoor/shared/triage"
 )
@@ -31,6 +32,13 @@ type API interface {
 type Sender struct {
 	client API
 	url    string
+}
+
+// NewClient returns an SQS client for cfg, at the endpoint the environment
+// sets (lambdaenv.Endpoint), if any.
+func NewClient(cfg aws.Config) *sqs.Client {
+	endpoint := lambdaenv.Endpoint("SQS")
+	return sqs.NewFromConfig(cfg, func(o *sqs.Options) { o.BaseEndpoint = endpoint })
 }
 
 // NewSender returns a Sender for the queue at url.

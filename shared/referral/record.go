@@ -18,9 +18,13 @@ type Status string
 
 // The statuses of a stored referral.
 const (
-	// StatusReceived: stored, its triage message not yet sent.
+	// StatusReceived: stored, its triage message not sent (its first
+	// sending failed to send it): the sweep queues it.
 	StatusReceived Status = "RECEIVED"
-	// StatusQueued: stored and on the triage queue.
+	// StatusQueued: stored and on the triage queue, or being put on it by
+	// the sending that stored it (a referral is stored as queued, and put
+	// back to RECEIVED if its message cannot be sent): the sweep sends it
+	// again if it stays untriaged.
 	StatusQueued Status = "QUEUED"
 	// StatusAwaitingDecision: screened automatically (priority, due times,
 	// earlier referrals) and waiting for a MASH screener's decision.

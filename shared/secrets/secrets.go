@@ -12,11 +12,20 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/csc-frontdoor/frontdoor/shared/lambdaenv"
 )
 
 // API is the part of the Secrets Manager client this package uses.
 type API interface {
 	GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput, opts ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
+}
+
+// NewClient returns a Secrets Manager client for cfg, at the endpoint the
+// environment sets (lambdaenv.Endpoint), if any.
+func NewClient(cfg aws.Config) *secretsmanager.Client {
+	endpoint := lambdaenv.Endpoint("SECRETS_MANAGER")
+	return secretsmanager.NewFromConfig(cfg, func(o *secretsmanager.Options) { o.BaseEndpoint = endpoint })
 }
 
 // MaxLength is the longest secret accepted: a client secret is far

@@ -202,8 +202,12 @@ func hasMissing(d *draft.Draft) bool {
 // HTML, for another's html option. One that cannot render is a fault
 // found by every page test.
 func (s *Server) component(name string, data any) template.HTML {
+	t, err := s.pages.get("question")
+	if err != nil {
+		panic(err)
+	}
 	var buf bytes.Buffer
-	if err := s.pages["question"].ExecuteTemplate(&buf, name, data); err != nil {
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
 		panic(err)
 	}
 	return template.HTML(buf.String()) // rendered by html/template: escaped

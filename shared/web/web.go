@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/intake"
@@ -90,12 +91,14 @@ type Server struct {
 	cfg     Config
 	text    *text.Catalogue
 	assets  *assets.Set
-	pages   map[string]*template.Template
+	pages   *pageSet
 	handler http.Handler
 }
 
-// New returns the pages' server. It fails when the templates or the assets
-// cannot be loaded: a function that cannot show its pages should not start.
+// New returns the pages' server. It fails when the assets cannot be loaded:
+// a function that cannot show its pages should not start. The templates are
+// parsed as each page is first shown (a cold start parses only the one it
+// shows); every page is parsed by the package's tests.
 func New(cfg Config) (*Server, error) {
 	if cfg.HubPhone == "" {
 		return nil, errors.New("web: the hub's telephone number is not set")
@@ -122,9 +125,16 @@ func New(cfg Config) (*Server, error) {
 // ServeHTTP serves a page or an asset.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// parsePages parses the layout and the components once, and each page on a
-// clone of them.
-func parsePages(cat *text.Catalogue, set *assets.Set) (map[string]*template.Template, error) {
+// pageSet is the pages' templates, each parsed the first time it is asked
+// for, on a clone of the layout and the components (parsed once, when the
+// first page is).
+type pageSet struct {
+	pages map[string]func() (*template.Template, error)
+}
+
+// parsePages finds the pages and prepares each to be parsed when first
+// used.
+func parsePages(cat *text.Catalogue, set *assets.Set) (*pageSet, error) {
 	funcs := template.FuncMap{
 		"t":    cat.T,
 		"when": when,
@@ -136,29 +146,44 @@ func parsePages(cat *text.Catalogue, set *assets.Set) (map[string]*template.Temp
 			return struct{ Label, Href string }{cat.T(labelKey), href}
 		},
 	}
-	base, err := govuk.Add(template.New("layout").Funcs(funcs))
-	if err != nil {
-		return nil, err
-	}
-	if base, err = base.ParseFS(templateFiles, "templates/layout.gohtml", "templates/fields.gohtml"); err != nil {
-		return nil, err
-	}
+	base := sync.OnceValues(func() (*template.Template, error) {
+		base, err := govuk.Add(template.New("layout").Funcs(funcs))
+		if err != nil {
+			return nil, err
+		}
+		return base.ParseFS(templateFiles, "templates/layout.gohtml", "templates/fields.gohtml")
+	})
 	names, err := fs.Glob(templateFiles, "templates/pages/*.gohtml")
 	if err != nil {
 		return nil, err
 	}
-	pages := map[string]*template.Template{}
+	ps := &pageSet{pages: map[string]func() (*template.Template, error){}}
 	for _, name := range names {
-		t, err := base.Clone()
-		if err != nil {
-			return nil, err
-		}
-		if t, err = t.ParseFS(templateFiles, name); err != nil {
-			return nil, fmt.Errorf("web: %s: %w", name, err)
-		}
-		pages[strings.TrimSuffix(strings.TrimPrefix(name, "templates/pages/"), ".gohtml")] = t
+		ps.pages[strings.TrimSuffix(strings.TrimPrefix(name, "templates/pages/"), ".gohtml")] = sync.OnceValues(func() (*template.Template, error) {
+			b, err := base()
+			if err != nil {
+				return nil, err
+			}
+			t, err := b.Clone()
+			if err != nil {
+				return nil, err
+			}
+			if t, err = t.ParseFS(templateFiles, name); err != nil {
+				return nil, fmt.Errorf("web: %s: %w", name, err)
+			}
+			return t, nil
+		})
 	}
-	return pages, nil
+	return ps, nil
+}
+
+// get returns the page's template, parsed.
+func (ps *pageSet) get(name string) (*template.Template, error) {
+	parse, ok := ps.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("web: no page %q", name)
+	}
+	return parse()
 }
 
 // Page is what the layout shows around a page's own content.
@@ -179,9 +204,9 @@ type Page struct {
 // render writes the page with status. A page that cannot be rendered is a
 // fault of ours: it is logged and the error page shown instead.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p Page) {
-	t, ok := s.pages[name]
-	if !ok {
-		s.fail(w, r, fmt.Errorf("web: no page %q", name))
+	t, err := s.pages.get(name)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	title := p.Title + " - " + s.text.T("service.name")

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/csc-frontdoor/frontdoor/shared/web/assets"
 	"github.com/csc-frontdoor/frontdoor/shared/web/draft"
 	"github.com/csc-frontdoor/frontdoor/shared/web/text"
 )
@@ -150,5 +152,35 @@ func TestFirstSteps(t *testing.T) {
 	s.ServeHTTP(cw, r)
 	if cw.Code != http.StatusForbidden || len(drafts.m) != 1 {
 		t.Errorf("cross-site start: %d, %d drafts", cw.Code, len(drafts.m))
+	}
+}
+
+// TestEveryPageParses: the pages are parsed as each is first shown, so a
+// page that cannot be parsed would only fail when someone asks for it;
+// this parses every one.
+func TestEveryPageParses(t *testing.T) {
+	set, err := assets.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := text.Load("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := parsePages(cat, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := fs.Glob(templateFiles, "templates/pages/*.gohtml")
+	if err != nil || len(files) == 0 || len(ps.pages) != len(files) {
+		t.Fatalf("%d pages for %d files (%v)", len(ps.pages), len(files), err)
+	}
+	for name := range ps.pages {
+		if tpl, err := ps.get(name); err != nil || tpl.Lookup("layout") == nil {
+			t.Errorf("page %s: %v", name, err)
+		}
+	}
+	if _, err := ps.get("no-such-page"); err == nil {
+		t.Error("an unknown page was found")
 	}
 }

@@ -11,7 +11,6 @@
 package assets
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -136,24 +135,58 @@ func rank(name string) int {
 // images as /assets/fonts/... and /assets/images/...; a module imports
 // others by a path relative to itself.
 func (s *Set) rewrite(name string, body []byte) []byte {
-	// Source maps are not served.
-	body = sourceMap.ReplaceAll(body, nil)
-	for plain, hashed := range s.urls {
-		if strings.HasPrefix(plain, "govuk/") {
-			// The stylesheet's own form: /assets/fonts/x.woff2.
-			body = bytes.ReplaceAll(body, []byte("url("+Prefix+strings.TrimPrefix(plain, "govuk/")+")"), []byte("url("+hashed+")"))
+	body = stripSourceMaps(body)
+	// One pass for each form of reference, each looked up: not a pass over
+	// the file for every asset there is.
+	body = stylesheetRef.ReplaceAllFunc(body, func(m []byte) []byte {
+		plain := "govuk/" + string(m[len("url("+Prefix):len(m)-1])
+		if hashed, ok := s.urls[plain]; ok {
+			return []byte("url(" + hashed + ")")
 		}
-		rel := "./" + strings.TrimPrefix(plain, path.Dir(name)+"/")
-		if path.Dir(name) == "." {
-			rel = "./" + plain
+		return m
+	})
+	return moduleRef.ReplaceAllFunc(body, func(m []byte) []byte {
+		plain := path.Join(path.Dir(name), string(m[len(`"./`):len(m)-1]))
+		if hashed, ok := s.urls[plain]; ok {
+			return []byte(strconv.Quote(hashed))
 		}
-		body = bytes.ReplaceAll(body, []byte(strconv.Quote(rel)), []byte(strconv.Quote(hashed)))
-	}
-	return body
+		return m
+	})
 }
 
-// sourceMap matches a stylesheet's or module's source map comment.
-var sourceMap = regexp.MustCompile(`(?m)(/\*# sourceMappingURL=[^*]*\*/|^//# sourceMappingURL=.*$)`)
+// stylesheetRef matches GOV.UK Frontend's stylesheet's references to its
+// fonts and images, url(/assets/fonts/x.woff2); moduleRef a module's
+// import of another by a path relative to itself, "./x.mjs".
+var (
+	stylesheetRef = regexp.MustCompile(`url\(` + regexp.QuoteMeta(Prefix) + `[^)"'\s]+\)`)
+	moduleRef     = regexp.MustCompile(`"\./[^"\s]+"`)
+)
+
+// stripSourceMaps removes a stylesheet's or module's source map comments
+// (/*# sourceMappingURL=... */, or //# sourceMappingURL=... on a line of
+// its own): source maps are not served. Each pattern starts with a literal,
+// which the regexp package finds fast, so a large file is scanned quickly.
+func stripSourceMaps(body []byte) []byte {
+	body = cssSourceMap.ReplaceAll(body, nil)
+	var out []byte
+	last, cut := 0, false
+	for _, m := range jsSourceMap.FindAllIndex(body, -1) {
+		if m[0] > 0 && body[m[0]-1] != '\n' {
+			continue
+		}
+		out = append(out, body[last:m[0]]...)
+		last, cut = m[1], true
+	}
+	if !cut {
+		return body
+	}
+	return append(out, body[last:]...)
+}
+
+var (
+	cssSourceMap = regexp.MustCompile(`/\*# sourceMappingURL=[^*]*\*/`)
+	jsSourceMap  = regexp.MustCompile(`//# sourceMappingURL=[^\n]*`)
+)
 
 // add hashes the file and records it under its hashed URL:
 // /assets/<dir>/<name>.<first 12 hex digits of its SHA-256>.<ext>.

@@ -157,3 +157,18 @@ func TestEmbedded(t *testing.T) {
 		t.Errorf("the start-up module imports an unhashed path: %s", mjs)
 	}
 }
+
+func TestStripSourceMaps(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"a{}\n/*# sourceMappingURL=x.css.map */", "a{}\n"},
+		{"//# sourceMappingURL=x.js.map", ""},
+		{"f()\n//# sourceMappingURL=x.js.map\n", "f()\n\n"},
+		{`s = "//# sourceMappingURL=in a string"`, `s = "//# sourceMappingURL=in a string"`},
+		{"nothing to strip", "nothing to strip"},
+	}
+	for _, tt := range tests {
+		if got := string(stripSourceMaps([]byte(tt.in))); got != tt.want {
+			t.Errorf("stripSourceMaps(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -38,7 +38,7 @@ func (r *Report) Print(w io.Writer) error {
 	p("%s, %s, %s", r.Date, r.Machine, r.GoVersion)
 	p("")
 	p("POST /referrals against its floor (PutItem + SendMessage)")
-	p("concurrency\ttriage\tn\tproduct/s\tproduct p50 ms\tp99 ms\tfloor p50 ms\tp99 ms\tp50 ratio\tp99 ratio\ttarget")
+	p("concurrency\ttriage\tn\tproduct/s\tproduct p50 ms\tp99 ms\tfloor p50 ms\tp99 ms\tp50 ratio\tp99 ratio\ttarget\ttransaction floor p50 ms\tp99 ms\tp50 ratio\tp99 ratio")
 	for _, s := range r.Submit {
 		triage, target := "paused", ""
 		if s.Triage {
@@ -48,8 +48,9 @@ func (r *Report) Print(w io.Writer) error {
 					met(s.P50 <= Targets.SubmitP50Ratio && s.P99 <= Targets.SubmitP99Ratio))
 			}
 		}
-		p("%d\t%s\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%s", s.Concurrency, triage, s.Product.N, s.Product.PerSecond,
-			s.Product.P50, s.Product.P99, s.Floor.P50, s.Floor.P99, s.P50, s.P99, target)
+		tx := s.OverTransaction
+		p("%d\t%s\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%s\t%.2f\t%.2f\t%.2f\t%.2f", s.Concurrency, triage, s.Product.N, s.Product.PerSecond,
+			s.Product.P50, s.Product.P99, s.Floor.P50, s.Floor.P99, s.P50, s.P99, target, tx.Floor.P50, tx.Floor.P99, tx.P50, tx.P99)
 	}
 	p("")
 	p("One submission, mean of %d one at a time, triage paused (ms)", r.Phases.N)

@@ -66,11 +66,13 @@ type Report struct {
 	PricesAsOf string `json:"pricesAsOf"`
 }
 
-// SubmitRun is one submission run against its floor.
+// SubmitRun is one submission run against its floor, and against the
+// transaction floor (the same items written as the product writes them).
 type SubmitRun struct {
 	Concurrency int  `json:"concurrency"`
 	Triage      bool `json:"triageRunning"`
 	Ratio
+	OverTransaction Ratio `json:"overTransactionFloor"`
 }
 
 // EndToEnd is how long referrals sent one at a time took to be triaged and
@@ -200,15 +202,16 @@ func functionDirs(root string) ([]string, error) {
 func submitRuns(ctx context.Context, l *local, body []byte, n, c int) ([]SubmitRun, error) {
 	run := "c" + strconv.Itoa(c)
 	// A referral as the product stores it, for the floor to copy.
-	id, err := l.submit(ctx, body, "bench-"+run+"-model")
+	key := "bench-" + run + "-model"
+	id, err := l.submit(ctx, body, key)
 	if err != nil {
 		return nil, err
 	}
-	item, err := l.referralItem(ctx, id)
+	items, err := l.submissionItems(ctx, id, key)
 	if err != nil {
 		return nil, err
 	}
-	fl, err := NewFloor(ctx, l.db, l.sqs, l.table, item)
+	fl, err := NewFloor(ctx, l.db, l.sqs, l.table, items)
 	if err != nil {
 		return nil, err
 	}
@@ -218,6 +221,10 @@ func submitRuns(ctx context.Context, l *local, body []byte, n, c int) ([]SubmitR
 	floor, err := Measure(ctx, n, c, fl.Op(run))
 	if err != nil {
 		return nil, fmt.Errorf("floor: %w", err)
+	}
+	txFloor, err := Measure(ctx, n, c, fl.TxOp(run+"-tx"))
+	if err != nil {
+		return nil, fmt.Errorf("transaction floor: %w", err)
 	}
 	if err := fl.Purge(ctx); err != nil {
 		return nil, err
@@ -240,8 +247,8 @@ func submitRuns(ctx context.Context, l *local, body []byte, n, c int) ([]SubmitR
 		return nil, err
 	}
 	return []SubmitRun{
-		{Concurrency: c, Triage: true, Ratio: NewRatio(running, floor)},
-		{Concurrency: c, Triage: false, Ratio: NewRatio(paused, floor)},
+		{Concurrency: c, Triage: true, Ratio: NewRatio(running, floor), OverTransaction: NewRatio(running, txFloor)},
+		{Concurrency: c, Triage: false, Ratio: NewRatio(paused, floor), OverTransaction: NewRatio(paused, txFloor)},
 	}, nil
 }
 

@@ -43,7 +43,8 @@ func TestRunOnTheLocalStack(t *testing.T) {
 		t.Fatalf("%d submission runs, want 4", len(r.Submit))
 	}
 	for _, s := range r.Submit {
-		if s.Product.N != n || s.Floor.N != n || s.Product.P50 <= 0 || s.Floor.P50 <= 0 || s.P50 <= 0 || s.P99 <= 0 {
+		if s.Product.N != n || s.Floor.N != n || s.Product.P50 <= 0 || s.Floor.P50 <= 0 || s.P50 <= 0 || s.P99 <= 0 ||
+			s.OverTransaction.Floor.N != n || s.OverTransaction.Floor.P50 <= 0 || s.OverTransaction.P50 <= 0 {
 			t.Errorf("submission run %+v", s)
 		}
 	}

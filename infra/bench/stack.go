@@ -26,6 +26,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/infra/localauth"
 	"github.com/csc-frontdoor/frontdoor/infra/samevents"
 	"github.com/csc-frontdoor/frontdoor/infra/stack"
+	"github.com/csc-frontdoor/frontdoor/shared/idempotency"
 )
 
 // local is one run of the local stack with the clients the bench uses.
@@ -179,6 +180,39 @@ func (l *local) referralItem(ctx context.Context, id string) (map[string]types.A
 		return nil, fmt.Errorf("bench: read referral: %w", err)
 	}
 	return out.Item, nil
+}
+
+// submissionItems reads what submitting referral id with Idempotency-Key
+// key stored: the referral, its reference claim, its idempotency record
+// and its audit entry.
+func (l *local) submissionItems(ctx context.Context, id, key string) ([]map[string]types.AttributeValue, error) {
+	ref, err := l.referralItem(ctx, id)
+	if err != nil || ref == nil {
+		return nil, fmt.Errorf("bench: the model referral %s is not stored (%v)", id, err)
+	}
+	items := []map[string]types.AttributeValue{ref}
+	hash := idempotency.Key{Route: "POST /referrals", Value: key}.Hash()
+	for _, k := range [][2]string{{"REFNO#" + str(ref, "reference"), "REFNO"}, {"IDEMPOTENCY#" + hash, "IDEMPOTENCY"}} {
+		out, err := l.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(l.table), Key: map[string]types.AttributeValue{
+			"pk": &types.AttributeValueMemberS{Value: k[0]}, "sk": &types.AttributeValueMemberS{Value: k[1]},
+		}})
+		if err != nil || out.Item == nil {
+			return nil, fmt.Errorf("bench: the model referral's %s item is not stored (%v)", k[1], err)
+		}
+		items = append(items, out.Item)
+	}
+	out, err := l.db.Query(ctx, &dynamodb.QueryInput{
+		TableName:              aws.String(l.table),
+		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :audit)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: "REFERRAL#" + id}, ":audit": &types.AttributeValueMemberS{Value: "AUDIT#"},
+		},
+		Limit: aws.Int32(1),
+	})
+	if err != nil || len(out.Items) == 0 {
+		return nil, fmt.Errorf("bench: the model referral's audit entry is not stored (%v)", err)
+	}
+	return append(items, out.Items[0]), nil
 }
 
 // progress is where a referral is: when it was screened and when its first

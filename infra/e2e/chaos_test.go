@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"net/http"
 	"os"
 	"strconv"
@@ -220,6 +221,16 @@ func chaosBody(t *testing.T, marker string) []byte {
 	}
 	c := form["concerns"].(map[string]any)
 	c["account"] = fmt.Sprint(c["account"], " ", marker)
+	// A stream of referrals of many children, as a front door gets, not of
+	// one child referred thousands of times (each of whose screenings would
+	// read its 200 latest earlier referrals): each child is born on a day
+	// of 2010-2019 drawn from the marker, without the NHS number that would
+	// match them all. Some share a day and are re-referrals of each other.
+	h := fnv.New32a()
+	h.Write([]byte(marker))
+	child := form["children"].([]any)[0].(map[string]any)
+	delete(child, "nhsNumber")
+	child["dateOfBirth"] = time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(h.Sum32()%3650)).Format(time.DateOnly)
 	b, _ := json.Marshal(form)
 	return b
 }

@@ -172,9 +172,44 @@ func New(store Store, triage Triage, followUps FollowUps, dlq DeadLetters, opts 
 	return &Service{store: store, triage: triage, followUps: followUps, dlq: dlq, opts: opts}
 }
 
-// maxPages bounds the pages of overdue items one run escalates, of each
-// kind (Limit each): what is left, the next run escalates.
+// maxPages bounds the pages (Limit each) one run works through in each of
+// its phases: what is left, the next run takes.
 const maxPages = 50
+
+// eachPage works through a phase's items a page at a time: page reads the
+// next page (at most Limit), handle works on one item and says whether it
+// moved it on (queued, sent, flagged). Each item moved on leaves the
+// page's partition, so the next page is the next items; a short page, a
+// page that moves nothing on (every item failed, or was done already),
+// maxPages or the end of the run's time ends the phase. A backlog (after
+// an outage, or a missed run) is so not left to the runs to come. It
+// returns how many items it moved on; errors are added to errs.
+func eachPage[T any](ctx context.Context, limit int, errs *[]error, page func() ([]T, error), handle func(T) (bool, error)) int {
+	done := 0
+	for range maxPages {
+		if ctx.Err() != nil {
+			break
+		}
+		items, err := page()
+		*errs = append(*errs, err)
+		moved := 0
+		for _, it := range items {
+			ok, err := handle(it)
+			if err != nil {
+				*errs = append(*errs, err)
+				continue
+			}
+			if ok {
+				moved++
+			}
+		}
+		done += moved
+		if len(items) < limit || moved == 0 {
+			break
+		}
+	}
+	return done
+}
 
 // Run sweeps once as of now. It carries on past a failing item, so one bad
 // record cannot hold up the rest, and returns every error joined.
@@ -182,89 +217,69 @@ func (s *Service) Run(ctx context.Context, now time.Time) (Report, error) {
 	now = now.UTC()
 	var r Report
 	var errs []error
+	limit := s.opts.Limit
 
-	unqueued, err := s.store.UnqueuedReferrals(ctx, now.Add(-s.opts.RequeueAfter), s.opts.Limit)
-	errs = append(errs, err)
-	for _, id := range unqueued {
+	r.Requeued = eachPage(ctx, limit, &errs, func() ([]string, error) {
+		return s.store.UnqueuedReferrals(ctx, now.Add(-s.opts.RequeueAfter), limit)
+	}, func(id string) (bool, error) {
 		if err := s.triage.EnqueueReferral(ctx, id); err != nil {
-			errs = append(errs, err)
-			continue
+			return false, err
 		}
 		if err := s.store.MarkQueued(ctx, id, now); err != nil {
-			errs = append(errs, err)
-			continue
+			return false, err
 		}
-		r.Requeued++
 		slog.WarnContext(ctx, "referral queued by the sweep", "referralId", id)
-	}
+		return true, nil
+	})
 
-	resent, untriaged, err := s.resend(ctx, now)
-	errs = append(errs, err)
-	r.Resent, r.Untriaged = resent, untriaged
+	eachPage(ctx, limit, &errs, func() ([]string, error) {
+		return s.store.StaleQueued(ctx, now.Add(-s.opts.ResendAfter), limit)
+	}, func(id string) (bool, error) {
+		resent, untriaged, err := s.resend(ctx, now, id)
+		if resent {
+			r.Resent++
+		}
+		if untriaged {
+			r.Untriaged++
+		}
+		return resent || untriaged, err
+	})
 
-	custody, err := s.store.UnqueuedCustodyRequests(ctx, now.Add(-s.opts.RequeueAfter), s.opts.Limit)
-	errs = append(errs, err)
-	for _, c := range custody {
+	r.CustodyResent = eachPage(ctx, limit, &errs, func() ([]CustodyRequest, error) {
+		return s.store.UnqueuedCustodyRequests(ctx, now.Add(-s.opts.RequeueAfter), limit)
+	}, func(c CustodyRequest) (bool, error) {
 		cmds := followup.ForCustody(c.ID, c.ReceivedAt, c.AppropriateAdult, c.Accommodation)
 		if err := s.followUps.SendFollowUps(ctx, cmds); err != nil {
-			errs = append(errs, err)
-			continue
+			return false, err
 		}
 		if err := s.store.MarkCustodyQueued(ctx, c.ID, now); err != nil {
-			errs = append(errs, err)
-			continue
+			return false, err
 		}
-		r.CustodyResent++
 		slog.WarnContext(ctx, "custody request follow-ups sent by the sweep", "custodyRequestId", c.ID, "commands", len(cmds))
-	}
+		return true, nil
+	})
 
-	// Every clock that has run out is escalated in this run, a page at a
-	// time: a backlog (after a run was missed, say) is not left to runs to
-	// come. Each page flagged leaves the due partition, so the next page
-	// is the next items; a page that flags nothing new, a short page or
-	// the end of the run's time ends the phase.
-	for page := 0; page < maxPages && ctx.Err() == nil; page++ {
-		due, err := s.store.DueReferrals(ctx, now, s.opts.Limit)
-		errs = append(errs, err)
-		flaggedNow := 0
-		for _, id := range due {
-			flagged, err := s.store.MarkReferralOverdue(ctx, id, now, sweeper.Entry(audit.Referral(id), audit.Overdue, now))
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			if flagged {
-				flaggedNow++
-				slog.WarnContext(ctx, "referral decision overdue; escalated to the MASH manager", "referralId", id)
-			}
+	// Every clock that has run out is escalated in this run.
+	r.OverdueReferrals = eachPage(ctx, limit, &errs, func() ([]string, error) {
+		return s.store.DueReferrals(ctx, now, limit)
+	}, func(id string) (bool, error) {
+		flagged, err := s.store.MarkReferralOverdue(ctx, id, now, sweeper.Entry(audit.Referral(id), audit.Overdue, now))
+		if flagged {
+			slog.WarnContext(ctx, "referral decision overdue; escalated to the MASH manager", "referralId", id)
 		}
-		r.OverdueReferrals += flaggedNow
-		if len(due) < s.opts.Limit || flaggedNow == 0 {
-			break
+		return flagged, err
+	})
+	r.OverdueFollowUps = eachPage(ctx, limit, &errs, func() ([]Key, error) {
+		return s.store.DueFollowUps(ctx, now, limit)
+	}, func(k Key) (bool, error) {
+		flagged, err := s.store.MarkFollowUpOverdue(ctx, k, now, sweeper.Entry(audit.FollowUp(k.ID), followup.ActionOverdue, now))
+		if flagged {
+			slog.WarnContext(ctx, "follow-up overdue; escalated to the MASH manager", "followUpId", k.ID)
 		}
-	}
+		return flagged, err
+	})
 
-	for page := 0; page < maxPages && ctx.Err() == nil; page++ {
-		fus, err := s.store.DueFollowUps(ctx, now, s.opts.Limit)
-		errs = append(errs, err)
-		flaggedNow := 0
-		for _, k := range fus {
-			flagged, err := s.store.MarkFollowUpOverdue(ctx, k, now, sweeper.Entry(audit.FollowUp(k.ID), followup.ActionOverdue, now))
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			if flagged {
-				flaggedNow++
-				slog.WarnContext(ctx, "follow-up overdue; escalated to the MASH manager", "followUpId", k.ID)
-			}
-		}
-		r.OverdueFollowUps += flaggedNow
-		if len(fus) < s.opts.Limit || flaggedNow == 0 {
-			break
-		}
-	}
-
+	var err error
 	r.DeadLetterDepths, err = s.dlq.Depths(ctx)
 	errs = append(errs, err)
 	for _, n := range r.DeadLetterDepths {
@@ -282,51 +297,43 @@ func (s *Service) Run(ctx context.Context, now time.Time) (Report, error) {
 	return r, nil
 }
 
-// resend sends again the referrals queued long ago and never triaged, and
-// escalates those already sent again the most times.
-func (s *Service) resend(ctx context.Context, now time.Time) (resent, untriaged int, _ error) {
-	stale, err := s.store.StaleQueued(ctx, now.Add(-s.opts.ResendAfter), s.opts.Limit)
-	errs := []error{err}
-	for _, id := range stale {
-		ok, err := s.store.RecordResend(ctx, id, now, s.opts.MaxResends)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if ok {
-			if err := s.triage.EnqueueReferral(ctx, id); err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			resent++
-			slog.WarnContext(ctx, "referral queued long ago but not triaged; sent again", "referralId", id)
-			continue
-		}
-		// The follow-ups the referral calls for (a return home interview)
-		// must not wait for a screening that keeps failing: they are
-		// started before it is escalated, and again on each run until it
-		// is (each is created once however often it is asked for).
-		if err := s.startFollowUps(ctx, id); err != nil {
-			errs = append(errs, err)
-			if !errors.Is(err, referral.ErrUnreadable) {
-				continue
-			}
-			// No run will read it: waiting for its follow-ups would leave
-			// it unseen for good. It is escalated all the same, for a
-			// person to read and screen, and the run reports the error.
-			slog.ErrorContext(ctx, "referral cannot be read; its follow-ups cannot be started", "referralId", id)
-		}
-		flagged, err := s.store.MarkUntriaged(ctx, id, now, sweeper.Entry(audit.Referral(id), audit.Untriaged, now))
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if flagged {
-			untriaged++
-			slog.ErrorContext(ctx, "referral could not be triaged; escalated to the MASH manager to screen by hand", "referralId", id, "resends", s.opts.MaxResends)
-		}
+// resend sends again a referral queued long ago and never triaged, or
+// escalates it once it has been sent again the most times.
+func (s *Service) resend(ctx context.Context, now time.Time, id string) (resent, untriaged bool, _ error) {
+	ok, err := s.store.RecordResend(ctx, id, now, s.opts.MaxResends)
+	if err != nil {
+		return false, false, err
 	}
-	return resent, untriaged, errors.Join(errs...)
+	if ok {
+		if err := s.triage.EnqueueReferral(ctx, id); err != nil {
+			return false, false, err
+		}
+		slog.WarnContext(ctx, "referral queued long ago but not triaged; sent again", "referralId", id)
+		return true, false, nil
+	}
+	// The follow-ups the referral calls for (a return home interview)
+	// must not wait for a screening that keeps failing: they are started
+	// before it is escalated, and again on each run until it is (each is
+	// created once however often it is asked for).
+	var followUpsErr error
+	if err := s.startFollowUps(ctx, id); err != nil {
+		if !errors.Is(err, referral.ErrUnreadable) {
+			return false, false, err
+		}
+		// No run will read it: waiting for its follow-ups would leave it
+		// unseen for good. It is escalated all the same, for a person to
+		// read and screen, and the run reports the error.
+		followUpsErr = err
+		slog.ErrorContext(ctx, "referral cannot be read; its follow-ups cannot be started", "referralId", id)
+	}
+	flagged, err := s.store.MarkUntriaged(ctx, id, now, sweeper.Entry(audit.Referral(id), audit.Untriaged, now))
+	if err != nil {
+		return false, false, errors.Join(followUpsErr, err)
+	}
+	if flagged {
+		slog.ErrorContext(ctx, "referral could not be triaged; escalated to the MASH manager to screen by hand", "referralId", id, "resends", s.opts.MaxResends)
+	}
+	return false, flagged, followUpsErr
 }
 
 // startFollowUps sends the follow-up commands of the referral with the id.

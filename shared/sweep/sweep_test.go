@@ -399,11 +399,52 @@ func TestRunWithQueueDownLeavesReferralsUnqueued(t *testing.T) {
 	}
 }
 
-func TestLimitBoundsEachStep(t *testing.T) {
-	st, q := newStore(), &fakeTriage{}
-	r, _ := New(st, q, &fakeFollowUps{}, fakeDLQ{}, Options{Limit: 1}).Run(context.Background(), now)
-	if r.Requeued != 1 {
-		t.Errorf("requeued %d with limit 1", r.Requeued)
+// A backlog larger than a page in every phase (after an outage of SQS, or
+// of triage, say) is worked through in one run, each item once, a page
+// (Limit) at a time; the next run has nothing left.
+func TestRunWorksThroughABacklogInOneRun(t *testing.T) {
+	for _, n := range []int{0, 1, 3, 4, 7, 12} {
+		st := newStore()
+		st.unqueued, st.sentAt, st.custody = map[string]time.Time{}, map[string]time.Time{}, map[string]CustodyRequest{}
+		st.records = map[string]*referral.Record{}
+		for i := range n {
+			st.unqueued[fmt.Sprintf("u%02d", i)] = now.Add(-time.Hour - time.Duration(i)*time.Minute)
+			id := fmt.Sprintf("s%02d", i)
+			st.sentAt[id] = now.Add(-time.Hour - time.Duration(i)*time.Minute)
+			st.records[id] = &referral.Record{ID: id, Status: referral.StatusQueued}
+			c := fmt.Sprintf("c%02d", i)
+			st.custody[c] = CustodyRequest{ID: c, ReceivedAt: now.Add(-time.Hour), AppropriateAdult: true}
+		}
+		q := &fakeTriage{}
+		svc := New(st, q, &fakeFollowUps{}, fakeDLQ{}, Options{Limit: 3})
+		r, err := svc.Run(context.Background(), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Requeued != n || r.Resent != n || r.CustodyResent != n || len(q.sent) != 2*n || len(st.unqueued) != 0 || len(st.custody) != 0 {
+			t.Errorf("%d of each, pages of 3: report %+v, %d sent, %d left unqueued, %d custody left; want every one once",
+				n, r, len(q.sent), len(st.unqueued), len(st.custody))
+		}
+		if again, err := svc.Run(context.Background(), now); err != nil || again.Requeued != 0 || again.Resent != 0 || again.CustodyResent != 0 {
+			t.Errorf("%d of each: the next run %+v, %v; want nothing left", n, again, err)
+		}
+	}
+}
+
+// A run works through at most maxPages pages of a phase: a backlog larger
+// than that is finished by the runs after it.
+func TestRunStopsAtMaxPages(t *testing.T) {
+	st := newStore()
+	st.unqueued = map[string]time.Time{}
+	n := maxPages + 5
+	for i := range n {
+		st.unqueued[fmt.Sprintf("u%03d", i)] = now.Add(-time.Hour)
+	}
+	svc := New(st, &fakeTriage{}, &fakeFollowUps{}, fakeDLQ{}, Options{Limit: 1})
+	first, _ := svc.Run(context.Background(), now)
+	second, _ := svc.Run(context.Background(), now)
+	if first.Requeued != maxPages || second.Requeued != n-maxPages {
+		t.Errorf("requeued %d then %d with pages of 1; want %d then %d", first.Requeued, second.Requeued, maxPages, n-maxPages)
 	}
 }
 

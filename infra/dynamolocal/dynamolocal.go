@@ -201,14 +201,7 @@ func (s *Server) Restart(ctx context.Context) error {
 	if s.opts.InMemory {
 		return errors.New("dynamolocal: an in-memory DynamoDB Local would lose everything on restart")
 	}
-	_ = s.Thaw()
-	_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGTERM)
-	select {
-	case <-s.exited:
-	case <-time.After(5 * time.Second):
-		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
-		<-s.exited
-	}
+	s.stop()
 	_ = os.RemoveAll(s.workDir)
 	next, err := start(ctx, s.opts)
 	if err != nil {
@@ -223,16 +216,23 @@ func (s *Server) Close() error {
 	select {
 	case <-s.exited:
 	default:
-		_ = s.Thaw() // a frozen process cannot stop
-		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGTERM)
-		select {
-		case <-s.exited:
-		case <-time.After(5 * time.Second):
-			_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
-			<-s.exited
-		}
+		s.stop()
 	}
 	return os.RemoveAll(s.workDir)
+}
+
+// stop ends DynamoDB Local (SIGTERM, and SIGKILL if it has not stopped in
+// 5 s) and waits for it to exit. A frozen process cannot stop: it is
+// thawed first.
+func (s *Server) stop() {
+	_ = s.Thaw()
+	_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGTERM)
+	select {
+	case <-s.exited:
+	case <-time.After(5 * time.Second):
+		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+		<-s.exited
+	}
 }
 
 func (s *Server) waitReady(ctx context.Context, timeout time.Duration) error {

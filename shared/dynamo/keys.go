@@ -74,11 +74,12 @@ const (
 
 // The ByState partitions.
 const (
-	// QueueUnqueued holds referrals stored but not yet on the triage queue,
-	// by time received.
+	// QueueUnqueued holds referrals stored whose triage message could not
+	// be sent, by time received.
 	QueueUnqueued = "REFERRAL#RECEIVED"
-	// QueueQueued holds referrals on the triage queue but not yet triaged,
-	// by time last sent.
+	// QueueQueued holds referrals on the triage queue (or being put on it
+	// by the sending that stored them) but not yet triaged, by time last
+	// sent.
 	QueueQueued = "REFERRAL#QUEUED"
 	// QueueUntriaged holds referrals sent again the most times and still
 	// not triaged, escalated to be screened by hand, by time escalated.

@@ -338,14 +338,16 @@ func (f *Function) Close() error {
 // KillBusy kills every instance of the function in the middle of an
 // invocation (SIGKILL, as when a process crashes or its host is lost). Each
 // of those invocations fails; the next one starts a fresh instance. It
-// returns how many it killed.
-func (f *Function) KillBusy() int {
+// returns the payloads of the invocations it killed.
+func (f *Function) KillBusy() [][]byte {
 	f.mu.Lock()
 	var busy []*instance
+	var payloads [][]byte
 	for in := range f.live {
 		in.mu.Lock()
 		if in.current != nil && in.cmd != nil && in.cmd.Process != nil {
 			busy = append(busy, in)
+			payloads = append(payloads, in.current.payload)
 		}
 		in.mu.Unlock()
 	}
@@ -353,7 +355,7 @@ func (f *Function) KillBusy() int {
 	for _, in := range busy {
 		killGroup(in.cmd.Process.Pid)
 	}
-	return len(busy)
+	return payloads
 }
 
 func (f *Function) isClosed() bool {

@@ -153,21 +153,21 @@ func TestKillBusyKillsOnlyAnInvocationInProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := f.KillBusy(); n != 0 || !alive(before.PID) {
-		t.Fatalf("an idle instance: killed %d, alive %v; want none killed", n, alive(before.PID))
+	if k := f.KillBusy(); len(k) != 0 || !alive(before.PID) {
+		t.Fatalf("an idle instance: killed %d, alive %v; want none killed", len(k), alive(before.PID))
 	}
 	errc := make(chan error, 1)
 	go func() {
 		_, err := f.Invoke(context.Background(), []byte(`{"do":"sleep","ms":5000}`))
 		errc <- err
 	}()
-	killed := 0
-	for deadline := time.Now().Add(5 * time.Second); killed == 0 && time.Now().Before(deadline); {
+	var killed [][]byte
+	for deadline := time.Now().Add(5 * time.Second); len(killed) == 0 && time.Now().Before(deadline); {
 		killed = f.KillBusy()
 		time.Sleep(10 * time.Millisecond)
 	}
-	if killed != 1 {
-		t.Fatalf("killed %d instances, want the busy one", killed)
+	if len(killed) != 1 || string(killed[0]) != `{"do":"sleep","ms":5000}` {
+		t.Fatalf("killed %q, want the busy invocation's payload", killed)
 	}
 	if err := <-errc; err == nil || !strings.Contains(err.Error(), "exited during the invocation") {
 		t.Fatalf("the killed invocation: %v, want an exit error", err)

@@ -408,11 +408,12 @@ func (s *Stack) Invoke(ctx context.Context, function string, payload []byte) ([]
 }
 
 // KillBusy kills the function's instances that are in the middle of an
-// invocation, as a crash would, and returns how many it killed.
-func (s *Stack) KillBusy(function string) int {
+// invocation, as a crash would, and returns the payloads of the
+// invocations it killed.
+func (s *Stack) KillBusy(function string) [][]byte {
 	fn, ok := s.functions[function]
 	if !ok {
-		return 0
+		return nil
 	}
 	return fn.KillBusy()
 }

@@ -250,3 +250,19 @@ func TestSizesOfAMinimalBootstrap(t *testing.T) {
 		t.Errorf("Sizes = %+v", got)
 	}
 }
+
+func TestLetters(t *testing.T) {
+	seen := map[string]bool{}
+	for i := range 26*27 + 5 {
+		l := letters(i)
+		if seen[l] || strings.Trim(l, "abcdefghijklmnopqrstuvwxyz") != "" {
+			t.Fatalf("letters(%d) = %q: repeated or not letters", i, l)
+		}
+		seen[l] = true
+	}
+	for i, want := range map[int]string{0: "a", 25: "z", 26: "aa", 27: "ab", 51: "az", 52: "ba"} {
+		if got := letters(i); got != want {
+			t.Errorf("letters(%d) = %q, want %q", i, got, want)
+		}
+	}
+}

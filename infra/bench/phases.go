@@ -87,13 +87,17 @@ func phases(ctx context.Context, l *local, ddbRec, sqsRec *Recorder, body []byte
 	const fn = "SubmitReferralFunction"
 	l.st.Pause("TriageFunction")
 	defer l.st.Resume("TriageFunction")
-	if _, err := Measure(ctx, 20, 1, l.submitOp(body, "phases-warm")); err != nil {
+	bodies, err := l.stream(body, n+20)
+	if err != nil {
+		return Phases{}, err
+	}
+	if _, err := Measure(ctx, 20, 1, l.submitOp(bodies[n:], "phases-warm")); err != nil {
 		return Phases{}, err
 	}
 	ddbRec.Reset()
 	sqsRec.Reset()
 	before := l.st.Usage()[fn]
-	lat, err := Measure(ctx, n, 1, l.submitOp(body, "phases"))
+	lat, err := Measure(ctx, n, 1, l.submitOp(bodies[:n], "phases"))
 	if err != nil {
 		return Phases{}, err
 	}
@@ -133,10 +137,14 @@ func cost(ctx context.Context, l *local, ddbRec *Recorder, body []byte, n int) (
 	ddbRec.Reset()
 	sqsBefore := l.st.SQS().Requests()
 	usageBefore := l.st.Usage()
+	bodies, err := l.stream(body, n)
+	if err != nil {
+		return Usage{}, err
+	}
 	ids := make([]string, n)
-	_, err := Measure(ctx, n, 4, func(ctx context.Context, i int) error {
+	_, err = Measure(ctx, n, 4, func(ctx context.Context, i int) error {
 		var err error
-		ids[i], err = l.submit(ctx, body, "bench-cost-"+strconv.Itoa(i))
+		ids[i], err = l.submit(ctx, bodies[i], "bench-cost-"+strconv.Itoa(i))
 		return err
 	})
 	if err != nil {

@@ -203,7 +203,11 @@ func submitRuns(ctx context.Context, l *local, body []byte, n, c int) ([]SubmitR
 	run := "c" + strconv.Itoa(c)
 	// A referral as the product stores it, for the floor to copy.
 	key := "bench-" + run + "-model"
-	id, err := l.submit(ctx, body, key)
+	model, err := l.stream(body, 1)
+	if err != nil {
+		return nil, err
+	}
+	id, err := l.submit(ctx, model[0], key)
 	if err != nil {
 		return nil, err
 	}
@@ -230,8 +234,16 @@ func submitRuns(ctx context.Context, l *local, body []byte, n, c int) ([]SubmitR
 		return nil, err
 	}
 
+	pausedBodies, err := l.stream(body, n)
+	if err != nil {
+		return nil, err
+	}
+	runningBodies, err := l.stream(body, n)
+	if err != nil {
+		return nil, err
+	}
 	l.st.Pause("TriageFunction")
-	paused, err := Measure(ctx, n, c, l.submitOp(body, run+"-paused"))
+	paused, err := Measure(ctx, n, c, l.submitOp(pausedBodies, run+"-paused"))
 	l.st.Resume("TriageFunction")
 	if err != nil {
 		return nil, fmt.Errorf("submit, triage paused: %w", err)
@@ -239,7 +251,7 @@ func submitRuns(ctx context.Context, l *local, body []byte, n, c int) ([]SubmitR
 	if err := l.drain(ctx, "TriageQueue"); err != nil {
 		return nil, err
 	}
-	running, err := Measure(ctx, n, c, l.submitOp(body, run+"-running"))
+	running, err := Measure(ctx, n, c, l.submitOp(runningBodies, run+"-running"))
 	if err != nil {
 		return nil, fmt.Errorf("submit, triage running: %w", err)
 	}
@@ -259,6 +271,10 @@ func endToEnd(ctx context.Context, l *local, body []byte, n int, every time.Dura
 		id string
 		at time.Time
 	}
+	bodies, err := l.stream(body, n)
+	if err != nil {
+		return EndToEnd{}, err
+	}
 	all := make([]sent, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
@@ -269,7 +285,7 @@ func endToEnd(ctx context.Context, l *local, body []byte, n int, every time.Dura
 		}
 		wg.Go(func() {
 			all[i].at = time.Now()
-			all[i].id, errs[i] = l.submit(ctx, body, "bench-e2e-"+strconv.Itoa(i))
+			all[i].id, errs[i] = l.submit(ctx, bodies[i], "bench-e2e-"+strconv.Itoa(i))
 		})
 	}
 	tick.Stop()

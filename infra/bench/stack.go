@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -38,8 +39,10 @@ type local struct {
 	table string
 	api   string
 	dir   string
-	once  sync.Once
-	err   error
+	// children counts the children of every stream made so far.
+	children int
+	once     sync.Once
+	err      error
 }
 
 // startLocal starts the stack as `make run` does (DynamoDB Local persisting
@@ -159,12 +162,52 @@ func (l *local) submit(ctx context.Context, body []byte, key string) (string, er
 	return r.ID, nil
 }
 
-// submitOp is POST /referrals of body, each with its own key.
-func (l *local) submitOp(body []byte, run string) Op {
+// submitOp is POST /referrals of the bodies, each with its own key.
+func (l *local) submitOp(bodies [][]byte, run string) Op {
 	return func(ctx context.Context, i int) error {
-		_, err := l.submit(ctx, body, "bench-"+run+"-"+strconv.Itoa(i))
+		_, err := l.submit(ctx, bodies[i%len(bodies)], "bench-"+run+"-"+strconv.Itoa(i))
 		return err
 	}
+}
+
+// stream makes n referrals of body, each about a child of its own, as a
+// front door gets them (the same child thousands of times would make each
+// screening read its 200 latest earlier referrals, and each screened
+// referral larger): the first child's last name takes a suffix of letters
+// counted on from every stream before, and it has no NHS number, which
+// would match them all. The bodies are made before a run is timed.
+func (l *local) stream(body []byte, n int) ([][]byte, error) {
+	var form map[string]any
+	if err := json.Unmarshal(body, &form); err != nil {
+		return nil, fmt.Errorf("bench: sample: %w", err)
+	}
+	kids, _ := form["children"].([]any)
+	if len(kids) == 0 {
+		return nil, errors.New("bench: the sample has no child")
+	}
+	child, _ := kids[0].(map[string]any)
+	last, _ := child["lastName"].(string)
+	delete(child, "nhsNumber")
+	out := make([][]byte, n)
+	for i := range out {
+		child["lastName"] = last + "-" + letters(l.children)
+		l.children++
+		b, err := json.Marshal(form)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = b
+	}
+	return out, nil
+}
+
+// letters writes i in base 26 with the letters a to z.
+func letters(i int) string {
+	s := string(rune('a' + i%26))
+	for i /= 26; i > 0; i /= 26 {
+		s = string(rune('a'+(i-1)%26)) + s
+	}
+	return s
 }
 
 // referralItem reads the stored referral item of id.

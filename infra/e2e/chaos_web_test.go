@@ -45,14 +45,14 @@ func TestChaosWebJourneyDynamoDBFrozen(t *testing.T) {
 				for s.attempt = 1; s.attempt <= 8; s.attempt++ {
 					q := *filled[i] // the check answers page, kept open
 					q.post(url.Values{})
-					if strings.HasPrefix(q.path, "/refer/confirmation") && q.status == http.StatusOK {
-						if m := confirmedReference.FindStringSubmatch(q.body); m != nil {
+					if strings.HasPrefix(q.Path, "/refer/confirmation") && q.Status == http.StatusOK {
+						if m := confirmedReference.FindStringSubmatch(q.Body); m != nil {
 							s.reference = m[1]
 						}
 						break
 					}
-					if q.status != http.StatusServiceUnavailable {
-						t.Errorf("%s: on %s with %d, want the confirmation or an error page (503)", s.marker, q.path, q.status)
+					if q.Status != http.StatusServiceUnavailable {
+						t.Errorf("%s: on %s with %d, want the confirmation or an error page (503)", s.marker, q.Path, q.Status)
 						break
 					}
 					mu.Lock()

@@ -52,6 +52,15 @@ func (r *Report) Print(w io.Writer) error {
 		p("%d\t%s\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%s\t%.2f\t%.2f\t%.2f\t%.2f", s.Concurrency, triage, s.Product.N, s.Product.PerSecond,
 			s.Product.P50, s.Product.P99, s.Floor.P50, s.Floor.P99, s.P50, s.P99, target, tx.Floor.P50, tx.Floor.P99, tx.P50, tx.P99)
 	}
+	if len(r.WebSubmit) > 0 {
+		p("")
+		p("The web journey's \"Send referral\" against the same floors, triage running")
+		p("concurrency\tn\tsends/s\tp50 ms\tp99 ms\tp50 ratio\tp99 ratio\tover the transaction floor p50\tp99")
+		for _, s := range r.WebSubmit {
+			p("%d\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f", s.Concurrency, s.Product.N, s.Product.PerSecond,
+				s.Product.P50, s.Product.P99, s.P50, s.P99, s.OverTransaction.P50, s.OverTransaction.P99)
+		}
+	}
 	p("")
 	p("One submission, mean of %d one at a time, triage paused (ms)", r.Phases.N)
 	p("phase\tcalls\tms")

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/infra/lambdart"
 	"github.com/csc-frontdoor/frontdoor/infra/samtemplate"
+	"github.com/csc-frontdoor/frontdoor/infra/webform"
 )
 
 // Options configure a run of the bench.
@@ -36,6 +39,9 @@ type Options struct {
 	// Phases is how many referrals the per-phase breakdown sends, and Cost
 	// how many the cost is measured over.
 	Phases, Cost int
+	// Web is how many referrals each concurrency's web journey run sends
+	// (0 leaves the web journey out).
+	Web int
 	// SkipSizes leaves out the linux/arm64 builds.
 	SkipSizes bool
 	// Progress receives a line as each part starts; Logs the stack's.
@@ -50,6 +56,10 @@ type Report struct {
 	// Submit compares POST /referrals with its floor at each concurrency,
 	// with triage running as in production and paused.
 	Submit []SubmitRun `json:"submit"`
+	// WebSubmit is the web journey's "Send referral" (the check answers
+	// page's form posted) at each concurrency, triage running, against the
+	// same floors.
+	WebSubmit []SubmitRun `json:"webSubmit"`
 	// Phases is where one submission's time goes.
 	Phases Phases `json:"phases"`
 	// EndToEnd is from POST /referrals to the referral awaiting a decision
@@ -164,6 +174,15 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			return nil, err
 		}
 		r.Submit = append(r.Submit, runs...)
+		if o.Web > 0 {
+			say("the web journey's send at concurrency %d: %d referrals", c, o.Web)
+			web, err := webSubmit(ctx, l, o.Web, c)
+			if err != nil {
+				return nil, err
+			}
+			r.WebSubmit = append(r.WebSubmit, SubmitRun{Concurrency: c, Triage: true,
+				Ratio: NewRatio(web, runs[0].Floor), OverTransaction: NewRatio(web, runs[0].OverTransaction.Floor)})
+		}
 	}
 
 	say("end to end: %d referrals, one every %s", o.EndToEnd, o.EndToEndEvery)
@@ -262,6 +281,26 @@ func submitRuns(ctx context.Context, l *local, body []byte, n, c int) ([]SubmitR
 		{Concurrency: c, Triage: true, Ratio: NewRatio(running, floor), OverTransaction: NewRatio(running, txFloor)},
 		{Concurrency: c, Triage: false, Ratio: NewRatio(paused, floor), OverTransaction: NewRatio(paused, txFloor)},
 	}, nil
+}
+
+// webSubmit fills in n referrals on the pages as a person without
+// JavaScript does (not timed), then times pressing "Send referral" on each,
+// c at once, until its confirmation page is shown.
+func webSubmit(ctx context.Context, l *local, n, c int) (Latency, error) {
+	hc := &http.Client{Transport: l.http.Transport, Timeout: 60 * time.Second, CheckRedirect: webform.NoRedirects.CheckRedirect}
+	filled := make([]*webform.Client, n)
+	if _, err := Measure(ctx, n, 4, func(ctx context.Context, i int) error {
+		filled[i] = &webform.Client{Base: l.api, HTTP: hc}
+		return filled[i].FillReferral("bench-web-c" + strconv.Itoa(c) + "-" + strconv.Itoa(i))
+	}); err != nil {
+		return Latency{}, fmt.Errorf("bench: fill in the pages: %w", err)
+	}
+	return Measure(ctx, n, c, func(ctx context.Context, i int) error {
+		if err := filled[i].Post(url.Values{}); err != nil {
+			return err
+		}
+		return filled[i].Want("/refer/confirmation", http.StatusOK)
+	})
 }
 
 // endToEnd sends n referrals that make a follow-up, one every every, and

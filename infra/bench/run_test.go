@@ -32,7 +32,7 @@ func TestRunOnTheLocalStack(t *testing.T) {
 		Root: root, Binaries: binaries, DynamoDBDir: ddbDir,
 		N: n, Concurrency: []int{1, 4}, ColdStarts: 2,
 		EndToEnd: e2e, EndToEndEvery: 20 * time.Millisecond,
-		Phases: 20, Cost: cost, SkipSizes: true,
+		Phases: 20, Cost: cost, Web: 5, SkipSizes: true,
 	}
 	r, err := Run(t.Context(), o)
 	if err != nil {
@@ -46,6 +46,15 @@ func TestRunOnTheLocalStack(t *testing.T) {
 		if s.Product.N != n || s.Floor.N != n || s.Product.P50 <= 0 || s.Floor.P50 <= 0 || s.P50 <= 0 || s.P99 <= 0 ||
 			s.OverTransaction.Floor.N != n || s.OverTransaction.Floor.P50 <= 0 || s.OverTransaction.P50 <= 0 {
 			t.Errorf("submission run %+v", s)
+		}
+	}
+
+	if len(r.WebSubmit) != 2 {
+		t.Fatalf("%d web journey runs, want 2", len(r.WebSubmit))
+	}
+	for _, s := range r.WebSubmit {
+		if s.Product.N != 5 || s.Product.P50 <= 0 || s.P50 <= 0 || s.OverTransaction.P50 <= 0 {
+			t.Errorf("web journey run %+v", s)
 		}
 	}
 
@@ -95,7 +104,7 @@ func TestRunOnTheLocalStack(t *testing.T) {
 	if err := r.Print(&out); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"against its floor", "One submission", "End to end", "Cold start", "Cost per referral", "SubmitReferralFunction"} {
+	for _, want := range []string{"against its floor", "Send referral", "One submission", "End to end", "Cold start", "Cost per referral", "SubmitReferralFunction"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the printed report has no %q:\n%s", want, out.String())
 		}

@@ -23,6 +23,7 @@ func main() {
 	var conc, out, logs string
 	flag.IntVar(&o.N, "n", 2000, "referrals per submission run")
 	flag.StringVar(&conc, "c", "1,8,32", "the submission runs' concurrencies")
+	flag.IntVar(&o.Web, "web", 300, "referrals per web journey run (0: none)")
 	flag.IntVar(&o.ColdStarts, "starts", 20, "cold starts of each function")
 	flag.IntVar(&o.EndToEnd, "e2e", 300, "referrals followed to their follow-up")
 	flag.DurationVar(&o.EndToEndEvery, "every", 50*time.Millisecond, "time between the end-to-end referrals")

@@ -180,6 +180,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			if err != nil {
 				return nil, err
 			}
+			// The next run starts from an empty queue, not behind the
+			// triage of these.
+			if err := l.drain(ctx, "TriageQueue"); err != nil {
+				return nil, err
+			}
 			r.WebSubmit = append(r.WebSubmit, SubmitRun{Concurrency: c, Triage: true,
 				Ratio: NewRatio(web, runs[0].Floor), OverTransaction: NewRatio(web, runs[0].OverTransaction.Floor)})
 		}

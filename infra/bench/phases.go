@@ -150,21 +150,8 @@ func cost(ctx context.Context, l *local, ddbRec *Recorder, body []byte, n int) (
 	if err != nil {
 		return Usage{}, err
 	}
-	deadline := time.Now().Add(3 * time.Minute)
-	for _, id := range ids {
-		for {
-			p, err := l.progressOf(ctx, id)
-			if err != nil {
-				return Usage{}, err
-			}
-			if !p.followUp.IsZero() {
-				break
-			}
-			if time.Now().After(deadline) {
-				return Usage{}, fmt.Errorf("bench: referral %s has no follow-up after 3 minutes", id)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+	if _, err := l.awaitFollowUps(ctx, ids); err != nil {
+		return Usage{}, err
 	}
 	for _, q := range []string{"TriageQueue", "FollowUpQueue"} {
 		if err := l.drain(ctx, q); err != nil {

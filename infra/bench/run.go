@@ -334,29 +334,23 @@ func endToEnd(ctx context.Context, l *local, body []byte, n int, every time.Dura
 	}
 	tick.Stop()
 	wg.Wait()
-	start := all[0].at
-	var triaged, followUp []time.Duration
-	deadline := time.Now().Add(3 * time.Minute)
+	ids := make([]string, n)
 	for i, s := range all {
 		if errs[i] != nil {
 			return EndToEnd{}, errs[i]
 		}
-		for {
-			p, err := l.progressOf(ctx, s.id)
-			if err != nil {
-				return EndToEnd{}, err
-			}
-			if !p.triaged.IsZero() && !p.followUp.IsZero() {
-				triaged = append(triaged, p.triaged.Sub(s.at))
-				followUp = append(followUp, p.followUp.Sub(s.at))
-				break
-			}
-			if time.Now().After(deadline) {
-				return EndToEnd{}, fmt.Errorf("bench: referral %d not triaged with its follow-up after 3 minutes", i)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+		ids[i] = s.id
 	}
+	got, err := l.awaitFollowUps(ctx, ids)
+	if err != nil {
+		return EndToEnd{}, err
+	}
+	var triaged, followUp []time.Duration
+	for i, p := range got {
+		triaged = append(triaged, p.triaged.Sub(all[i].at))
+		followUp = append(followUp, p.followUp.Sub(all[i].at))
+	}
+	start := all[0].at
 	wall := all[n-1].at.Sub(start)
 	return EndToEnd{
 		Every:    every,

@@ -294,6 +294,34 @@ func (l *local) progressOf(ctx context.Context, id string) (progress, error) {
 	return p, nil
 }
 
+// awaitFollowUps waits (at most 3 minutes in all) until every referral of
+// ids is triaged with its follow-up created, and returns where each is.
+func (l *local) awaitFollowUps(ctx context.Context, ids []string) ([]progress, error) {
+	out := make([]progress, len(ids))
+	deadline := time.Now().Add(3 * time.Minute)
+	for i, id := range ids {
+		for {
+			p, err := l.progressOf(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			if !p.triaged.IsZero() && !p.followUp.IsZero() {
+				out[i] = p
+				break
+			}
+			if time.Now().After(deadline) {
+				return nil, fmt.Errorf("bench: referral %s not triaged with its follow-up after 3 minutes", id)
+			}
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}
+	return out, nil
+}
+
 func str(item map[string]types.AttributeValue, name string) string {
 	if s, ok := item[name].(*types.AttributeValueMemberS); ok {
 		return s.Value

@@ -42,6 +42,7 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
@@ -78,6 +79,7 @@ type Browser struct {
 	opts Options
 	ctx  context.Context // the tab's; it lives as long as the Browser
 	axe  string          // axe-core's source
+	dir  string          // the profile's directory; downloads go under it
 
 	cancelTab, cancelAlloc context.CancelFunc
 
@@ -159,7 +161,7 @@ func start(opts Options, axe, profile string) (*Browser, error) {
 		chromedp.CombinedOutput(&output),
 	)
 	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
-	b := &Browser{opts: opts, ctx: tabCtx, axe: axe, cancelTab: cancelTab, cancelAlloc: cancelAlloc}
+	b := &Browser{opts: opts, ctx: tabCtx, axe: axe, dir: profile, cancelTab: cancelTab, cancelAlloc: cancelAlloc}
 
 	// The first call starts the browser and ties it to tabCtx for good, so
 	// it cannot take a timeout of its own: it is bounded here instead.
@@ -485,6 +487,66 @@ func (b *Browser) settle(ctx context.Context, before int) error {
 		case <-tick.C:
 		}
 	}
+}
+
+// Download clicks the first element that matches the CSS selector, a link
+// whose response is a file (Content-Disposition: attachment, or a download
+// attribute), as a person downloading it does, and waits within the Options'
+// Timeout for the browser to have saved the whole file. It returns the name
+// the browser suggested for the file and the file's contents. The page the
+// tab shows stays as it was.
+func (b *Browser) Download(selector string) (name string, content []byte, err error) {
+	ctx, cancel := context.WithTimeout(b.ctx, b.opts.Timeout)
+	defer cancel()
+	dir, err := os.MkdirTemp(b.dir, "download-")
+	if err != nil {
+		return "", nil, fmt.Errorf("downloading from %s: %w", selector, err)
+	}
+	// Subscribed before the click, so that no event is missed.
+	begun := chromedp.Events(ctx, cdpbrowser.DownloadWillBegin)
+	progress := chromedp.Events(ctx, cdpbrowser.DownloadProgress)
+	events := true
+	if err := chromedp.Do(ctx,
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+				Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: &events,
+			})
+			return err
+		}),
+		chromedp.Click(chromedp.CSS(selector)),
+	); err != nil {
+		return "", nil, fmt.Errorf("downloading from %s: %w", selector, err)
+	}
+	var guid string
+	for ev, err := range begun {
+		if err != nil {
+			return "", nil, fmt.Errorf("downloading from %s: no download began: %w", selector, err)
+		}
+		guid, name = ev.GUID, ev.SuggestedFilename
+		break
+	}
+	for ev, err := range progress {
+		if err != nil {
+			return "", nil, fmt.Errorf("downloading %s from %s: %w", name, selector, err)
+		}
+		if ev.GUID != guid {
+			continue
+		}
+		switch ev.State {
+		case cdpbrowser.DownloadProgressStateInProgress:
+			continue
+		case cdpbrowser.DownloadProgressStateCompleted:
+			// With allowAndName, the file is named by its GUID.
+			content, err := os.ReadFile(filepath.Join(dir, guid))
+			if err != nil {
+				return "", nil, fmt.Errorf("downloading %s from %s: %w", name, selector, err)
+			}
+			return name, content, nil
+		default:
+			return "", nil, fmt.Errorf("downloading %s from %s: the download ended %s", name, selector, ev.State)
+		}
+	}
+	return "", nil, fmt.Errorf("downloading %s from %s: the download did not end", name, selector)
 }
 
 // Screenshot writes a PNG of the whole page, beyond the viewport, to

@@ -99,6 +99,14 @@ try { eval("1"); document.body.classList.add("eval-ran") } catch {}`)
 <p id="agree">`+html.EscapeString(r.FormValue("agree"))+`</p>
 <p id="post">`+html.EscapeString(r.FormValue("post"))+`</p>`))
 	})
+	mux.HandleFunc("GET /files", func(w http.ResponseWriter, r *http.Request) {
+		show(w, http.StatusOK, htmlPage("Files", `<h1>Files</h1><p><a id="report" href="/report.csv" download>Download the report</a></p>`))
+	})
+	mux.HandleFunc("GET /report.csv", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="report-2026.csv"`)
+		fmt.Fprint(w, reportCSV)
+	})
 	mux.HandleFunc("GET /set-cookie", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Add("Set-Cookie", "__Host-x=1; Path=/; Secure; HttpOnly; SameSite=Lax")
 		show(w, http.StatusOK, htmlPage("Cookie set", `<h1>Cookie set</h1>`))
@@ -170,6 +178,7 @@ func TestBrowser(t *testing.T) {
 			t.Run("status", func(t *testing.T) { testStatus(t, b, s) })
 			t.Run("secure cookie", func(t *testing.T) { testSecureCookie(t, b, s) })
 			t.Run("screenshot", func(t *testing.T) { testScreenshot(t, b, s) })
+			t.Run("download", func(t *testing.T) { testDownload(t, b, s) })
 		})
 	}
 }
@@ -503,4 +512,25 @@ func (r *recorder) add(to *[]string, msg string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	*to = append(*to, msg)
+}
+
+// reportCSV is the file /report.csv serves.
+const reportCSV = "day,count\n2026-12-01,3\n"
+
+// testDownload: a link to a file is downloaded whole, under the name the
+// server gives it, and the page stays where it was.
+func testDownload(t *testing.T, b *Browser, s *site) {
+	if err := b.Navigate(s.URL + "/files"); err != nil {
+		t.Fatal(err)
+	}
+	name, content, err := b.Download("#report")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name != "report-2026.csv" || string(content) != reportCSV {
+		t.Errorf("downloaded %q: %q, want report-2026.csv: %q", name, content, reportCSV)
+	}
+	if title, err := b.Title(); err != nil || title != "Files" {
+		t.Errorf("after the download the tab shows %q (%v), not the page of the link", title, err)
+	}
 }

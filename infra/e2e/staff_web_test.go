@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"bytes"
+	"encoding/csv"
 	"fmt"
 	"maps"
 	"net/http"
@@ -337,6 +339,24 @@ func TestManagerReadsTheFiguresInTheBrowser(t *testing.T) {
 			}
 			if n, err := browser.Result(v.b, chromedp.Evaluate[int](`document.querySelectorAll("main svg[role=img]").length`)); err != nil || (want.Received > 0 && n < 1) {
 				t.Errorf("%d charts drawn for %d referrals, %v", n, want.Received, err)
+			}
+			// The census download: a row for each referral of the period,
+			// as many as GET /stats counts, and no names.
+			name, content, err := v.b.Download(`a[href^="/staff/figures/census.csv"]`)
+			v.must(err)
+			if wantName := "referrals-" + from.Format(time.DateOnly) + "-to-" + now.Format(time.DateOnly) + ".csv"; name != wantName {
+				t.Errorf("the census downloads as %q, want %q", name, wantName)
+			}
+			rows, err := csv.NewReader(bytes.NewReader(content)).ReadAll()
+			v.must(err)
+			if len(rows) == 0 || !slices.Equal(rows[0], []string{"ReferralDate", "ReferralSource", "ReReferral", "ReferralNFA", "PrimaryNeedCode"}) {
+				t.Fatalf("the census's header: %v", rows)
+			}
+			if len(rows)-1 != want.Received {
+				t.Errorf("the census has %d referrals, GET /stats counts %d received", len(rows)-1, want.Received)
+			}
+			if bytes.Contains(content, []byte("Test")) {
+				t.Errorf("a name in the census:\n%s", content)
 			}
 		})
 	}

@@ -242,7 +242,7 @@ func readFigures(t *testing.T, query string) figures {
 // TestFiguresCountWhatIsStored reads the figures around two new referrals
 // and a decision: the counts grow by exactly what was stored.
 func TestFiguresCountWhatIsStored(t *testing.T) {
-	london := calendar.London
+	london := calendar.London()
 	today := time.Now().In(london)
 	query := "from=" + today.AddDate(0, 0, -1).Format(time.DateOnly) + "&to=" + today.AddDate(0, 0, 1).Format(time.DateOnly)
 	before := readFigures(t, query)

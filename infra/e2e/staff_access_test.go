@@ -274,7 +274,7 @@ func TestCensusExport(t *testing.T) {
 		t.Fatalf("decision: %d %s", resp.StatusCode, b)
 	}
 	cookie := staffSignIn(t, "manager-csv", auth.MASHManager)
-	day := r.ReceivedAt.In(calendar.London).Format(time.DateOnly)
+	day := r.ReceivedAt.In(calendar.London()).Format(time.DateOnly)
 	req, _ := http.NewRequest(http.MethodGet, env.stack.APIURL()+"/staff/figures/census.csv?from="+day+"&to="+day, nil)
 	req.Header.Set("Cookie", cookie)
 	resp, err := noRedirects.Do(req)

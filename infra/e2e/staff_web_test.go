@@ -231,7 +231,7 @@ func TestAdviserLogsACallInTheBrowser(t *testing.T) {
 // the figures for a period, as charts whose tables are the figures of
 // GET /stats; a date that is not a date is an error on its field.
 func TestManagerReadsTheFiguresInTheBrowser(t *testing.T) {
-	now := time.Now().In(calendar.London)
+	now := time.Now().In(calendar.London())
 	from := now.AddDate(0, 0, -7)
 	for _, m := range modes[:2] {
 		t.Run(m.name, func(t *testing.T) {
@@ -398,7 +398,7 @@ func TestProviderCompletesAnInterviewInTheBrowser(t *testing.T) {
 	v.seen("follow-up", page, 200)
 	v.press("Accept")
 	v.seen("follow-up-accepted", page, 200)
-	now := time.Now().In(calendar.London).Add(-time.Hour)
+	now := time.Now().In(calendar.London()).Add(-time.Hour)
 	v.fill("returnHomeInterview-interviewedAt-day", fmt.Sprint(now.Day()), "returnHomeInterview-interviewedAt-month", fmt.Sprint(int(now.Month())),
 		"returnHomeInterview-interviewedAt-year", fmt.Sprint(now.Year()), "returnHomeInterview-interviewedAt-time", now.Format("15:04"))
 	v.choose("returnHomeInterview-method", "IN_PERSON")

@@ -55,9 +55,10 @@ const (
 //go:embed proclamations.json
 var embeddedJSON []byte
 
-// embeddedProclamations is the parsed embedded set; a test asserts that
-// embeddedErr is nil, so EnglandAndWales never has to panic.
-var embeddedProclamations, embeddedErr = ParseProclamations(embeddedJSON)
+// embeddedProclamations parses the embedded set when it is first needed,
+// not at start; a test asserts that its error is nil, so EnglandAndWales
+// never has to panic.
+var embeddedProclamations = sync.OnceValues(func() ([]Proclamation, error) { return ParseProclamations(embeddedJSON) })
 
 // The years the calendar and every date the front door is asked for span:
 // a date outside them is refused as input (the holidays are computed for
@@ -70,16 +71,16 @@ const (
 // InRange reports whether t falls in the years FirstYear to LastYear, in
 // England.
 func InRange(t time.Time) bool {
-	y := t.In(London).Year()
+	y := t.In(London()).Year()
 	return y >= FirstYear && y <= LastYear
 }
 
 // London is Europe/London, the zone in which every time is shown and every
 // day, working day and date is counted. Its rules are embedded in the binary
 // (time/tzdata), so it loads on a host with no zone database; should that
-// data ever be unreadable the program stops at start, rather than count
-// England's days in another zone.
-var London = mustLoad("Europe/London")
+// data ever be unreadable the program stops, rather than count England's
+// days in another zone. It is loaded when first asked for, not at start.
+var London = sync.OnceValue(func() *time.Location { return mustLoad("Europe/London") })
 
 func mustLoad(name string) *time.Location {
 	loc, err := time.LoadLocation(name)
@@ -213,7 +214,8 @@ func WithProclamations(p []Proclamation) Option {
 // Proclamations returns a copy of the proclamations embedded in the package
 // (proclamations.json), e.g. to extend them with WithProclamations.
 func Proclamations() []Proclamation {
-	return append([]Proclamation(nil), embeddedProclamations...)
+	p, _ := embeddedProclamations()
+	return append([]Proclamation(nil), p...)
 }
 
 // EnglandAndWales returns the calendar of bank holidays of England and Wales:
@@ -223,7 +225,7 @@ func Proclamations() []Proclamation {
 // It never panics.
 func EnglandAndWales(opts ...Option) *Calendar {
 	c := &Calendar{
-		loc:       London,
+		loc:       London(),
 		cobHour:   defaultCOBHour,
 		cobMinute: defaultCOBMinute,
 		other:     make(map[int]map[int]struct{}),

@@ -2,7 +2,6 @@ package custody
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -11,6 +10,7 @@ import (
 	// zone database of the machine holds.
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/internal/lazyre"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 )
 
@@ -69,7 +69,7 @@ func Normalise(r *Request) {
 }
 
 // custodyNumberPattern is the shape of a custody record number.
-var custodyNumberPattern = regexp.MustCompile(`^[A-Za-z0-9/-]+$`)
+var custodyNumberPattern = lazyre.New(`^[A-Za-z0-9/-]+$`)
 
 // Messages used in more than one place.
 const (
@@ -103,7 +103,7 @@ func (v *validator) suite() {
 		v.Add("custodyNumber", "Enter the custody record number")
 	case utf8.RuneCountInString(n) > MaxCustodyNumber:
 		v.Add("custodyNumber", fmt.Sprintf("Shorten the custody record number to %d characters or fewer", MaxCustodyNumber))
-	case !custodyNumberPattern.MatchString(n):
+	case !custodyNumberPattern().MatchString(n):
 		v.Add("custodyNumber", "Enter the custody record number using only letters, digits, / and -")
 	}
 }

@@ -97,7 +97,7 @@ func (c Clocks) location() *time.Location {
 	if c.Location != nil {
 		return c.Location
 	}
-	return calendar.London
+	return calendar.London()
 }
 
 // Due returns when a follow-up of kind k whose clock started at start is due,

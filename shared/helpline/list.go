@@ -4,11 +4,11 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/calendar"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
+	"github.com/csc-frontdoor/frontdoor/shared/internal/lazyre"
 	"github.com/csc-frontdoor/frontdoor/shared/page"
 )
 
@@ -71,7 +71,7 @@ type Page struct {
 var london = calendar.London
 
 // dateOnly matches a date without a time.
-var dateOnly = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+var dateOnly = lazyre.New(`^\d{4}-\d{2}-\d{2}$`)
 
 // ParseListQuery reads the query parameters of GET /helpline-calls, as
 // asked at now:
@@ -160,8 +160,8 @@ func parseTime(p *page.Query, name string, end bool) (time.Time, bool) {
 	if !present {
 		return time.Time{}, true
 	}
-	if dateOnly.MatchString(v) {
-		d, err := time.ParseInLocation("2006-01-02", v, london)
+	if dateOnly().MatchString(v) {
+		d, err := time.ParseInLocation("2006-01-02", v, london())
 		if err == nil && calendar.InRange(d) {
 			if end {
 				d = d.AddDate(0, 0, 1)

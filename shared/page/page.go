@@ -14,12 +14,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/strictjson"
 )
 
 // Limits of every list.
@@ -85,9 +85,6 @@ type Query struct {
 	fields []apperr.FieldError
 }
 
-// plausibleName matches a parameter name that may be repeated in a message.
-var plausibleName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,39}$`)
-
 // Parse starts reading params for the list named (as a message says it:
 // "the triage queue"). Besides cursor and limit the list takes only the
 // filters named; any other parameter is a problem, so that a misspelt
@@ -104,7 +101,7 @@ func Parse(list string, params map[string]string, filters ...string) *Query {
 		if slices.Contains(known, name) {
 			continue
 		}
-		if plausibleName.MatchString(name) {
+		if strictjson.PlausibleName(name) {
 			q.Fail(name, fmt.Sprintf("%s is not a parameter of %s. Use %s.", name, list, orList(known)))
 		} else {
 			// Not repeated: it may be anything, data included.

@@ -3,7 +3,6 @@ package referral
 import (
 	"fmt"
 	"net/mail"
-	"regexp"
 	"strings"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/calendar"
+	"github.com/csc-frontdoor/frontdoor/shared/internal/lazyre"
 )
 
 // london is the zone whose calendar decides what "today" is.
@@ -20,7 +20,7 @@ var london = calendar.London
 // Today is now's date in England (Europe/London), as midnight UTC: the
 // "today" that dates of birth and other dates are judged against.
 func Today(now time.Time) time.Time {
-	y, m, d := now.In(london).Date()
+	y, m, d := now.In(london()).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
@@ -120,7 +120,7 @@ func ValidNHSNumber(s string) bool {
 // and S are not used.
 const upnLetters = "ABCDEFGHJKLMNPQRTUVWXYZ"
 
-var upnPattern = regexp.MustCompile(`^[A-HJ-NPQRT-Z][0-9]{11}[0-9A-HJ-NPQRT-Z]$`)
+var upnPattern = lazyre.New(`^[A-HJ-NPQRT-Z][0-9]{11}[0-9A-HJ-NPQRT-Z]$`)
 
 // ValidUPN reports whether s is a valid Department for Education unique
 // pupil number: a check letter, 11 digits, and a 12th digit (a permanent
@@ -129,7 +129,7 @@ var upnPattern = regexp.MustCompile(`^[A-HJ-NPQRT-Z][0-9]{11}[0-9A-HJ-NPQRT-Z]$`
 // letter counting as its value in the same table (A=0 ... Z=22, without I, O
 // and S). Letters must be capitals; Normalise makes them so.
 func ValidUPN(s string) bool {
-	if !upnPattern.MatchString(s) {
+	if !upnPattern().MatchString(s) {
 		return false
 	}
 	sum := 0
@@ -146,7 +146,7 @@ func ValidUPN(s string) bool {
 // postcodePattern is the UK postcode pattern without the space: the
 // outward code in its six shapes (A9, A99, AA9, AA99, A9A, AA9A) and the
 // inward code (9AA), or the special GIR 0AA.
-var postcodePattern = regexp.MustCompile(`^(?:GIR0AA|(?:[A-Z][0-9]{1,2}|[A-Z][A-HJ-Y][0-9]{1,2}|[A-Z][0-9][A-Z]|[A-Z][A-HJ-Y][0-9][A-Z])[0-9][A-Z]{2})$`)
+var postcodePattern = lazyre.New(`^(?:GIR0AA|(?:[A-Z][0-9]{1,2}|[A-Z][A-HJ-Y][0-9]{1,2}|[A-Z][0-9][A-Z]|[A-Z][A-HJ-Y][0-9][A-Z])[0-9][A-Z]{2})$`)
 
 // NormalisePostcode checks that s is a UK postcode, in any case and with or
 // without spaces, and returns it in capitals with one space before the
@@ -154,7 +154,7 @@ var postcodePattern = regexp.MustCompile(`^(?:GIR0AA|(?:[A-Z][0-9]{1,2}|[A-Z][A-
 // not a postcode.
 func NormalisePostcode(s string) (string, bool) {
 	compact := strings.ToUpper(strings.Join(strings.Fields(s), ""))
-	if !postcodePattern.MatchString(compact) {
+	if !postcodePattern().MatchString(compact) {
 		return "", false
 	}
 	return compact[:len(compact)-3] + " " + compact[len(compact)-3:], true
@@ -339,7 +339,7 @@ func (v *validator) child(p string, c Child) {
 	v.NHSNumber(p+".nhsNumber", c.NHSNumber, "Enter the child's NHS number as 10 digits, like 943 476 5919")
 	v.short(p+".school", c.School, "")
 	if c.UPN != "" && !ValidUPN(c.UPN) {
-		if len(c.UPN) == 13 && upnPattern.MatchString(c.UPN) {
+		if len(c.UPN) == 13 && upnPattern().MatchString(c.UPN) {
 			v.Add(p+".upn", "This is not a valid unique pupil number: check each character, or leave it out if you are not sure of it")
 		} else {
 			v.Add(p+".upn", "Enter the unique pupil number as 13 characters: a letter, then 12 digits (a temporary UPN ends in a letter)")

@@ -53,7 +53,7 @@ func ParsePeriod(params map[string]string, now time.Time) (Period, error) {
 			fs = append(fs, apperr.FieldError{Field: name, Message: "Give the " + name + " date, like 2026-11-01, or leave " + name + " out."})
 			return time.Time{}
 		}
-		t, err := time.ParseInLocation(time.DateOnly, v, london)
+		t, err := time.ParseInLocation(time.DateOnly, v, london())
 		if err != nil {
 			fs = append(fs, apperr.FieldError{Field: name, Message: "The " + name + " date is a date like 2026-11-01."})
 		} else if !calendar.InRange(t) {
@@ -69,14 +69,14 @@ func ParsePeriod(params map[string]string, now time.Time) (Period, error) {
 	}
 	from, last := day("from"), day("to")
 	if len(fs) == 0 && last.IsZero() {
-		y, m, d := now.In(london).Date()
-		last = time.Date(y, m, d, 0, 0, 0, 0, london)
+		y, m, d := now.In(london()).Date()
+		last = time.Date(y, m, d, 0, 0, 0, 0, london())
 	}
 	if len(fs) == 0 && from.IsZero() {
-		from = time.Date(last.Year(), last.Month(), 1, 0, 0, 0, 0, london)
+		from = time.Date(last.Year(), last.Month(), 1, 0, 0, 0, 0, london())
 	}
 	if len(fs) == 0 {
-		to := time.Date(last.Year(), last.Month(), last.Day()+1, 0, 0, 0, 0, london)
+		to := time.Date(last.Year(), last.Month(), last.Day()+1, 0, 0, 0, 0, london())
 		switch {
 		case to.Before(from) || to.Equal(from):
 			fs = append(fs, apperr.FieldError{Field: "to", Message: "The to date must be on or after the from date."})
@@ -103,9 +103,9 @@ func (p Period) Weeks() []string {
 
 // mondayOf is the start, in England, of the Monday of t's week.
 func mondayOf(t time.Time) time.Time {
-	l := t.In(london)
+	l := t.In(london())
 	back := (int(l.Weekday()) + 6) % 7 // days since Monday
-	return time.Date(l.Year(), l.Month(), l.Day()-back, 0, 0, 0, 0, london)
+	return time.Date(l.Year(), l.Month(), l.Day()-back, 0, 0, 0, 0, london())
 }
 
 // weekOf names t's week by its Monday in England.
@@ -315,7 +315,7 @@ func Census(p Period, refs []Referral) [][]string {
 	}
 	rows := make([][]string, 0, len(in))
 	for _, r := range in {
-		rows = append(rows, []string{r.ReceivedAt.In(london).Format(time.DateOnly), r.Source, flag(r.ReReferral), flag(r.NoFurtherAction), r.PrimaryNeed})
+		rows = append(rows, []string{r.ReceivedAt.In(london()).Format(time.DateOnly), r.Source, flag(r.ReReferral), flag(r.NoFurtherAction), r.PrimaryNeed})
 	}
 	return rows
 }

@@ -14,12 +14,12 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/internal/lazyre"
 )
 
 // Form names what is decoded, for the messages.
@@ -114,7 +114,7 @@ func (f Form) fallbackProblem(err error) apperr.FieldError {
 		return apperr.FieldError{Field: ute.Field, Message: fmt.Sprintf("%s %s", f.orBody(ute.Field), kindWanted(ute.Type))}
 	}
 	if _, after, ok := strings.Cut(err.Error(), "unknown field "); ok {
-		if n, err := strconv.Unquote(after); err == nil && plausibleName.MatchString(n) {
+		if n, err := strconv.Unquote(after); err == nil && PlausibleName(n) {
 			return apperr.FieldError{Field: n, Message: n + " is not a field of " + f.FieldOf}
 		}
 	}
@@ -230,7 +230,7 @@ func (w *walker) object(t reflect.Type, path string) {
 		}
 		f, known := fields[name]
 		switch {
-		case !known && !plausibleName.MatchString(name):
+		case !known && !PlausibleName(name):
 			// A name that could not be a field may be personal data: name
 			// the object it is in rather than repeat it.
 			w.add(path, w.form.orBody(path)+" has a member whose name is not a field of "+w.form.FieldOf)
@@ -249,9 +249,14 @@ func (w *walker) object(t reflect.Type, path string) {
 	w.token() // }
 }
 
-// plausibleName matches a member name that looks like a field name and so
-// may be repeated in an error message.
-var plausibleName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,39}$`)
+// PlausibleName reports whether name looks like a field's or a
+// parameter's name (a letter, then up to 39 letters, digits or
+// underscores), and so may be repeated in an error message: a name that
+// does not may be personal data.
+func PlausibleName(name string) bool { return plausibleName().MatchString(name) }
+
+// plausibleName is PlausibleName's pattern.
+var plausibleName = lazyre.New(`^[A-Za-z][A-Za-z0-9_]{0,39}$`)
 
 // skipValue reads and discards one whole value.
 func (w *walker) skipValue() {

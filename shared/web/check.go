@@ -323,7 +323,7 @@ func longTime(s string) string {
 	if err != nil {
 		return s
 	}
-	return t.In(calendar.London).Format("2 January 2006 at 3:04pm")
+	return t.In(calendar.London()).Format("2 January 2006 at 3:04pm")
 }
 
 // submit sends the referral through the intake the API uses. The draft's
@@ -461,7 +461,7 @@ func (s *Server) showConfirmation(w http.ResponseWriter, r *http.Request, rc int
 
 // dueWords says when in England: 5pm on Thursday 3 December 2026.
 func dueWords(t time.Time) string {
-	t = t.In(calendar.London)
+	t = t.In(calendar.London())
 	clock := t.Format("3:04pm")
 	clock = strings.Replace(clock, ":00", "", 1)
 	return clock + " on " + t.Format("Monday 2 January 2006")

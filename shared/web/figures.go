@@ -107,9 +107,9 @@ func (s *Server) figures(w http.ResponseWriter, r *http.Request, ses *session.Se
 		status = http.StatusUnprocessableEntity
 	}
 	if f != nil {
-		last := f.To.Add(-time.Nanosecond).In(calendar.London)
-		p.Heading = t("figures.period", "from", f.From.In(calendar.London).Format("2 January 2006"), "to", last.Format("2 January 2006"))
-		p.Census = pathCensus + "?" + url.Values{"from": {f.From.In(calendar.London).Format(time.DateOnly)}, "to": {last.Format(time.DateOnly)}}.Encode()
+		last := f.To.Add(-time.Nanosecond).In(calendar.London())
+		p.Heading = t("figures.period", "from", f.From.In(calendar.London()).Format("2 January 2006"), "to", last.Format("2 January 2006"))
+		p.Census = pathCensus + "?" + url.Values{"from": {f.From.In(calendar.London()).Format(time.DateOnly)}, "to": {last.Format(time.DateOnly)}}.Encode()
 		for _, c := range s.figureCharts(f) {
 			head, rows := c.Table()
 			tbl := &govuk.Table{Caption: t("figures.tableOf", "title", c.Title), CaptionClasses: "govuk-table__caption--s"}
@@ -280,7 +280,7 @@ func (s *Server) census(w http.ResponseWriter, r *http.Request, ses *session.Ses
 		s.fail(w, r, err)
 		return
 	}
-	name := fmt.Sprintf("referrals-%s-to-%s.csv", p.From.In(calendar.London).Format(time.DateOnly), p.To.Add(-time.Nanosecond).In(calendar.London).Format(time.DateOnly))
+	name := fmt.Sprintf("referrals-%s-to-%s.csv", p.From.In(calendar.London()).Format(time.DateOnly), p.To.Add(-time.Nanosecond).In(calendar.London()).Format(time.DateOnly))
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	_, _ = buf.WriteTo(w)

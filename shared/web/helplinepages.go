@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/csc-frontdoor/frontdoor/shared/calendar"
 	"github.com/csc-frontdoor/frontdoor/shared/helpline"
 	"github.com/csc-frontdoor/frontdoor/shared/ids"
+	"github.com/csc-frontdoor/frontdoor/shared/internal/lazyre"
 	"github.com/csc-frontdoor/frontdoor/shared/web/answers"
 	"github.com/csc-frontdoor/frontdoor/shared/web/draft"
 	"github.com/csc-frontdoor/frontdoor/shared/web/govuk"
@@ -117,7 +117,7 @@ var callFields = []string{"calledAt-day", "calledAt-month", "calledAt-year", "ca
 
 // newCall shows the form to log a call, the time of the call set to now.
 func (s *Server) newCall(w http.ResponseWriter, r *http.Request, ses *session.Session) {
-	now := s.cfg.Now().In(calendar.London)
+	now := s.cfg.Now().In(calendar.London())
 	v := url.Values{
 		"calledAt-day": {strconv.Itoa(now.Day())}, "calledAt-month": {strconv.Itoa(int(now.Month()))},
 		"calledAt-year": {strconv.Itoa(now.Year())}, "calledAt-time": {now.Format("15:04")},
@@ -185,7 +185,7 @@ func (s *Server) showCallForm(w http.ResponseWriter, r *http.Request, status int
 }
 
 // callPath maps a call's JSON paths to the form's fields.
-var callPath = regexp.MustCompile(`^(?:caller\.)?([A-Za-z]+)(?:\[\d+\])?`)
+var callPath = lazyre.New(`^(?:caller\.)?([A-Za-z]+)(?:\[\d+\])?`)
 
 // logCall logs the call through the service the API uses; the form's key
 // makes sending it twice log it once.
@@ -251,7 +251,7 @@ func (s *Server) logCall(w http.ResponseWriter, r *http.Request, ses *session.Se
 	} else if e != nil {
 		for _, fe := range e.Fields {
 			name := fe.Field
-			if m := callPath.FindStringSubmatch(fe.Field); m != nil {
+			if m := callPath().FindStringSubmatch(fe.Field); m != nil {
 				name = m[1]
 				if strings.HasPrefix(fe.Field, "caller.type") {
 					name = "callerType"

@@ -187,9 +187,9 @@ func dueIn(due, now time.Time) string {
 	if now.After(due) {
 		return "overdue by " + span(now.Sub(due))
 	}
-	d, n := due.In(calendar.London), now.In(calendar.London)
+	d, n := due.In(calendar.London()), now.In(calendar.London())
 	day := func(t time.Time) time.Time {
-		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, calendar.London)
+		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, calendar.London())
 	}
 	switch day(d).Sub(day(n)).Round(time.Hour) {
 	case 0:

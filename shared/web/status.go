@@ -201,7 +201,7 @@ func (s *Server) showStatus(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 // when is a time in England in words: 2 December 2026 at 10:04am.
-func when(t time.Time) string { return t.In(calendar.London).Format("2 January 2006 at 3:04pm") }
+func when(t time.Time) string { return t.In(calendar.London()).Format("2 January 2006 at 3:04pm") }
 
 // addInformation sends the information through the referrer service; its
 // idempotency key is the form's, so that sending the form twice adds it

@@ -8,12 +8,12 @@ package answers
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/csc-frontdoor/frontdoor/shared/calendar"
+	"github.com/csc-frontdoor/frontdoor/shared/internal/lazyre"
 	"github.com/csc-frontdoor/frontdoor/shared/referral"
 	"github.com/csc-frontdoor/frontdoor/shared/web/draft"
 )
@@ -224,7 +224,7 @@ func init() {
 	months["sept"] = time.September
 }
 
-var digits = regexp.MustCompile(`^[0-9]+$`)
+var digits = lazyre.New(`^[0-9]+$`)
 
 // ParseDate reads a date input (day, month, year) as YYYY-MM-DD. All three
 // empty is no date (""). The month may be a number or a month's name or
@@ -245,17 +245,17 @@ func ParseDate(day, month, year string) (string, *DateError) {
 	m, ok := months[strings.ToLower(strings.TrimSuffix(month, "."))]
 	if !ok {
 		n, err := strconv.Atoi(month)
-		if !digits.MatchString(month) || err != nil || n < 1 || n > 12 {
+		if !digits().MatchString(month) || err != nil || n < 1 || n > 12 {
 			return "", &DateError{"month", "The month must be a number from 1 to 12 or the name of a month"}
 		}
 		m = time.Month(n)
 	}
-	if !digits.MatchString(year) || len(year) != 4 {
+	if !digits().MatchString(year) || len(year) != 4 {
 		return "", &DateError{"year", "The year must include 4 numbers"}
 	}
 	y, _ := strconv.Atoi(year)
 	d, err := strconv.Atoi(day)
-	if !digits.MatchString(day) || err != nil || d < 1 || d > daysIn(m, y) {
+	if !digits().MatchString(day) || err != nil || d < 1 || d > daysIn(m, y) {
 		return "", &DateError{"day", "The date must be a real date"}
 	}
 	return fmt.Sprintf("%04d-%02d-%02d", y, m, d), nil
@@ -263,7 +263,7 @@ func ParseDate(day, month, year string) (string, *DateError) {
 
 // times are the times of day a person may type: 14:30, 14.30, 2:30pm,
 // 2pm, 9am.
-var times = regexp.MustCompile(`^([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$`)
+var times = lazyre.New(`^([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$`)
 
 // ParseDateTime reads a date input and a time of day in England as RFC 3339
 // with the offset in force then (BST or GMT). A time that does not exist
@@ -284,7 +284,7 @@ func ParseDateTime(day, month, year, clock string) (string, *DateError) {
 	case clock == "":
 		return "", &DateError{"time", "Enter the time, for example 14:30 or 2:30pm"}
 	}
-	m := times.FindStringSubmatch(clock)
+	m := times().FindStringSubmatch(clock)
 	if m == nil {
 		return "", &DateError{"time", "Enter the time as hours and minutes, for example 14:30 or 2:30pm"}
 	}
@@ -307,7 +307,7 @@ func ParseDateTime(day, month, year, clock string) (string, *DateError) {
 		return "", &DateError{"time", "Enter a real time, from 00:00 to 23:59"}
 	}
 	d, _ := time.Parse(time.DateOnly, date)
-	t := time.Date(d.Year(), d.Month(), d.Day(), h, mins, 0, 0, calendar.London)
+	t := time.Date(d.Year(), d.Month(), d.Day(), h, mins, 0, 0, calendar.London())
 	// A wall time that happens twice is read as the first: the earlier
 	// start makes the earlier deadline (a return home interview's 72 hours).
 	if earlier := t.Add(-time.Hour); earlier.Hour() == t.Hour() && earlier.Minute() == t.Minute() {

@@ -1,16 +1,16 @@
 package answers
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
+	"github.com/csc-frontdoor/frontdoor/shared/internal/lazyre"
 	"github.com/csc-frontdoor/frontdoor/shared/web/draft"
 )
 
 // indexed matches a list's item in a field path: children[2].nhsNumber.
-var indexed = regexp.MustCompile(`^(children|household|professionals)\[(\d+)\](?:\.(.+))?$`)
+var indexed = lazyre.New(`^(children|household|professionals)\[(\d+)\](?:\.(.+))?$`)
 
 // Place says on which page and at which form field a problem the
 // referral's validation names by its JSON path is shown. A problem with a
@@ -19,7 +19,7 @@ var indexed = regexp.MustCompile(`^(children|household|professionals)\[(\d+)\](?
 // is false for a path no page asks for (a fault of ours: logged, and shown
 // on check answers).
 func Place(d *draft.Draft, path string) (FieldError, bool) {
-	if m := indexed.FindStringSubmatch(path); m != nil {
+	if m := indexed().FindStringSubmatch(path); m != nil {
 		i, _ := strconv.Atoi(m[2])
 		ids := d.Lists[m[1]]
 		if i >= len(ids) {

@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -135,7 +136,7 @@ func (c Chart) Table() (head []string, rows [][]string) {
 // Its text comes from the chart's fields and is escaped.
 func (c Chart) SVG() template.HTML {
 	var b strings.Builder
-	if err := svgTemplate.Execute(&b, c.layout()); err != nil {
+	if err := svgTemplate().Execute(&b, c.layout()); err != nil {
 		// The template and its data are the package's own; this is not
 		// expected to happen.
 		return ""
@@ -175,7 +176,8 @@ const svgSource = `<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" rol
 // untitled is the name of a chart without a title.
 const untitled = "Bar chart"
 
-var svgTemplate = template.Must(template.New("chart").Parse(svgSource))
+// svgTemplate is parsed when the first chart is drawn, not at start.
+var svgTemplate = sync.OnceValue(func() *template.Template { return template.Must(template.New("chart").Parse(svgSource)) })
 
 // view is what the template draws; numbers are already formatted.
 type view struct {

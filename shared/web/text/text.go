@@ -8,9 +8,10 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/csc-frontdoor/frontdoor/shared/internal/lazyre"
 )
 
 //go:embed *.json
@@ -23,7 +24,7 @@ type Catalogue struct {
 }
 
 // placeholder matches {name} in a message.
-var placeholder = regexp.MustCompile(`\{([a-zA-Z][a-zA-Z0-9]*)\}`)
+var placeholder = lazyre.New(`\{([a-zA-Z][a-zA-Z0-9]*)\}`)
 
 // Load returns the catalogue of a language ("en").
 func Load(lang string) (*Catalogue, error) {
@@ -67,7 +68,7 @@ func (c *Catalogue) T(key string, args ...any) string {
 	for i := 0; i+1 < len(args); i += 2 {
 		vals[fmt.Sprint(args[i])] = fmt.Sprint(args[i+1])
 	}
-	return placeholder.ReplaceAllStringFunc(m, func(p string) string {
+	return placeholder().ReplaceAllStringFunc(m, func(p string) string {
 		if v, ok := vals[p[1:len(p)-1]]; ok {
 			return v
 		}
@@ -94,7 +95,7 @@ func (c *Catalogue) Keys() []string {
 // Placeholders returns the names of the placeholders in the key's message.
 func (c *Catalogue) Placeholders(key string) []string {
 	var out []string
-	for _, m := range placeholder.FindAllStringSubmatch(c.messages[key], -1) {
+	for _, m := range placeholder().FindAllStringSubmatch(c.messages[key], -1) {
 		out = append(out, m[1])
 	}
 	sort.Strings(out)
@@ -104,5 +105,5 @@ func (c *Catalogue) Placeholders(key string) []string {
 // Missing reports whether s holds a key the catalogue lacked or a
 // placeholder left unfilled: what a page must never show.
 func Missing(s string) bool {
-	return strings.Contains(s, "[[") || placeholder.MatchString(s)
+	return strings.Contains(s, "[[") || placeholder().MatchString(s)
 }

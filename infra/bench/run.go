@@ -444,7 +444,7 @@ func coldStart(ctx context.Context, cfg lambdart.Config, payload []byte, n int) 
 // LOCAL_BUILD).
 func buildMinimal(ctx context.Context, root, work string) (string, error) {
 	bin := filepath.Join(work, "minimal", "bootstrap")
-	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w", "-o", bin, "./infra/bench/minimal")
+	cmd := exec.CommandContext(ctx, "go", "build", "-tags", BuildTags, "-trimpath", "-ldflags=-s -w", "-o", bin, "./infra/bench/minimal")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if b, err := cmd.CombinedOutput(); err != nil {

@@ -21,9 +21,13 @@ type Size struct {
 	Zipped int64 `json:"zippedBytes"`
 }
 
+// BuildTags are the Makefile's build tags for every bootstrap, the
+// minimal one's too.
+const BuildTags = "lambda.norpc,nethttpomithttp2"
+
 // LambdaBuild is how the Makefile builds a bootstrap for Lambda
 // (GO_BUILD): keep the two the same.
-var LambdaBuild = []string{"build", "-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w -buildid="}
+var LambdaBuild = []string{"build", "-tags", BuildTags, "-trimpath", "-ldflags=-s -w -buildid="}
 
 // Sizes builds each package dir (relative to root: functions/web) for
 // linux/arm64 into work and measures its bootstrap raw and zipped, named by

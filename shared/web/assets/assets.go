@@ -1,25 +1,33 @@
-// Package assets serves the web pages' static files from the build: GOV.UK
-// Frontend's precompiled CSS, JavaScript, fonts and images (copied from its
-// npm package by `make web-assets`) and the front door's own small
-// stylesheet and start-up module. Each file is served under a URL that holds
-// a hash of its content, with a year's immutable cache lifetime, so that a
-// new release is fetched at once and an unchanged file never again.
+// Package assets serves the web pages' static files: GOV.UK Frontend's
+// precompiled CSS, JavaScript, fonts and images (from its npm package) and
+// the front door's own small stylesheet and start-up module. Each file is
+// served under a URL that holds a hash of its content, with a year's
+// immutable cache lifetime, so that a new release is fetched at once and an
+// unchanged file never again.
 //
 // The stylesheets and modules refer to the fonts, images and other modules
-// by their plain paths; those references are rewritten to the hashed URLs
-// when the files are loaded, so a hash covers what a file pulls in too.
+// by their plain paths; those references are rewritten to the hashed URLs,
+// so a hash covers what a file pulls in too. That work is done when the
+// functions are built, not when one starts: `make web-assets` copies GOV.UK
+// Frontend's files beside the front door's own in src/ and runs [Build]
+// (infra/cmd/webassets), which writes each file under its hashed name to
+// static/ with a manifest of the names; the pages embed static/, and
+// [Load] reads the manifest only.
 package assets
 
 import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"mime"
 	"net/http"
+	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -34,11 +42,11 @@ var embedded embed.FS
 const Prefix = "/assets/"
 
 // GOVUKVersion is the GOV.UK Frontend release the pages are built for;
-// Load refuses a copy of another.
+// Build and Load refuse a copy of another.
 const GOVUKVersion = "6.6.0"
 
 // required are the files without which the pages cannot be shown as
-// designed; Load fails when one is missing.
+// designed; Build and Load fail when one is missing.
 var required = []string{
 	"govuk/govuk-frontend.min.css",
 	"govuk/govuk-frontend.min.js",
@@ -50,36 +58,105 @@ var required = []string{
 	"frontdoor.mjs",
 }
 
-// file is one asset as served.
+// manifestName is the built manifest's name in static/.
+const manifestName = "manifest.json"
+
+// manifest is what Build writes beside the hashed files.
+type manifest struct {
+	// GOVUKFrontend is the release of GOV.UK Frontend built.
+	GOVUKFrontend string `json:"govukFrontend"`
+	// URLs are the hashed URLs, by the file's plain path under src/.
+	URLs map[string]string `json:"urls"`
+}
+
+// file is one asset as served: its body when the Set holds it (as Build's
+// does), or else read from the Set's files when asked for.
 type file struct {
 	body        []byte
 	contentType string
 }
 
-// Set is the loaded assets: their hashed URLs and contents.
+// Set is the assets: their hashed URLs and contents.
 type Set struct {
-	urls  map[string]string // plain path (under static/) → hashed URL
+	urls  map[string]string // plain path (under src/) → hashed URL
 	files map[string]file   // hashed URL → file
+	built fs.FS             // the built files, named by their hashed URLs less Prefix
 }
 
-// Load reads the embedded assets, rewrites the references between them and
-// hashes each. It fails when GOV.UK Frontend's files are missing (run
-// `make web-assets`) or are of another release.
+// Load reads the manifest of the embedded, built assets. It fails when they
+// were not built (run `make web-assets`), are of another release of
+// GOV.UK Frontend, or lack a file the pages need.
 func Load() (*Set, error) {
 	root, err := fs.Sub(embedded, "static")
 	if err != nil {
 		return nil, err
 	}
-	return load(root)
+	return loadBuilt(root)
 }
 
+// loadBuilt reads the manifest of the built files in root.
+func loadBuilt(root fs.FS) (*Set, error) {
+	b, err := fs.ReadFile(root, manifestName)
+	if err != nil {
+		return nil, fmt.Errorf("assets: the assets are not in the build (run `make web-assets`): %w", err)
+	}
+	var m manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("assets: %s (run `make web-assets`): %w", manifestName, err)
+	}
+	if m.GOVUKFrontend != GOVUKVersion {
+		return nil, fmt.Errorf("assets: the build has GOV.UK Frontend %s, the pages are made for %s (run `make web-assets`)", m.GOVUKFrontend, GOVUKVersion)
+	}
+	for _, r := range required {
+		if _, ok := m.URLs[r]; !ok {
+			return nil, fmt.Errorf("assets: %s is missing from the build (run `make web-assets`)", r)
+		}
+	}
+	s := &Set{urls: m.URLs, files: map[string]file{}, built: root}
+	for name, url := range m.URLs {
+		s.files[url] = file{contentType: contentType(name)}
+	}
+	return s, nil
+}
+
+// Build reads the assets' sources in src (the front door's own files, and
+// GOV.UK Frontend's under govuk/ with its VERSION), rewrites the
+// references between them, drops source maps, and writes each file to out
+// under its hashed name, with the manifest Load reads. It fails when
+// GOV.UK Frontend's files are missing or are of another release.
+func Build(src fs.FS, out string) error {
+	s, err := load(src)
+	if err != nil {
+		return err
+	}
+	for url, f := range s.files {
+		dst := filepath.Join(out, filepath.FromSlash(strings.TrimPrefix(url, Prefix)))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return fmt.Errorf("assets: %w", err)
+		}
+		if err := os.WriteFile(dst, f.body, 0o644); err != nil {
+			return fmt.Errorf("assets: %w", err)
+		}
+	}
+	b, err := json.MarshalIndent(manifest{GOVUKFrontend: GOVUKVersion, URLs: s.urls}, "", "  ")
+	if err != nil {
+		return fmt.Errorf("assets: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(out, manifestName), append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("assets: %w", err)
+	}
+	return nil
+}
+
+// load reads the sources in root, rewrites the references between them and
+// hashes each: the Set Build writes out.
 func load(root fs.FS) (*Set, error) {
 	version, err := fs.ReadFile(root, "govuk/VERSION")
 	if err != nil {
-		return nil, fmt.Errorf("assets: GOV.UK Frontend's files are not in the build (run `make web-assets`): %w", err)
+		return nil, fmt.Errorf("assets: GOV.UK Frontend's files are not in the sources (run `make web-assets`): %w", err)
 	}
 	if v := strings.TrimSpace(string(version)); v != GOVUKVersion {
-		return nil, fmt.Errorf("assets: the build has GOV.UK Frontend %s, the pages are made for %s (run `make web-assets`)", v, GOVUKVersion)
+		return nil, fmt.Errorf("assets: the sources have GOV.UK Frontend %s, the pages are made for %s (run `make web-assets`)", v, GOVUKVersion)
 	}
 	var names []string
 	err = fs.WalkDir(root, ".", func(p string, d fs.DirEntry, err error) error {
@@ -97,7 +174,7 @@ func load(root fs.FS) (*Set, error) {
 	}
 	for _, r := range required {
 		if !slices.Contains(names, r) {
-			return nil, fmt.Errorf("assets: %s is missing from the build (run `make web-assets`)", r)
+			return nil, fmt.Errorf("assets: %s is missing from the sources (run `make web-assets`)", r)
 		}
 	}
 	s := &Set{urls: map[string]string{}, files: map[string]file{}}
@@ -197,26 +274,30 @@ func (s *Set) add(name string, body []byte) {
 		ext = path.Ext(strings.TrimSuffix(name, ext)) + ext
 	}
 	url := Prefix + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:6]) + ext
-	ct := mime.TypeByExtension(path.Ext(name))
+	s.urls[name] = url
+	s.files[url] = file{body: body, contentType: contentType(name)}
+}
+
+// contentType is the Content-Type the asset at name is served with.
+func contentType(name string) string {
 	switch path.Ext(name) {
 	case ".mjs", ".js":
-		ct = "text/javascript; charset=utf-8"
+		return "text/javascript; charset=utf-8"
 	case ".css":
-		ct = "text/css; charset=utf-8"
+		return "text/css; charset=utf-8"
 	case ".woff2":
-		ct = "font/woff2"
+		return "font/woff2"
 	case ".woff":
-		ct = "font/woff"
+		return "font/woff"
 	case ".svg":
-		ct = "image/svg+xml"
+		return "image/svg+xml"
 	case ".ico":
-		ct = "image/x-icon"
+		return "image/x-icon"
 	}
-	if ct == "" {
-		ct = "application/octet-stream"
+	if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
+		return ct
 	}
-	s.urls[name] = url
-	s.files[url] = file{body: body, contentType: ct}
+	return "application/octet-stream"
 }
 
 // ErrUnknown is returned by URL for a file that is not an asset.
@@ -244,11 +325,22 @@ func (s *Set) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	body := f.body
+	if body == nil {
+		var err error
+		if body, err = fs.ReadFile(s.built, strings.TrimPrefix(r.URL.Path, Prefix)); err != nil {
+			// In the manifest but not built: a broken build, not a
+			// missing page.
+			h.Set("Cache-Control", "no-store")
+			http.Error(w, "The file could not be read.", http.StatusInternalServerError)
+			return
+		}
+	}
 	h.Set("Content-Type", f.contentType)
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
-	h.Set("Content-Length", strconv.Itoa(len(f.body)))
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	if r.Method == http.MethodHead {
 		return
 	}
-	_, _ = w.Write(f.body)
+	_, _ = w.Write(body)
 }

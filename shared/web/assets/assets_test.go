@@ -1,8 +1,11 @@
 package assets
 
 import (
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -128,7 +131,7 @@ func TestLoadRefusesAnIncompleteBuild(t *testing.T) {
 	}{
 		{"no GOV.UK Frontend", func(fs fstest.MapFS) { delete(fs, "govuk/VERSION") }, "make web-assets"},
 		{"another release", func(fs fstest.MapFS) { fs["govuk/VERSION"] = &fstest.MapFile{Data: []byte("5.9.0")} }, "5.9.0"},
-		{"no stylesheet", func(fs fstest.MapFS) { delete(fs, "govuk/govuk-frontend.min.css") }, "govuk-frontend.min.css is missing"},
+		{"no stylesheet", func(fs fstest.MapFS) { delete(fs, "govuk/govuk-frontend.min.css") }, "govuk-frontend.min.css is missing from the sources"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -141,12 +144,107 @@ func TestLoadRefusesAnIncompleteBuild(t *testing.T) {
 	}
 }
 
-// The build's own copy of GOV.UK Frontend loads, and its stylesheet and
+// What Build writes, Load serves: the same URLs, each with the body and
+// headers of the Set Build made, without holding the files in memory.
+func TestBuildThenLoad(t *testing.T) {
+	src := sample()
+	want, err := load(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if err := Build(src, out); err != nil {
+		t.Fatal(err)
+	}
+	got, err := loadBuilt(os.DirFS(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(got.urls, want.urls) {
+		t.Fatalf("built URLs %v, want %v", got.urls, want.urls)
+	}
+	for name, url := range want.urls {
+		if f := got.files[url]; f.body != nil {
+			t.Errorf("%s is held in memory after loading", name)
+		}
+		a, b := get(t, want, http.MethodGet, url), get(t, got, http.MethodGet, url)
+		if a.Code != http.StatusOK || b.Code != a.Code || b.Body.String() != a.Body.String() ||
+			b.Header().Get("Content-Type") != a.Header().Get("Content-Type") || b.Header().Get("Content-Length") != a.Header().Get("Content-Length") {
+			t.Errorf("%s: built %d %v %q, want %d %v %q", url, b.Code, b.Header(), b.Body, a.Code, a.Header(), a.Body)
+		}
+	}
+	if w := get(t, got, http.MethodGet, Prefix+"frontdoor.css"); w.Code != http.StatusNotFound {
+		t.Errorf("an unhashed path: %d", w.Code)
+	}
+}
+
+func TestLoadRefusesWhatWasNotBuilt(t *testing.T) {
+	out := t.TempDir()
+	if err := Build(sample(), out); err != nil {
+		t.Fatal(err)
+	}
+	built := func() fstest.MapFS {
+		m := fstest.MapFS{}
+		b, err := os.ReadFile(filepath.Join(out, manifestName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m[manifestName] = &fstest.MapFile{Data: b}
+		return m
+	}
+	tests := []struct {
+		name   string
+		change func(fstest.MapFS)
+		want   string
+	}{
+		{"not built", func(fs fstest.MapFS) { delete(fs, manifestName) }, "make web-assets"},
+		{"not a manifest", func(fs fstest.MapFS) { fs[manifestName] = &fstest.MapFile{Data: []byte("{")} }, "make web-assets"},
+		{"another release", func(fs fstest.MapFS) {
+			fs[manifestName] = &fstest.MapFile{Data: []byte(`{"govukFrontend": "5.9.0", "urls": {}}`)}
+		}, "5.9.0"},
+		{"no stylesheet", func(fs fstest.MapFS) {
+			fs[manifestName] = &fstest.MapFile{Data: []byte(`{"govukFrontend": "` + GOVUKVersion + `", "urls": {"frontdoor.css": "/assets/frontdoor.1.css"}}`)}
+		}, "govuk-frontend.min.css is missing from the build"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := built()
+			tt.change(fs)
+			if _, err := loadBuilt(fs); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want one saying %q", err, tt.want)
+			}
+		})
+	}
+	// In the manifest but not among the files: a server error, not a
+	// page that is not there, and not cached.
+	s, err := loadBuilt(built())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := get(t, s, http.MethodGet, mustURL(t, s, "frontdoor.css")); w.Code != http.StatusInternalServerError || w.Header().Get("Cache-Control") != "no-store" {
+		t.Errorf("a file missing from the build: %d %v", w.Code, w.Header())
+	}
+}
+
+// The embedded assets are what the sources build to now (else: run
+// `make web-assets`), and GOV.UK Frontend's stylesheet and the start-up
 // module refer only to hashed URLs.
 func TestEmbedded(t *testing.T) {
 	s, err := Load()
 	if err != nil {
 		t.Fatal(err)
+	}
+	fresh, err := load(os.DirFS("src"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(s.urls, fresh.urls) {
+		t.Fatalf("the embedded assets are not those the sources build to: run `make web-assets`\nembedded %v\nsources  %v", s.urls, fresh.urls)
+	}
+	for name, url := range fresh.urls {
+		if got := get(t, s, http.MethodGet, url).Body.String(); got != string(fresh.files[url].body) {
+			t.Errorf("the embedded %s is not what its source builds to: run `make web-assets`", name)
+		}
 	}
 	css := get(t, s, http.MethodGet, mustURL(t, s, "govuk/govuk-frontend.min.css")).Body.String()
 	if strings.Contains(css, "url(/assets/fonts/") || strings.Contains(css, "url(/assets/images/") || !strings.Contains(css, "url(/assets/govuk/fonts/") {

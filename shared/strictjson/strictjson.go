@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/csc-frontdoor/frontdoor/shared/apperr"
 	"github.com/csc-frontdoor/frontdoor/shared/internal/lazyre"
 )
@@ -133,8 +135,11 @@ func (f Form) orBody(path string) string {
 // lists, in document order, every member that is not a field of the form,
 // appears twice in its object, or has a value of the wrong kind.
 func (f Form) shapeProblems(body []byte, t reflect.Type) []apperr.FieldError {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
+	// jsontext reads the tokens without building a value for each, as
+	// encoding/json's Decoder.Token does. Invalid UTF-8 is read as U+FFFD
+	// and a name may repeat, as encoding/json reads them: the walk names a
+	// repeated member itself.
+	dec := jsontext.NewDecoder(bytes.NewReader(body), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 	w := walker{form: f, dec: dec}
 	w.value(t, "", false)
 	return w.problems
@@ -142,7 +147,7 @@ func (f Form) shapeProblems(body []byte, t reflect.Type) []apperr.FieldError {
 
 type walker struct {
 	form     Form
-	dec      *json.Decoder
+	dec      *jsontext.Decoder
 	problems []apperr.FieldError
 	failed   bool // the tokenizer failed; stop
 }
@@ -151,16 +156,26 @@ func (w *walker) add(path, msg string) {
 	w.problems = append(w.problems, apperr.FieldError{Field: path, Message: msg})
 }
 
-func (w *walker) token() (json.Token, bool) {
+// token reads the next token; it is good until the next read.
+func (w *walker) token() (jsontext.Token, bool) {
 	if w.failed {
-		return nil, false
+		return jsontext.Token{}, false
 	}
-	tok, err := w.dec.Token()
+	tok, err := w.dec.ReadToken()
 	if err != nil {
 		w.failed = true
-		return nil, false
+		return jsontext.Token{}, false
 	}
 	return tok, true
+}
+
+// more reports whether the object or array being read has another member.
+func (w *walker) more() bool {
+	if w.failed {
+		return false
+	}
+	k := w.dec.PeekKind()
+	return k != '}' && k != ']' && k != 0
 }
 
 // value reads one value and checks it against t; line says that a string
@@ -170,42 +185,47 @@ func (w *walker) value(t reflect.Type, path string, line bool) {
 	if !ok {
 		return
 	}
-	if tok == nil { // null leaves the field as it is
+	kind := tok.Kind()
+	if kind == 'n' { // null leaves the field as it is
 		return
 	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	switch v := tok.(type) {
-	case json.Delim:
-		switch {
-		case v == '{' && t.Kind() == reflect.Struct:
+	switch kind {
+	case '{':
+		if t.Kind() == reflect.Struct {
 			w.object(t, path)
-		case v == '[' && t.Kind() == reflect.Slice:
-			for i := 0; w.dec.More() && !w.failed; i++ {
+			return
+		}
+		w.wrongKind(t, path)
+		w.skipRest()
+	case '[':
+		if t.Kind() == reflect.Slice {
+			for i := 0; w.more(); i++ {
 				w.value(t.Elem(), fmt.Sprintf("%s[%d]", path, i), line)
 			}
 			w.token() // ]
-		default:
-			w.wrongKind(t, path)
-			w.skipRest()
+			return
 		}
-	case string:
+		w.wrongKind(t, path)
+		w.skipRest()
+	case '"':
 		if t.Kind() != reflect.String {
 			w.wrongKind(t, path)
-		} else if msg := unsafeText(v); msg != "" {
-			w.add(path, path+" "+msg)
+		} else if v := tok.String(); unsafeText(v) != "" {
+			w.add(path, path+" "+unsafeText(v))
 		} else if line && strings.ContainsAny(v, "\t\r\n") {
 			w.add(path, path+" is one line: remove the line breaks and tabs.")
 		}
-	case bool:
+	case 't', 'f':
 		if t.Kind() != reflect.Bool {
 			w.wrongKind(t, path)
 		}
-	case json.Number:
+	case '0':
 		switch t.Kind() {
 		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-			if _, err := strconv.ParseInt(string(v), 10, t.Bits()); err != nil {
+			if _, err := strconv.ParseInt(tok.String(), 10, t.Bits()); err != nil {
 				w.add(path, path+" must be a whole number")
 			}
 		default:
@@ -218,12 +238,12 @@ func (w *walker) value(t reflect.Type, path string, line bool) {
 func (w *walker) object(t reflect.Type, path string) {
 	fields := jsonFields(t)
 	seen := map[string]bool{}
-	for w.dec.More() && !w.failed {
+	for w.more() {
 		tok, ok := w.token()
 		if !ok {
 			return
 		}
-		name, _ := tok.(string)
+		name := tok.String()
 		p := name
 		if path != "" {
 			p = path + "." + name
@@ -260,12 +280,8 @@ var plausibleName = lazyre.New(`^[A-Za-z][A-Za-z0-9_]{0,39}$`)
 
 // skipValue reads and discards one whole value.
 func (w *walker) skipValue() {
-	tok, ok := w.token()
-	if !ok {
-		return
-	}
-	if d, isDelim := tok.(json.Delim); isDelim && (d == '{' || d == '[') {
-		w.skipRest()
+	if !w.failed && w.dec.SkipValue() != nil {
+		w.failed = true
 	}
 }
 
@@ -277,12 +293,11 @@ func (w *walker) skipRest() {
 		if !ok {
 			return
 		}
-		if d, isDelim := tok.(json.Delim); isDelim {
-			if d == '{' || d == '[' {
-				depth++
-			} else {
-				depth--
-			}
+		switch tok.Kind() {
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
 		}
 	}
 }

@@ -43,6 +43,11 @@ func TestUnsafeTextRefused(t *testing.T) {
 		{"a tab in a name", `{"name":"Test\tName"}`, []string{"name"}},
 		{"a line break in a one-line list", `{"tags":["ok","two\nlines"]}`, []string{"tags[1]"}},
 		{"line breaks in free text", `{"text":"one\ntwo","lines":["a\nb"]}`, nil},
+		// Invalid UTF-8 and lone surrogates are read as U+FFFD, as
+		// encoding/json reads them, and the checks go on past them.
+		{"invalid UTF-8, then a problem", "{\"text\":\"\xff\xfe\",\"name\":\"a\\nb\"}", []string{"name"}},
+		{"a lone surrogate, then a problem", `{"text":"\ud800","name":"a\nb"}`, []string{"name"}},
+		{"a name given twice", `{"name":"a","text":"b","name":"c"}`, []string{"name"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,12 +3,14 @@ package bench
 import (
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -264,5 +266,34 @@ func TestLetters(t *testing.T) {
 		if got := letters(i); got != want {
 			t.Errorf("letters(%d) = %q, want %q", i, got, want)
 		}
+	}
+}
+
+// TestBuildTagsCallHTTPSOverHTTP1: built with the functions' tags, which
+// leave net/http's HTTP/2 out, the SDK's HTTP client still calls a server
+// that offers HTTP/2 over TLS, as AWS's endpoints may: it agrees HTTP/1.1.
+// (Built without them, the same call goes over HTTP/2.)
+func TestBuildTagsCallHTTPSOverHTTP1(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a program (-short)")
+	}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+	// The server does speak HTTP/2 to a client that asks for it.
+	if resp, err := srv.Client().Get(srv.URL); err != nil || resp.ProtoMajor != 2 {
+		t.Fatalf("the test server does not offer HTTP/2: %v %v", resp, err)
+	}
+	cert := filepath.Join(t.TempDir(), "cert.pem")
+	if err := os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.CommandContext(t.Context(), "go", "run", "-tags", BuildTags, "./testdata/https", srv.URL, cert).CombinedOutput()
+	if err != nil {
+		t.Fatalf("the call: %v\n%s", err, out)
+	}
+	if got := strings.TrimSpace(string(out)); got != "200 HTTP/1.1" {
+		t.Errorf("the call came back %q, want 200 HTTP/1.1", got)
 	}
 }

@@ -4,7 +4,6 @@
 package main
 
 import (
-	"context"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -18,7 +17,7 @@ import (
 )
 
 func main() {
-	cfg := lambdaenv.Setup(context.Background())
+	cfg := lambdaenv.Setup()
 	store := dynamo.New(dynamo.NewClient(cfg), lambdaenv.Require("TABLE_NAME"))
 	followUps := queue.NewSender(queue.NewClient(cfg), lambdaenv.Require("FOLLOWUP_QUEUE_URL"))
 	svc := custody.NewService(store, followUps, calendar.EnglandAndWales(), time.Now)

@@ -4,7 +4,6 @@
 package main
 
 import (
-	"context"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -19,7 +18,7 @@ import (
 )
 
 func main() {
-	cfg := lambdaenv.Setup(context.Background())
+	cfg := lambdaenv.Setup()
 	store := dynamo.New(dynamo.NewClient(cfg), lambdaenv.Require("TABLE_NAME"))
 	mash := casework.New(store, time.Now)
 	escalations := escalation.New(store, time.Now)

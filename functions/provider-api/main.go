@@ -6,7 +6,6 @@
 package main
 
 import (
-	"context"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -20,7 +19,7 @@ import (
 )
 
 func main() {
-	cfg := lambdaenv.Setup(context.Background())
+	cfg := lambdaenv.Setup()
 	store := dynamo.New(dynamo.NewClient(cfg), lambdaenv.Require("TABLE_NAME"))
 	triage := queue.NewSender(queue.NewClient(cfg), lambdaenv.Require("TRIAGE_QUEUE_URL"))
 	svc := worklist.New(store, intake.New(store, triage, time.Now), time.Now)

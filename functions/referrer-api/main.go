@@ -5,7 +5,6 @@
 package main
 
 import (
-	"context"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -17,7 +16,7 @@ import (
 )
 
 func main() {
-	cfg := lambdaenv.Setup(context.Background())
+	cfg := lambdaenv.Setup()
 	store := dynamo.New(dynamo.NewClient(cfg), lambdaenv.Require("TABLE_NAME"))
 	svc := referrer.New(store, time.Now)
 	lambda.Start(httpapi.Handle(httpapi.Routes(map[string]httpapi.HandlerFunc{

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -16,7 +15,7 @@ import (
 )
 
 func main() {
-	cfg := lambdaenv.Setup(context.Background())
+	cfg := lambdaenv.Setup()
 	store := dynamo.New(dynamo.NewClient(cfg), lambdaenv.Require("TABLE_NAME"))
 	triage := queue.NewSender(queue.NewClient(cfg), lambdaenv.Require("TRIAGE_QUEUE_URL"))
 	lambda.Start(httpapi.Handle(httpapi.SubmitReferral(intake.New(store, triage, time.Now))))

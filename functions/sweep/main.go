@@ -21,7 +21,7 @@ import (
 )
 
 func main() {
-	cfg := lambdaenv.Setup(context.Background())
+	cfg := lambdaenv.Setup()
 	store := dynamo.New(dynamo.NewClient(cfg), lambdaenv.Require("TABLE_NAME"))
 	client := queue.NewClient(cfg)
 	svc := sweep.New(store, queue.NewSender(client, lambdaenv.Require("TRIAGE_QUEUE_URL")),

@@ -18,7 +18,7 @@ import (
 )
 
 func main() {
-	cfg := lambdaenv.Setup(context.Background())
+	cfg := lambdaenv.Setup()
 	store := dynamo.New(dynamo.NewClient(cfg), lambdaenv.Require("TABLE_NAME"))
 	followUps := queue.NewSender(queue.NewClient(cfg), lambdaenv.Require("FOLLOWUP_QUEUE_URL"))
 	svc := triage.NewService(store, followUps, triage.DefaultRules(), calendar.EnglandAndWales(),

@@ -33,7 +33,7 @@ import (
 )
 
 func main() {
-	cfg := lambdaenv.Setup(context.Background())
+	cfg := lambdaenv.Setup()
 	store := dynamo.New(dynamo.NewClient(cfg), lambdaenv.Require("TABLE_NAME"))
 	rules, cal := triage.DefaultRules(), calendar.EnglandAndWales()
 	mash := casework.New(store, time.Now)

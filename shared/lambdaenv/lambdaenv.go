@@ -5,7 +5,6 @@
 package lambdaenv
 
 import (
-	"context"
 	"log/slog"
 	"os"
 
@@ -26,10 +25,9 @@ import (
 // It deliberately does without the SDK's config module: that module reads
 // shared config and credentials files, which Lambda does not have, and
 // links SSO, STS and instance-metadata clients, which no function calls,
-// into every binary (0.55 MiB of each zipped bootstrap). ctx is kept for
-// the callers; nothing here blocks.
-func Setup(ctx context.Context) aws.Config {
-	_ = ctx
+// into every binary (0.55 MiB of each zipped bootstrap). Nothing here
+// blocks.
+func Setup() aws.Config {
 	slog.SetDefault(logging.New(os.Stdout, os.Getenv("LOG_LEVEL")))
 	return aws.Config{
 		Region: Require("AWS_REGION"),

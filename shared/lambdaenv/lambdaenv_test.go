@@ -36,7 +36,7 @@ func TestSetupReadsLambdasEnvironment(t *testing.T) {
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
 	t.Setenv("AWS_SESSION_TOKEN", "token")
-	cfg := Setup(t.Context())
+	cfg := Setup()
 	if cfg.Region != "eu-west-2" {
 		t.Errorf("Region = %q", cfg.Region)
 	}
